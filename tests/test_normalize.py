@@ -1,0 +1,18 @@
+from zhtext.normalize import normalize
+
+
+def test_full_width_letters_and_digits_become_half_width():
+    assert normalize("ＡＢＣ１２３号楼") == "ABC123号楼"
+
+
+def test_courtesy_boilerplate_is_removed():
+    assert normalize("尊敬的领导：您好！小区路灯坏了。谢谢！") == "小区路灯坏了。"
+
+
+def test_whitespace_and_excel_line_breaks_collapse_to_single_spaces():
+    assert normalize("路灯坏了_x000D_\n\n  请维修\t\u3000尽快") == "路灯坏了 请维修 尽快"
+
+
+def test_empty_text_stays_empty():
+    assert normalize("") == ""
+    assert normalize("   ") == ""
