@@ -28,3 +28,90 @@ def trained_model(sample_train: list[Example]) -> ComplaintClassifier:
     """Trained once: fitting takes a few seconds even on the sample."""
     model = ComplaintClassifier(min_df=1, calibration_folds=3)
     return model.fit([e.text for e in sample_train], [e.label for e in sample_train])
+
+
+# ---- router service fixtures -------------------------------------------------------------
+
+import os  # noqa: E402
+from datetime import datetime, timedelta  # noqa: E402
+
+from sqlalchemy import text  # noqa: E402
+
+from classifier.registry import ModelRegistry  # noqa: E402
+
+TOKENS = {
+    "operator": "demo-operator", "zjj": "demo-dept-zjj", "cgj": "demo-dept-cgj",
+    "hexi": "demo-dept-hexi", "trainer": "demo-trainer", "admin": "demo-admin", "bot": "demo-bot",
+}
+
+
+class FakeClock:
+    """A clock the tests move forward, to reach deadlines without waiting."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 3, 2, 9, 0, 0)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, hours: float) -> None:
+        self.now += timedelta(hours=hours)
+
+
+@pytest.fixture(scope="session")
+def model_registry(tmp_path_factory, trained_model) -> ModelRegistry:
+    registry = ModelRegistry(tmp_path_factory.mktemp("models"))
+    registry.promote(registry.save(trained_model, {"note": "sample"}))
+    return registry
+
+
+def _database_urls() -> list[str]:
+    urls = ["sqlite"]
+    if os.environ.get("TEST_DATABASE_URL"):
+        urls.append("postgresql")
+    return urls
+
+
+@pytest.fixture(params=_database_urls())
+def database_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'router.db'}"
+    url = os.environ["TEST_DATABASE_URL"]
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS label_candidates, ticket_events, tickets, alembic_version CASCADE"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def router_context(database_url, model_registry, clock):
+    from routing.context import RouterContext
+    from routing.settings import RouterSettings
+
+    settings = RouterSettings(database_url=database_url, model_dir=model_registry.root, auto_dispatch_threshold=1.01)  # operators dispatch unless a test lowers it
+    context = RouterContext.build(settings)
+    context.clock = clock
+    yield context
+    context.engine.dispose()
+
+
+@pytest.fixture
+def client(router_context):
+    from fastapi.testclient import TestClient
+
+    from routing.app import create_app
+
+    with TestClient(create_app(context=router_context)) as test_client:
+        yield test_client
+
+
+def auth(who: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {TOKENS[who]}"}

@@ -1,0 +1,135 @@
+"""/api/tickets: intake, queues, and the actions of operators, departments and citizens."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query, Response, status
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from routing import tickets as ops
+from routing.api.deps import get_context, get_session, require
+from routing.auth import Role, User
+from routing.context import RouterContext
+from routing.lifecycle import Status
+from routing.orm import Ticket
+from routing.schemas import (DispatchIn, EventOut, RatingIn, ReasonIn, ReplyIn, ReturnIn, TicketCreated, TicketIn,
+                             TicketOut, UrgencyIn)
+
+router = APIRouter(prefix="/api/tickets", tags=["tickets"])
+STAFF = (Role.OPERATOR, Role.DEPARTMENT, Role.TRAINER)
+
+
+def render(ticket: Ticket, ctx: RouterContext, user: User | None = None) -> TicketOut:
+    """The ticket as the caller may see it: the contact only for operators and its own department."""
+    out = TicketOut.model_validate(ticket)
+    out.overdue = ops.is_overdue(ticket, ctx.clock())
+    sees_contact = user is not None and (
+        user.role in (Role.OPERATOR, Role.ADMIN) or (user.role == Role.DEPARTMENT and user.department == ticket.department)
+    )
+    out.contact = ticket.contact if sees_contact else None
+    return out
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=TicketCreated)
+def create_ticket(data: TicketIn, response: Response, session: Session = Depends(get_session),
+                  ctx: RouterContext = Depends(get_context), user: User = Depends(require(Role.OPERATOR, Role.BOT))):
+    ticket, created = ops.intake(session, ctx, data, user)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return TicketCreated(**render(ticket, ctx, user).model_dump(), feedback_code=ticket.feedback_code)
+
+
+@router.get("", response_model=list[TicketOut])
+def list_tickets(
+    status_: Status | None = Query(default=None, alias="status"),
+    department: str | None = None,
+    overdue: bool | None = None,
+    returned: bool | None = None,
+    q: str | None = Query(default=None, max_length=100),
+    limit: int = Query(default=50, ge=1, le=500),
+    session: Session = Depends(get_session), ctx: RouterContext = Depends(get_context),
+    user: User = Depends(require(*STAFF)),
+):
+    query = select(Ticket).order_by(Ticket.id.desc())
+    if user.role == Role.DEPARTMENT:
+        query = query.where(Ticket.department == user.department)
+    elif department:
+        query = query.where(Ticket.department == department)
+    if status_:
+        query = query.where(Ticket.status == status_)
+    if returned:
+        query = query.where(Ticket.return_count > 0, Ticket.status == Status.RECEIVED)
+    if q:
+        query = query.where(Ticket.text.contains(q))
+    if overdue is None:
+        query = query.limit(limit)
+    tickets = list(session.scalars(query))
+    if overdue is not None:
+        now = ctx.clock()
+        tickets = [t for t in tickets if ops.is_overdue(t, now) == overdue][:limit]
+    return [render(t, ctx, user) for t in tickets]
+
+
+@router.get("/{ticket_id}", response_model=TicketOut)
+def read_ticket(ticket_id: int, session: Session = Depends(get_session), ctx: RouterContext = Depends(get_context),
+                user: User = Depends(require(*STAFF, Role.BOT))):
+    return render(ops.get_ticket(session, ticket_id), ctx, user)
+
+
+@router.get("/{ticket_id}/events", response_model=list[EventOut])
+def ticket_events(ticket_id: int, session: Session = Depends(get_session), user: User = Depends(require(*STAFF))):
+    return ops.get_ticket(session, ticket_id).events
+
+
+@router.post("/{ticket_id}/dispatch", response_model=TicketOut)
+def dispatch_ticket(ticket_id: int, body: DispatchIn, session: Session = Depends(get_session),
+                    ctx: RouterContext = Depends(get_context), user: User = Depends(require(Role.OPERATOR))):
+    ticket = ops.get_ticket(session, ticket_id)
+    return render(ops.dispatch(session, ctx, ticket, body.department, user, body.category, body.reason), ctx, user)
+
+
+@router.post("/{ticket_id}/reassign", response_model=TicketOut)
+def reassign_ticket(ticket_id: int, body: DispatchIn, session: Session = Depends(get_session),
+                    ctx: RouterContext = Depends(get_context), user: User = Depends(require(Role.OPERATOR))):
+    ticket = ops.get_ticket(session, ticket_id)
+    return render(ops.reassign(session, ctx, ticket, body.department, user, body.reason or "改派"), ctx, user)
+
+
+@router.post("/{ticket_id}/urgency", response_model=TicketOut)
+def change_urgency(ticket_id: int, body: UrgencyIn, session: Session = Depends(get_session),
+                   ctx: RouterContext = Depends(get_context), user: User = Depends(require(Role.OPERATOR))):
+    ticket = ops.get_ticket(session, ticket_id)
+    return render(ops.set_urgency(session, ctx, ticket, body.urgency, body.ticket_type, user), ctx, user)
+
+
+@router.post("/{ticket_id}/accept", response_model=TicketOut)
+def accept_ticket(ticket_id: int, session: Session = Depends(get_session), ctx: RouterContext = Depends(get_context),
+                  user: User = Depends(require(Role.DEPARTMENT))):
+    return render(ops.accept(session, ctx, ops.get_ticket(session, ticket_id), user), ctx, user)
+
+
+@router.post("/{ticket_id}/return", response_model=TicketOut)
+def return_ticket(ticket_id: int, body: ReturnIn, session: Session = Depends(get_session),
+                  ctx: RouterContext = Depends(get_context), user: User = Depends(require(Role.DEPARTMENT))):
+    ticket = ops.get_ticket(session, ticket_id)
+    return render(ops.return_ticket(session, ctx, ticket, user, body.reason, body.suggested_department), ctx, user)
+
+
+@router.post("/{ticket_id}/reply", response_model=TicketOut)
+def reply_ticket(ticket_id: int, body: ReplyIn, session: Session = Depends(get_session),
+                 ctx: RouterContext = Depends(get_context), user: User = Depends(require(Role.DEPARTMENT))):
+    return render(ops.reply(session, ctx, ops.get_ticket(session, ticket_id), user, body.reply), ctx, user)
+
+
+@router.post("/{ticket_id}/close", response_model=TicketOut)
+def close_ticket(ticket_id: int, body: ReasonIn, session: Session = Depends(get_session),
+                 ctx: RouterContext = Depends(get_context), user: User = Depends(require(Role.OPERATOR))):
+    return render(ops.close(session, ctx, ops.get_ticket(session, ticket_id), user, body.reason), ctx, user)
+
+
+@router.post("/{ticket_id}/rating", response_model=TicketOut)
+def rate_ticket(ticket_id: int, body: RatingIn, session: Session = Depends(get_session),
+                ctx: RouterContext = Depends(get_context)):
+    """Citizens rate with the feedback code they got at intake; no login."""
+    ticket = ops.get_ticket(session, ticket_id)
+    return render(ops.rate(session, ctx, ticket, body.feedback_code, body.rating, body.comment), ctx)

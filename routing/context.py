@@ -1,0 +1,53 @@
+"""Everything the service loads once at start-up, validated, in one object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import sessionmaker
+
+from classifier.registry import ModelRegistry
+from routing.auth import UserDirectory
+from routing.db import make_engine, make_session_factory, upgrade_database
+from routing.dispatch import Dispatcher
+from routing.model_holder import ModelHolder
+from routing.orm import utcnow
+from routing.places import PlaceExtractor
+from routing.settings import RouterSettings
+from routing.sla import SlaTable, load_sla_table
+from routing.table import RoutingTable, load_routing_table
+
+
+@dataclass
+class RouterContext:
+    settings: RouterSettings
+    engine: Engine
+    sessions: sessionmaker
+    table: RoutingTable
+    sla: SlaTable
+    dispatcher: Dispatcher
+    models: ModelHolder
+    users: UserDirectory
+    clock: Callable[[], datetime] = field(default=utcnow)
+
+    @classmethod
+    def build(cls, settings: RouterSettings) -> "RouterContext":
+        """Load and validate configuration, migrate the database, load the current model."""
+        table = load_routing_table(settings.routing_table)
+        engine = make_engine(settings.database_url)
+        upgrade_database(engine)
+        models = ModelHolder(ModelRegistry(settings.model_dir))
+        models.reload()
+        return cls(
+            settings=settings,
+            engine=engine,
+            sessions=make_session_factory(engine),
+            table=table,
+            sla=load_sla_table(settings.sla_table),
+            dispatcher=Dispatcher(table, PlaceExtractor(settings.gazetteer), settings.auto_dispatch_threshold),
+            models=models,
+            users=UserDirectory.from_file(settings.users_file),
+        )

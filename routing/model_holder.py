@@ -1,0 +1,41 @@
+"""The classifier in service, swappable without a restart.
+
+Requests read ``holder.current`` once and use that (model, version) pair throughout, so a
+swap in the middle of a request never mixes two models; the swap itself is one reference
+assignment.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from classifier.errors import NoModelError
+from classifier.registry import ModelRegistry
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    model: Any
+    version: str
+
+
+class ModelHolder:
+    def __init__(self, registry: ModelRegistry) -> None:
+        self.registry = registry
+        self._lock = threading.Lock()
+        self.current: LoadedModel | None = None
+
+    def reload(self) -> LoadedModel | None:
+        """Load the registry's current version (if it changed) and swap it in."""
+        with self._lock:
+            version = self.registry.current_version()
+            if version is None:
+                self.current = None
+            elif self.current is None or self.current.version != version:
+                try:
+                    self.current = LoadedModel(self.registry.load(version), version)
+                except NoModelError:
+                    self.current = None
+            return self.current

@@ -1,0 +1,130 @@
+"""Request and response bodies of the router API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Channel(StrEnum):
+    PHONE = "电话"
+    WEB = "网页"
+    WECHAT = "微信"
+    APP = "12345app"
+
+
+class TicketType(StrEnum):
+    CONSULT = "咨询"
+    HELP = "求助"
+    COMPLAINT = "投诉"
+    REPORT = "举报"
+    SUGGESTION = "建议"
+
+
+class Urgency(StrEnum):
+    NORMAL = "普通"
+    URGENT = "紧急"
+
+
+class Rating(StrEnum):
+    SATISFIED = "满意"
+    BASICALLY = "基本满意"
+    UNSATISFIED = "不满意"
+
+
+class TicketIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, description="来电/留言内容")
+    channel: Channel
+    title: str | None = Field(default=None, max_length=200)
+    place: str | None = Field(default=None, max_length=200)
+    contact: str | None = Field(default=None, max_length=100, description="受保护的联系方式，仅派单后可见")
+    external_no: str | None = Field(default=None, min_length=1, max_length=64, description="外部工单编号（幂等键）")
+    ticket_type: TicketType | None = None
+    urgency: Urgency = Urgency.NORMAL
+
+
+class DispatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    department: str = Field(min_length=1)
+    category: str | None = None
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class ReasonIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class ReturnIn(ReasonIn):
+    suggested_department: str | None = None
+
+
+class ReplyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reply: str = Field(min_length=1, max_length=5000)
+
+
+class UrgencyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    urgency: Urgency
+    ticket_type: TicketType | None = None
+
+
+class RatingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    feedback_code: str = Field(min_length=1, max_length=16)
+    rating: Rating
+    comment: str | None = Field(default=None, max_length=1000)
+
+
+class EventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    action: str
+    from_status: str | None
+    to_status: str
+    actor: str
+    role: str
+    department: str | None
+    reason: str | None
+    at: datetime
+
+
+class TicketOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    external_no: str | None
+    channel: str
+    title: str | None
+    text: str
+    place: str | None
+    ticket_type: str
+    urgency: str
+    status: str
+    category: str | None
+    category_confidence: float | None
+    model_version: str | None
+    suggestions: list[dict[str, Any]]
+    suggested_department: str | None
+    department: str | None
+    auto_dispatched: bool
+    received_at: datetime
+    response_due: datetime
+    completion_due: datetime
+    responded_at: datetime | None
+    replied_at: datetime | None
+    closed_at: datetime | None
+    reply: str | None
+    rating: str | None
+    return_count: int
+    reopen_count: int
+    overdue: bool = False
+    contact: str | None = None
+
+
+class TicketCreated(TicketOut):
+    feedback_code: str

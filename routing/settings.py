@@ -1,0 +1,23 @@
+"""Router service settings, from the environment (prefix ``ROUTER_``) or ``.env``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CONFIG_DIR = Path(__file__).resolve().parent / "config"
+
+
+class RouterSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ROUTER_", env_file=".env", extra="ignore")
+
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'data' / 'router.db'}"
+    model_dir: Path = PROJECT_ROOT / "models" / "classifier"
+    routing_table: Path = CONFIG_DIR / "routing_table.yml"
+    gazetteer: Path = CONFIG_DIR / "gazetteer.yml"
+    sla_table: Path = CONFIG_DIR / "sla.yml"
+    users_file: Path = CONFIG_DIR / "users.yml"
+    auto_dispatch_threshold: float = 0.8
+    max_text_chars: int = 20000

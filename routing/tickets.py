@@ -1,0 +1,244 @@
+"""Work-order operations: intake, dispatch, department handling, citizen rating.
+
+Each operation runs in the caller's session, checks the state machine, records a
+TicketEvent (who, when, why) and, for corrections, a LabelCandidate for retraining. The
+HTTP layer only translates; this module is where the rules live.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import asdict
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from classifier.dataset import clean_text
+from routing.auth import Role, User
+from routing.context import RouterContext
+from routing.errors import BadRequest, Forbidden, NotFound
+from routing.lifecycle import Action, Status, next_status
+from routing.orm import LabelCandidate, Ticket, TicketEvent
+from routing.schemas import Rating, TicketIn, TicketType
+
+SYSTEM_ACTOR = "系统自动派单"
+DEFAULT_TYPE = TicketType.COMPLAINT
+
+
+def is_overdue(ticket: Ticket, now: datetime) -> bool:
+    """督办: not closed and past its completion deadline, or not yet responded past its response deadline."""
+    if ticket.status == Status.CLOSED:
+        return False
+    late_response = ticket.responded_at is None and now > ticket.response_due
+    return late_response or now > ticket.completion_due
+
+
+def get_ticket(session: Session, ticket_id: int) -> Ticket:
+    ticket = session.get(Ticket, ticket_id)
+    if ticket is None:
+        raise NotFound(f"工单 {ticket_id} 不存在", f"ticket {ticket_id} not found")
+    return ticket
+
+
+def _record(session: Session, ticket: Ticket, action: Action | str, to: Status, user_name: str, role: str,
+            now: datetime, reason: str | None = None, from_status: str | None = None) -> None:
+    session.add(TicketEvent(
+        ticket=ticket, action=str(action), from_status=from_status, to_status=str(to),
+        actor=user_name, role=role, department=ticket.department, reason=reason, at=now,
+    ))
+
+
+def _move(session: Session, ticket: Ticket, action: Action, user: User | None, now: datetime,
+          reason: str | None = None) -> None:
+    before = Status(ticket.status)
+    after = next_status(before, action)
+    ticket.status = after
+    name, role = (user.name, str(user.role)) if user else (SYSTEM_ACTOR, "system")
+    _record(session, ticket, action, after, name, role, now, reason, from_status=before)
+
+
+def _check_department(ctx: RouterContext, code: str) -> None:
+    if code not in ctx.table.departments:
+        raise BadRequest(f"未知的部门代码 {code}", f"unknown department code {code}")
+
+
+def intake(session: Session, ctx: RouterContext, data: TicketIn, user: User) -> tuple[Ticket, bool]:
+    """Create a work order, or return the existing one for a known external number.
+
+    Returns (ticket, created). Text, title and place are stored masked; ``contact`` is the
+    one protected field kept as given.
+    """
+    if data.external_no:
+        existing = session.scalar(select(Ticket).where(Ticket.external_no == data.external_no))
+        if existing is not None:
+            return existing, False
+    text = clean_text(data.text)
+    if not text:
+        raise BadRequest("工单内容为空", "ticket text is empty")
+    if len(text) > ctx.settings.max_text_chars:
+        raise BadRequest(
+            f"工单内容过长（{len(text)} 字，上限 {ctx.settings.max_text_chars} 字）",
+            f"ticket text too long ({len(text)} characters, limit {ctx.settings.max_text_chars})",
+        )
+    title = clean_text(data.title or "") or None
+    now = ctx.clock()
+    ticket_type = data.ticket_type or DEFAULT_TYPE
+    response_due, completion_due = ctx.sla.deadlines_for(ticket_type, data.urgency, now)
+    ticket = Ticket(
+        external_no=data.external_no, channel=data.channel, title=title, text=text,
+        contact=data.contact, place=clean_text(data.place or "") or None,
+        ticket_type=ticket_type, urgency=data.urgency, status=Status.RECEIVED,
+        feedback_code=secrets.token_hex(4), received_at=now,
+        response_due=response_due, completion_due=completion_due, suggestions=[],
+    )
+    _classify_and_suggest(ctx, ticket)
+    session.add(ticket)
+    _record(session, ticket, "intake", Status.RECEIVED, user.name, str(user.role), now)
+    if ticket.suggestions and ctx.dispatcher.should_auto_dispatch_score(ticket.suggestions[0]["score"]):
+        ticket.department = ticket.suggested_department
+        ticket.auto_dispatched = True
+        _move(session, ticket, Action.DISPATCH, None, now, reason=f"置信度 {ticket.suggestions[0]['score']:.2f} 达到自动派单阈值")
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        existing = session.scalar(select(Ticket).where(Ticket.external_no == data.external_no))
+        if existing is None:
+            raise
+        return existing, False
+    return ticket, True
+
+
+def _classify_and_suggest(ctx: RouterContext, ticket: Ticket) -> None:
+    loaded = ctx.models.current
+    if loaded is None:
+        return
+    full_text = f"{ticket.title}。{ticket.text}" if ticket.title else ticket.text
+    categories = loaded.model.analyse([full_text], top_k=3)[0]
+    place_text = f"{ticket.place or ''} {full_text}"
+    suggestions = ctx.dispatcher.suggest(place_text, categories)
+    ticket.category = categories[0].label
+    ticket.category_confidence = round(categories[0].probability, 4)
+    ticket.model_version = loaded.version
+    ticket.suggestions = [asdict(s) for s in suggestions]
+    ticket.suggested_department = suggestions[0].department if suggestions else None
+
+
+def dispatch(session: Session, ctx: RouterContext, ticket: Ticket, department: str, user: User,
+             category: str | None = None, reason: str | None = None) -> Ticket:
+    """Operator confirms the suggestion or overrides it; an override becomes a candidate label."""
+    _check_department(ctx, department)
+    now = ctx.clock()
+    overridden = ticket.suggested_department is not None and department != ticket.suggested_department
+    ticket.department = department
+    _move(session, ticket, Action.DISPATCH, user, now, reason or ("改派 override" if overridden else "确认 confirm"))
+    if overridden or ticket.suggested_department is None:
+        _candidate(session, ticket, "department", ticket.suggested_department, department, "override", user)
+    if category and category != ticket.category:
+        _candidate(session, ticket, "category", ticket.category, category, "override", user)
+        ticket.category = category
+    session.commit()
+    return ticket
+
+
+def reassign(session: Session, ctx: RouterContext, ticket: Ticket, department: str, user: User, reason: str) -> Ticket:
+    _check_department(ctx, department)
+    previous = ticket.department
+    ticket.department = department
+    ticket.responded_at = None
+    _move(session, ticket, Action.REASSIGN, user, ctx.clock(), reason)
+    _candidate(session, ticket, "department", previous, department, "override", user)
+    session.commit()
+    return ticket
+
+
+def set_urgency(session: Session, ctx: RouterContext, ticket: Ticket, urgency: str, ticket_type: str | None, user: User) -> Ticket:
+    """Mark urgent (or confirm the type): deadlines are recomputed from the time of receipt."""
+    if ticket.status == Status.CLOSED:
+        raise BadRequest("已办结的工单不能修改紧急程度", "a closed ticket cannot change urgency")
+    ticket.urgency = urgency
+    ticket.ticket_type = ticket_type or ticket.ticket_type
+    ticket.response_due, ticket.completion_due = ctx.sla.deadlines_for(ticket.ticket_type, urgency, ticket.received_at)
+    _record(session, ticket, "urgency", Status(ticket.status), user.name, str(user.role), ctx.clock(),
+            reason=f"{ticket.ticket_type}/{urgency}", from_status=ticket.status)
+    session.commit()
+    return ticket
+
+
+def _own_department(ticket: Ticket, user: User) -> None:
+    if user.role == Role.DEPARTMENT and user.department != ticket.department:
+        raise Forbidden("该工单不属于本部门", "this ticket is not assigned to your department")
+
+
+def accept(session: Session, ctx: RouterContext, ticket: Ticket, user: User) -> Ticket:
+    _own_department(ticket, user)
+    now = ctx.clock()
+    _move(session, ticket, Action.ACCEPT, user, now)
+    ticket.responded_at = now
+    session.commit()
+    return ticket
+
+
+def return_ticket(session: Session, ctx: RouterContext, ticket: Ticket, user: User, reason: str,
+                  suggested_department: str | None) -> Ticket:
+    """退单: back to the dispatch queue; a named correct department becomes a candidate label."""
+    _own_department(ticket, user)
+    if suggested_department:
+        _check_department(ctx, suggested_department)
+    _move(session, ticket, Action.RETURN, user, ctx.clock(), reason)
+    if suggested_department:
+        _candidate(session, ticket, "department", ticket.department, suggested_department, "return", user)
+    ticket.return_count += 1
+    ticket.department = None
+    ticket.responded_at = None
+    session.commit()
+    return ticket
+
+
+def reply(session: Session, ctx: RouterContext, ticket: Ticket, user: User, text: str) -> Ticket:
+    _own_department(ticket, user)
+    now = ctx.clock()
+    _move(session, ticket, Action.REPLY, user, now)
+    ticket.reply = clean_text(text)
+    ticket.replied_at = now
+    session.commit()
+    return ticket
+
+
+def close(session: Session, ctx: RouterContext, ticket: Ticket, user: User, reason: str) -> Ticket:
+    now = ctx.clock()
+    _move(session, ticket, Action.CLOSE, user, now, reason)
+    ticket.closed_at = now
+    session.commit()
+    return ticket
+
+
+def rate(session: Session, ctx: RouterContext, ticket: Ticket, code: str, rating: Rating, comment: str | None) -> Ticket:
+    """Citizen feedback with the code given at intake: satisfied closes, unsatisfied reopens."""
+    if not secrets.compare_digest(code, ticket.feedback_code):
+        raise Forbidden("评价码不正确", "wrong feedback code")
+    now = ctx.clock()
+    action = Action.REOPEN if rating == Rating.UNSATISFIED else Action.CLOSE
+    before = Status(ticket.status)
+    after = next_status(before, action)
+    ticket.status = after
+    _record(session, ticket, action, after, "市民", "citizen", now, f"{rating}：{comment or ''}", from_status=before)
+    ticket.rating = rating
+    ticket.rating_comment = clean_text(comment or "") or None
+    if action == Action.REOPEN:
+        ticket.reopen_count += 1
+        ticket.closed_at = None
+    else:
+        ticket.closed_at = now
+    session.commit()
+    return ticket
+
+
+def _candidate(session: Session, ticket: Ticket, field: str, old: str | None, new: str, source: str, user: User) -> None:
+    full_text = f"{ticket.title}。{ticket.text}" if ticket.title else ticket.text
+    session.add(LabelCandidate(
+        ticket_id=ticket.id, text=full_text, field=field, old_value=old, new_value=new,
+        source=source, actor=user.name, model_confidence=ticket.category_confidence,
+    ))

@@ -1,0 +1,206 @@
+"""Whole work-order lifecycles through the HTTP API, on a real database."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from routing.orm import LabelCandidate, Ticket
+from tests.conftest import auth
+
+COMPLAINT = {"text": "小区物业擅自把公共车位改成收费车位，每月三百元，业主反映多次没人管", "channel": "电话", "contact": "13812345678"}
+
+
+def intake(client, **overrides):
+    response = client.post("/api/tickets", json={**COMPLAINT, **overrides}, headers=auth("operator"))
+    assert response.status_code in (200, 201), response.text
+    return response.json()
+
+
+def count(router_context, model) -> int:
+    with router_context.sessions() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def test_intake_classifies_and_suggests_departments_with_evidence(client):
+    ticket = intake(client)
+    assert ticket["status"] == "受理"
+    assert ticket["category"] == "城乡建设"
+    top = ticket["suggestions"][0]
+    assert top["department"] == "zjj" and 0 < top["score"] <= 1
+    assert top["evidence"]["clause"] and top["evidence"]["tags"]
+    assert ticket["suggested_department"] == "zjj"
+
+
+def test_happy_path_runs_the_closed_loop_and_records_every_step(client):
+    ticket = intake(client)
+    tid = ticket["id"]
+    assert client.post(f"/api/tickets/{tid}/dispatch", json={"department": "zjj"}, headers=auth("operator")).json()["status"] == "转办"
+    assert client.post(f"/api/tickets/{tid}/accept", headers=auth("zjj")).json()["status"] == "办理"
+    assert client.post(f"/api/tickets/{tid}/reply", json={"reply": "已约谈物业公司，恢复免费停车"}, headers=auth("zjj")).json()["status"] == "反馈"
+    rated = client.post(f"/api/tickets/{tid}/rating", json={"feedback_code": ticket["feedback_code"], "rating": "满意"})
+    assert rated.json()["status"] == "办结"
+    events = client.get(f"/api/tickets/{tid}/events", headers=auth("operator")).json()
+    assert [(e["action"], e["to_status"]) for e in events] == [
+        ("intake", "受理"), ("dispatch", "转办"), ("accept", "办理"), ("reply", "反馈"), ("close", "办结")
+    ]
+    assert events[1]["actor"] == "话务员小王" and events[2]["role"] == "department"
+
+
+def test_confirmed_suggestion_counts_as_kept_in_metrics(client):
+    ticket = intake(client)
+    client.post(f"/api/tickets/{ticket['id']}/dispatch", json={"department": "zjj"}, headers=auth("operator"))
+    metrics = client.get("/api/metrics", headers=auth("operator")).json()
+    assert metrics["overall"]["suggestion_accuracy"] == 1.0
+    assert metrics["by_department"]["zjj"]["dispatched"] == 1
+
+
+def test_return_goes_back_to_the_queue_and_becomes_a_candidate_label(client, router_context):
+    ticket = intake(client, text="河西街道翠竹园6栋楼顶违章搭建彩钢房，正在施工")
+    tid = ticket["id"]
+    client.post(f"/api/tickets/{tid}/dispatch", json={"department": "zjj"}, headers=auth("operator"))
+    returned = client.post(f"/api/tickets/{tid}/return", json={"reason": "违建查处属城管职责", "suggested_department": "cgj"}, headers=auth("zjj"))
+    assert returned.json()["status"] == "受理" and returned.json()["return_count"] == 1
+    queue = client.get("/api/tickets?returned=true", headers=auth("operator")).json()
+    assert [t["id"] for t in queue] == [tid]
+    assert client.post(f"/api/tickets/{tid}/dispatch", json={"department": "cgj"}, headers=auth("operator")).json()["department"] == "cgj"
+    with router_context.sessions() as session:
+        sources = sorted(c.source for c in session.scalars(select(LabelCandidate)))
+    assert "return" in sources
+
+
+def test_override_is_stored_as_a_labelled_example_with_provenance(client, router_context):
+    ticket = intake(client)
+    client.post(f"/api/tickets/{ticket['id']}/dispatch", json={"department": "scjgj", "category": "商贸旅游"}, headers=auth("operator"))
+    with router_context.sessions() as session:
+        candidates = {c.field: c for c in session.scalars(select(LabelCandidate))}
+    assert (candidates["department"].old_value, candidates["department"].new_value) == ("zjj", "scjgj")
+    assert (candidates["category"].old_value, candidates["category"].new_value) == ("城乡建设", "商贸旅游")
+    assert candidates["category"].actor == "话务员小王" and candidates["category"].source == "override"
+    assert "13812345678" not in candidates["category"].text
+
+
+def test_overdue_orders_are_flagged_for_supervision(client, clock):
+    ticket = intake(client)
+    client.post(f"/api/tickets/{ticket['id']}/dispatch", json={"department": "zjj"}, headers=auth("operator"))
+    assert client.get("/api/tickets?overdue=true", headers=auth("operator")).json() == []
+    clock.advance(hours=25)
+    overdue = client.get("/api/tickets?overdue=true", headers=auth("operator")).json()
+    assert [t["id"] for t in overdue] == [ticket["id"]] and overdue[0]["overdue"] is True
+
+
+def test_marking_urgent_shortens_the_deadline(client):
+    ticket = intake(client)
+    urgent = client.post(f"/api/tickets/{ticket['id']}/urgency", json={"urgency": "紧急"}, headers=auth("operator")).json()
+    assert urgent["completion_due"] < ticket["completion_due"]
+
+
+def test_unsatisfied_rating_reopens_the_order_for_the_department(client):
+    ticket = intake(client)
+    tid = ticket["id"]
+    client.post(f"/api/tickets/{tid}/dispatch", json={"department": "zjj"}, headers=auth("operator"))
+    client.post(f"/api/tickets/{tid}/accept", headers=auth("zjj"))
+    client.post(f"/api/tickets/{tid}/reply", json={"reply": "已处理"}, headers=auth("zjj"))
+    reopened = client.post(f"/api/tickets/{tid}/rating", json={"feedback_code": ticket["feedback_code"], "rating": "不满意", "comment": "还在收费"})
+    assert reopened.json()["status"] == "办理" and reopened.json()["reopen_count"] == 1
+    client.post(f"/api/tickets/{tid}/reply", json={"reply": "已全部退还停车费"}, headers=auth("zjj"))
+    closed = client.post(f"/api/tickets/{tid}/rating", json={"feedback_code": ticket["feedback_code"], "rating": "基本满意"})
+    assert closed.json()["status"] == "办结"
+    assert client.get("/api/metrics", headers=auth("operator")).json()["overall"]["满意率"] == 1.0
+
+
+def test_wrong_feedback_code_is_refused(client):
+    ticket = intake(client)
+    response = client.post(f"/api/tickets/{ticket['id']}/rating", json={"feedback_code": "wrong", "rating": "满意"})
+    assert response.status_code == 403
+
+
+def test_same_external_number_twice_creates_one_order(client, router_context):
+    first = client.post("/api/tickets", json={**COMPLAINT, "external_no": "QS20260302001"}, headers=auth("operator"))
+    second = client.post("/api/tickets", json={**COMPLAINT, "external_no": "QS20260302001"}, headers=auth("operator"))
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert first.json()["id"] == second.json()["id"]
+    assert count(router_context, Ticket) == 1
+
+
+def test_personal_data_is_masked_except_in_the_protected_contact_field(client):
+    ticket = intake(client, text="物业乱收费，我电话13912345678，身份证43010219900101123X")
+    assert "13912345678" not in ticket["text"] and "[手机号]" in ticket["text"]
+    assert ticket["contact"] == "13812345678"
+
+
+def test_contact_is_hidden_from_departments_the_order_is_not_assigned_to(client):
+    ticket = intake(client)
+    client.post(f"/api/tickets/{ticket['id']}/dispatch", json={"department": "zjj"}, headers=auth("operator"))
+    assert client.get(f"/api/tickets/{ticket['id']}", headers=auth("zjj")).json()["contact"] == "13812345678"
+    assert client.get(f"/api/tickets/{ticket['id']}", headers=auth("trainer")).json()["contact"] is None
+
+
+def test_illegal_transition_is_a_409_with_a_clear_message(client):
+    ticket = intake(client)
+    response = client.post(f"/api/tickets/{ticket['id']}/reply", json={"reply": "x"}, headers=auth("operator"))
+    assert response.status_code == 403
+    client.post(f"/api/tickets/{ticket['id']}/dispatch", json={"department": "zjj"}, headers=auth("operator"))
+    response = client.post(f"/api/tickets/{ticket['id']}/reply", json={"reply": "已处理"}, headers=auth("zjj"))
+    assert response.status_code == 409
+    assert "不能执行" in response.json()["error"]["zh"] and response.json()["error"]["en"]
+
+
+def test_missing_token_is_401_and_wrong_role_is_403(client):
+    assert client.post("/api/tickets", json=COMPLAINT).status_code == 401
+    assert client.post("/api/tickets", json=COMPLAINT, headers={"Authorization": "Bearer nope"}).status_code == 401
+    response = client.post("/api/tickets", json=COMPLAINT, headers=auth("zjj"))
+    assert response.status_code == 403 and "无权" in response.json()["error"]["zh"]
+
+
+def test_a_department_cannot_act_on_another_departments_order(client):
+    ticket = intake(client)
+    client.post(f"/api/tickets/{ticket['id']}/dispatch", json={"department": "zjj"}, headers=auth("operator"))
+    response = client.post(f"/api/tickets/{ticket['id']}/accept", headers=auth("cgj"))
+    assert response.status_code == 403
+
+
+def test_empty_text_is_refused_and_nothing_is_stored(client, router_context):
+    for text in ("", "   ", "您好！谢谢！"):
+        response = client.post("/api/tickets", json={**COMPLAINT, "text": text}, headers=auth("operator"))
+        assert response.status_code in (400, 422)
+        assert response.json()["error"]["zh"]
+    assert count(router_context, Ticket) == 0
+
+
+def test_hundred_thousand_characters_are_refused_and_nothing_is_stored(client, router_context):
+    response = client.post("/api/tickets", json={**COMPLAINT, "text": "物业乱收费" * 20000}, headers=auth("operator"))
+    assert response.status_code == 400 and "过长" in response.json()["error"]["zh"]
+    assert count(router_context, Ticket) == 0
+
+
+def test_malformed_json_is_a_422_with_a_bilingual_message(client, router_context):
+    response = client.post("/api/tickets", content='{"text": "物业'.encode(), headers={**auth("operator"), "Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["error"]["en"]
+    assert count(router_context, Ticket) == 0
+
+
+def test_unknown_department_is_refused_and_the_order_stays_in_the_queue(client, router_context):
+    ticket = intake(client)
+    response = client.post(f"/api/tickets/{ticket['id']}/dispatch", json={"department": "nosuch"}, headers=auth("operator"))
+    assert response.status_code == 400 and "nosuch" in response.json()["error"]["zh"]
+    assert client.get(f"/api/tickets/{ticket['id']}", headers=auth("operator")).json()["status"] == "受理"
+    assert count(router_context, LabelCandidate) == 0
+
+
+def test_unknown_ticket_is_404(client):
+    assert client.get("/api/tickets/999999", headers=auth("operator")).status_code == 404
+
+
+def test_metrics_reject_an_inverted_period(client):
+    response = client.get("/api/metrics?start=2026-03-02T00:00:00&end=2026-03-01T00:00:00", headers=auth("operator"))
+    assert response.status_code == 400
+
+
+def test_confident_orders_are_dispatched_automatically_by_the_system(client, router_context):
+    router_context.dispatcher.auto_threshold = 0.5
+    ticket = intake(client)
+    assert ticket["status"] == "转办" and ticket["auto_dispatched"] is True
+    assert ticket["department"] == ticket["suggested_department"]
+    events = client.get(f"/api/tickets/{ticket['id']}/events", headers=auth("operator")).json()
+    assert events[-1]["role"] == "system" and "阈值" in events[-1]["reason"]
