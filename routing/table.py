@@ -59,6 +59,11 @@ class RoutingTable(BaseModel):
     def routes_for(self, category: str) -> list[Route]:
         return [r for r in self.routes if r.category == category]
 
+    def category_for_department(self, code: str) -> str | None:
+        """The one first-level category routed to ``code``, or None (none, or several)."""
+        categories = {r.category for r in self.routes if r.department == code}
+        return categories.pop() if len(categories) == 1 else None
+
     def department_name(self, code: str) -> str:
         return self.departments[code].name
 

@@ -134,10 +134,11 @@ def dispatch(session: Session, ctx: RouterContext, ticket: Ticket, department: s
     overridden = ticket.suggested_department is not None and department != ticket.suggested_department
     ticket.department = department
     _move(session, ticket, Action.DISPATCH, user, now, reason or ("改派 override" if overridden else "确认 confirm"))
+    model_category = ticket.category
     if overridden or ticket.suggested_department is None:
-        _candidate(session, ticket, "department", ticket.suggested_department, department, "override", user)
+        _candidate(session, ticket, "department", ticket.suggested_department, department, "override", user, model_category)
     if category and category != ticket.category:
-        _candidate(session, ticket, "category", ticket.category, category, "override", user)
+        _candidate(session, ticket, "category", ticket.category, category, "override", user, model_category)
         ticket.category = category
     session.commit()
     return ticket
@@ -236,9 +237,11 @@ def rate(session: Session, ctx: RouterContext, ticket: Ticket, code: str, rating
     return ticket
 
 
-def _candidate(session: Session, ticket: Ticket, field: str, old: str | None, new: str, source: str, user: User) -> None:
+def _candidate(session: Session, ticket: Ticket, field: str, old: str | None, new: str, source: str, user: User,
+               model_category: str | None = None) -> None:
+    """Store a correction with its provenance, including what the model had said."""
     full_text = f"{ticket.title}。{ticket.text}" if ticket.title else ticket.text
     session.add(LabelCandidate(
-        ticket_id=ticket.id, text=full_text, field=field, old_value=old, new_value=new,
-        source=source, actor=user.name, model_confidence=ticket.category_confidence,
+        ticket_id=ticket.id, text=full_text, field=field, old_value=old, new_value=new, source=source,
+        actor=user.name, model_category=model_category or ticket.category, model_confidence=ticket.category_confidence,
     ))

@@ -92,11 +92,15 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def router_context(database_url, model_registry, clock):
+def router_context(database_url, model_registry, clock, tmp_path):
+    """A fully built service context on its own copy of the registry (retraining promotes into it)."""
+    import shutil
+
     from routing.context import RouterContext
     from routing.settings import RouterSettings
 
-    settings = RouterSettings(database_url=database_url, model_dir=model_registry.root, auto_dispatch_threshold=1.01)  # operators dispatch unless a test lowers it
+    model_dir = shutil.copytree(model_registry.root, tmp_path / "models")
+    settings = RouterSettings(database_url=database_url, model_dir=model_dir, auto_dispatch_threshold=1.01)  # operators dispatch unless a test lowers it
     context = RouterContext.build(settings)
     context.clock = clock
     yield context

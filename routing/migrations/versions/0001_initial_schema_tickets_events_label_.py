@@ -1,8 +1,8 @@
-"""tickets, events and label candidates
+"""initial schema: tickets, events, label candidates, retrain jobs
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 20:43:43.488560
+Create Date: 2026-11-22 20:51:31.794910
 """
 from alembic import op
 import sqlalchemy as sa
@@ -15,6 +15,25 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table('retrain_jobs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('progress', sa.String(length=200), nullable=False),
+    sa.Column('percent', sa.Integer(), nullable=False),
+    sa.Column('requested_by', sa.String(length=64), nullable=False),
+    sa.Column('n_feedback', sa.Integer(), nullable=False),
+    sa.Column('candidate_version', sa.String(length=64), nullable=True),
+    sa.Column('baseline_version', sa.String(length=64), nullable=True),
+    sa.Column('report', sa.JSON(), nullable=False),
+    sa.Column('decision', sa.String(length=16), nullable=True),
+    sa.Column('message', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('finished_at', sa.DateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('retrain_jobs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_retrain_jobs_status'), ['status'], unique=False)
+
     op.create_table('tickets',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('external_no', sa.String(length=64), nullable=True),
@@ -62,6 +81,7 @@ def upgrade() -> None:
     sa.Column('new_value', sa.String(length=64), nullable=False),
     sa.Column('source', sa.String(length=16), nullable=False),
     sa.Column('actor', sa.String(length=64), nullable=False),
+    sa.Column('model_category', sa.String(length=32), nullable=True),
     sa.Column('model_confidence', sa.Float(), nullable=True),
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('reviewed_by', sa.String(length=64), nullable=True),
@@ -110,3 +130,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_tickets_department'))
 
     op.drop_table('tickets')
+    with op.batch_alter_table('retrain_jobs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_retrain_jobs_status'))
+
+    op.drop_table('retrain_jobs')

@@ -1,0 +1,90 @@
+"""/api/feedback: the trainers' review queue, decisions, own corrections and export."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Depends, Query, Response
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from routing import feedback as store
+from routing.api.deps import get_context, get_session, require
+from routing.auth import Role, User
+from routing.context import RouterContext
+
+router = APIRouter(prefix="/api/feedback", tags=["feedback"])
+TRAINER = require(Role.TRAINER)
+
+
+class CandidateOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    ticket_id: int | None
+    text: str
+    field: str
+    old_value: str | None
+    new_value: str
+    source: str
+    actor: str
+    model_category: str | None
+    model_confidence: float | None
+    status: str
+    reviewed_by: str | None
+    created_at: datetime
+
+
+class ReviewItemOut(BaseModel):
+    candidate: CandidateOut
+    category: str | None = Field(description="the first-level label this example would teach")
+    model_category: str | None
+    priority: float
+
+
+class DecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    label: str | None = None
+
+
+class CorrectionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(min_length=1, max_length=20000)
+    label: str
+
+
+def _labels(ctx: RouterContext) -> set[str]:
+    return ctx.table.categories
+
+
+@router.get("/queue", response_model=list[ReviewItemOut])
+def queue(limit: int = Query(default=50, ge=1, le=500), session: Session = Depends(get_session),
+          ctx: RouterContext = Depends(get_context), user: User = Depends(TRAINER)):
+    return [ReviewItemOut(candidate=CandidateOut.model_validate(i.candidate), category=i.category,
+                          model_category=i.model_category, priority=i.priority)
+            for i in store.review_queue(session, ctx.table, limit)]
+
+
+@router.post("/{candidate_id}/approve", response_model=CandidateOut)
+def approve(candidate_id: int, body: DecisionIn | None = None, session: Session = Depends(get_session),
+            ctx: RouterContext = Depends(get_context), user: User = Depends(TRAINER)):
+    label = body.label if body else None
+    return store.review(session, candidate_id, True, user, label, _labels(ctx))
+
+
+@router.post("/{candidate_id}/reject", response_model=CandidateOut)
+def reject(candidate_id: int, session: Session = Depends(get_session), user: User = Depends(TRAINER)):
+    return store.review(session, candidate_id, False, user)
+
+
+@router.post("", response_model=CandidateOut, status_code=201)
+def correct(body: CorrectionIn, session: Session = Depends(get_session), ctx: RouterContext = Depends(get_context),
+            user: User = Depends(TRAINER)):
+    return store.add_correction(session, body.text, body.label, user, _labels(ctx))
+
+
+@router.get("/export.csv")
+def export(session: Session = Depends(get_session), ctx: RouterContext = Depends(get_context),
+           user: User = Depends(TRAINER)) -> Response:
+    body = store.export_csv(store.approved_examples(session, ctx.table))
+    return Response(body, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": "attachment; filename=feedback_train.csv"})

@@ -1,0 +1,108 @@
+"""The feedback store: corrections become reviewed training examples.
+
+Every operator override, 退单 naming the right department, and trainer correction is a
+LabelCandidate with its provenance. Trainers review the most instructive first — where the
+model was least sure, and where the correction disagrees with it — and approved ones are
+exported in the training-file format for the next retrain.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from classifier.dataset import Example, clean_text
+from routing.auth import User
+from routing.errors import BadRequest, Conflict, NotFound
+from routing.orm import LabelCandidate, utcnow
+from routing.table import RoutingTable
+
+TRAINING_COLUMNS = ["留言编号", "留言主题", "留言详情", "一级标签"]
+
+
+@dataclass
+class ReviewItem:
+    candidate: LabelCandidate
+    category: str | None
+    model_category: str | None
+    priority: float
+
+
+def training_label(candidate: LabelCandidate, table: RoutingTable) -> str | None:
+    """The first-level category a candidate teaches: given directly, or implied by a bureau."""
+    if candidate.field == "category":
+        return candidate.new_value
+    return table.category_for_department(candidate.new_value)
+
+
+def review_queue(session: Session, table: RoutingTable, limit: int = 50) -> list[ReviewItem]:
+    """Pending candidates, most instructive first: disagreement with the model, then low confidence."""
+    items = []
+    for candidate in session.scalars(select(LabelCandidate).where(LabelCandidate.status == "pending")):
+        category = training_label(candidate, table)
+        model_category = candidate.model_category
+        disagrees = category is not None and category != model_category
+        uncertainty = 1.0 - (candidate.model_confidence if candidate.model_confidence is not None else 0.5)
+        items.append(ReviewItem(candidate, category, model_category, round(float(disagrees) + uncertainty, 4)))
+    items.sort(key=lambda item: (-item.priority, item.candidate.id))
+    return items[:limit]
+
+
+def review(session: Session, candidate_id: int, approve: bool, user: User, label: str | None = None,
+           known_labels: set[str] | None = None) -> LabelCandidate:
+    candidate = session.get(LabelCandidate, candidate_id)
+    if candidate is None:
+        raise NotFound(f"候选标注 {candidate_id} 不存在", f"candidate {candidate_id} not found")
+    if candidate.status != "pending":
+        raise Conflict(f"候选标注已审核（{candidate.status}）", f"candidate already reviewed ({candidate.status})")
+    if label is not None:
+        if known_labels is not None and label not in known_labels:
+            raise BadRequest(f"未知的类别 {label}", f"unknown category {label}")
+        candidate.field, candidate.new_value = "category", label
+    candidate.status = "approved" if approve else "rejected"
+    candidate.reviewed_by = user.name
+    candidate.reviewed_at = utcnow()
+    session.commit()
+    return candidate
+
+
+def add_correction(session: Session, text: str, label: str, user: User, known_labels: set[str]) -> LabelCandidate:
+    """A trainer's own labelled example: approved as it is written."""
+    cleaned = clean_text(text)
+    if not cleaned:
+        raise BadRequest("文本为空", "text is empty")
+    if label not in known_labels:
+        raise BadRequest(f"未知的类别 {label}", f"unknown category {label}")
+    candidate = LabelCandidate(text=cleaned, field="category", new_value=label, source="trainer", actor=user.name,
+                               status="approved", reviewed_by=user.name, reviewed_at=utcnow())
+    session.add(candidate)
+    session.commit()
+    return candidate
+
+
+def approved_examples(session: Session, table: RoutingTable) -> list[Example]:
+    """Approved candidates that teach a first-level category, as training examples.
+
+    One override can yield two candidates (department and category) with the same lesson;
+    each (text, label) pair is kept once.
+    """
+    examples: dict[tuple[str, str], Example] = {}
+    for candidate in session.scalars(select(LabelCandidate).where(LabelCandidate.status == "approved").order_by(LabelCandidate.id)):
+        label = training_label(candidate, table)
+        if label:
+            examples.setdefault((candidate.text, label), Example(id=f"FB{candidate.id}", text=candidate.text, label=label))
+    return list(examples.values())
+
+
+def export_csv(examples: list[Example]) -> str:
+    """Approved examples in the training-file format (the body holds the text)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(TRAINING_COLUMNS)
+    for example in examples:
+        writer.writerow([example.id, "", example.text, example.label])
+    return buffer.getvalue()
