@@ -35,7 +35,6 @@ def trained_model(sample_train: list[Example]) -> ComplaintClassifier:
 import os  # noqa: E402
 from datetime import datetime, timedelta  # noqa: E402
 
-from sqlalchemy import text  # noqa: E402
 
 from classifier.registry import ModelRegistry  # noqa: E402
 
@@ -77,11 +76,12 @@ def database_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'router.db'}"
     url = os.environ["TEST_DATABASE_URL"]
-    from sqlalchemy import create_engine
+    from sqlalchemy import MetaData, create_engine
 
     engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP TABLE IF EXISTS label_candidates, ticket_events, tickets, alembic_version CASCADE"))
+    existing = MetaData()
+    existing.reflect(engine)
+    existing.drop_all(engine)
     engine.dispose()
     return url
 
