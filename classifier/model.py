@@ -47,15 +47,19 @@ class LabelScore:
     evidence: list[Evidence] = field(default_factory=list)
 
 
-def _tokens_for(texts: Sequence[str], user_words: tuple, stopwords: frozenset, max_chars: int) -> list[str]:
+def _tokens_for(texts: Sequence[str], user_words: tuple, stopwords: frozenset, max_chars: int,
+                keep_function_words: bool = False) -> list[str]:
     segmenter = cached_segmenter(user_words, stopwords)
-    return [" ".join(segmenter.tokens(mask_personal_data(normalize(t))[:max_chars])) for t in texts]
+    cut = segmenter.cut if keep_function_words else segmenter.tokens
+    return [" ".join(cut(mask_personal_data(normalize(t))[:max_chars])) for t in texts]
 
 
 class ComplaintClassifier(ClassifierMixin, BaseEstimator):
     """Linear text classifier for Chinese hotline messages with calibrated probabilities.
 
     Calibration folds keep near-duplicates together (``duplicate_threshold``).
+    ``keep_function_words`` keeps stop-words and punctuation: useless for the topic, but
+    they carry the speech act (请问…吗？ is a question) that tells 咨询 from 投诉.
     ``max_chars`` bounds work on pathological inputs; ``n_jobs`` parallelises
     cross-validation during ``fit`` and large batches (over ``batch_size``) when predicting.
     """
@@ -70,6 +74,7 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
         calibration_folds: int = 5,
         duplicate_threshold: float = 0.8,
         max_chars: int = 1500,
+        keep_function_words: bool = False,
         n_jobs: int = 1,
         batch_size: int = 1000,
         random_state: int = 0,
@@ -83,6 +88,7 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
         self.calibration_folds = calibration_folds
         self.duplicate_threshold = duplicate_threshold
         self.max_chars = max_chars
+        self.keep_function_words = keep_function_words
         self.n_jobs = n_jobs
         self.batch_size = batch_size
         self.random_state = random_state
@@ -94,10 +100,11 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
         chunks = self._chunks(texts)
         if len(chunks) > 1 and self.n_jobs != 1:
             parts = Parallel(n_jobs=self.n_jobs)(
-                delayed(_tokens_for)(c, self.user_words_, self.stopwords_, self.max_chars) for c in chunks
+                delayed(_tokens_for)(c, self.user_words_, self.stopwords_, self.max_chars, self.keep_function_words)
+                for c in chunks
             )
             return [t for part in parts for t in part]
-        return _tokens_for(texts, self.user_words_, self.stopwords_, self.max_chars)
+        return _tokens_for(texts, self.user_words_, self.stopwords_, self.max_chars, self.keep_function_words)
 
     def fit(self, X: Sequence[str], y: Sequence[str]) -> "ComplaintClassifier":
         progress = Progress("训练 train", total_steps=4, enabled=self.verbose)

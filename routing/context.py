@@ -30,6 +30,7 @@ class RouterContext:
     sla: SlaTable
     dispatcher: Dispatcher
     models: ModelHolder
+    types: ModelHolder
     users: UserDirectory
     clock: Callable[[], datetime] = field(default=utcnow)
 
@@ -41,6 +42,8 @@ class RouterContext:
         upgrade_database(engine)
         models = ModelHolder(ModelRegistry(settings.model_dir))
         models.reload()
+        types = ModelHolder(ModelRegistry(settings.type_model_dir))
+        types.reload()
         return cls(
             settings=settings,
             engine=engine,
@@ -49,5 +52,6 @@ class RouterContext:
             sla=load_sla_table(settings.sla_table),
             dispatcher=Dispatcher(table, PlaceExtractor(settings.gazetteer), settings.auto_dispatch_threshold),
             models=models,
+            types=types,
             users=UserDirectory.from_file(settings.users_file),
         )

@@ -29,6 +29,8 @@ class Ticket(Base):
     contact: Mapped[str | None] = mapped_column(String(100))
     place: Mapped[str | None] = mapped_column(String(200))
     ticket_type: Mapped[str] = mapped_column(String(8))
+    type_confidence: Mapped[float | None] = mapped_column(Float)
+    type_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
     urgency: Mapped[str] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(8), index=True)
     category: Mapped[str | None] = mapped_column(String(32))

@@ -69,9 +69,9 @@ class ReplyIn(BaseModel):
     reply: str = Field(min_length=1, max_length=5000)
 
 
-class UrgencyIn(BaseModel):
+class TriageIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    urgency: Urgency
+    urgency: Urgency | None = None
     ticket_type: TicketType | None = None
 
 
@@ -103,6 +103,8 @@ class TicketOut(BaseModel):
     text: str
     place: str | None
     ticket_type: str
+    type_confidence: float | None
+    type_confirmed: bool
     urgency: str
     status: str
     category: str | None

@@ -15,6 +15,7 @@ class RouterSettings(BaseSettings):
 
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'data' / 'router.db'}"
     model_dir: Path = PROJECT_ROOT / "models" / "classifier"
+    type_model_dir: Path = PROJECT_ROOT / "models" / "ticket_type"
     routing_table: Path = CONFIG_DIR / "routing_table.yml"
     gazetteer: Path = CONFIG_DIR / "gazetteer.yml"
     sla_table: Path = CONFIG_DIR / "sla.yml"

@@ -84,12 +84,13 @@ def intake(session: Session, ctx: RouterContext, data: TicketIn, user: User) -> 
         )
     title = clean_text(data.title or "") or None
     now = ctx.clock()
-    ticket_type = data.ticket_type or DEFAULT_TYPE
+    ticket_type, type_confidence = _ticket_type(ctx, data, f"{title}。{text}" if title else text)
     response_due, completion_due = ctx.sla.deadlines_for(ticket_type, data.urgency, now)
     ticket = Ticket(
         external_no=data.external_no, channel=data.channel, title=title, text=text,
         contact=data.contact, place=clean_text(data.place or "") or None,
-        ticket_type=ticket_type, urgency=data.urgency, status=Status.RECEIVED,
+        ticket_type=ticket_type, type_confidence=type_confidence, type_confirmed=data.ticket_type is not None,
+        urgency=data.urgency, status=Status.RECEIVED,
         feedback_code=secrets.token_hex(4), received_at=now,
         response_due=response_due, completion_due=completion_due, suggestions=[],
     )
@@ -109,6 +110,17 @@ def intake(session: Session, ctx: RouterContext, data: TicketIn, user: User) -> 
             raise
         return existing, False
     return ticket, True
+
+
+def _ticket_type(ctx: RouterContext, data: TicketIn, text: str) -> tuple[str, float | None]:
+    """The caller's type if given (confirmed), else the type model's suggestion, else 投诉."""
+    if data.ticket_type is not None:
+        return data.ticket_type, None
+    loaded = ctx.types.current
+    if loaded is None:
+        return DEFAULT_TYPE, None
+    label, probability = loaded.model.suggest(text)
+    return label, round(probability, 4)
 
 
 def _classify_and_suggest(ctx: RouterContext, ticket: Ticket) -> None:
@@ -155,14 +167,18 @@ def reassign(session: Session, ctx: RouterContext, ticket: Ticket, department: s
     return ticket
 
 
-def set_urgency(session: Session, ctx: RouterContext, ticket: Ticket, urgency: str, ticket_type: str | None, user: User) -> Ticket:
-    """Mark urgent (or confirm the type): deadlines are recomputed from the time of receipt."""
+def triage(session: Session, ctx: RouterContext, ticket: Ticket, urgency: str | None, ticket_type: str | None,
+           user: User) -> Ticket:
+    """Confirm or correct the type and mark urgency; deadlines are recomputed from the time of receipt."""
     if ticket.status == Status.CLOSED:
-        raise BadRequest("已办结的工单不能修改紧急程度", "a closed ticket cannot change urgency")
-    ticket.urgency = urgency
-    ticket.ticket_type = ticket_type or ticket.ticket_type
+        raise BadRequest("已办结的工单不能修改类型或紧急程度", "a closed ticket cannot change type or urgency")
+    ticket.urgency = urgency or ticket.urgency
+    if ticket_type:
+        ticket.ticket_type = ticket_type
+        ticket.type_confirmed = True
+    urgency = ticket.urgency
     ticket.response_due, ticket.completion_due = ctx.sla.deadlines_for(ticket.ticket_type, urgency, ticket.received_at)
-    _record(session, ticket, "urgency", Status(ticket.status), user.name, str(user.role), ctx.clock(),
+    _record(session, ticket, "triage", Status(ticket.status), user.name, str(user.role), ctx.clock(),
             reason=f"{ticket.ticket_type}/{urgency}", from_status=ticket.status)
     session.commit()
     return ticket

@@ -64,6 +64,18 @@ def model_registry(tmp_path_factory, trained_model) -> ModelRegistry:
     return registry
 
 
+@pytest.fixture(scope="session")
+def type_registry(tmp_path_factory) -> ModelRegistry:
+    """The work-order type model, trained once on the hand-written typed sample."""
+    from routing.ticket_type import TicketTypeClassifier, load_typed_orders
+
+    examples = load_typed_orders(SAMPLE / "work_orders_typed.csv")
+    model = TicketTypeClassifier().fit([e.text for e in examples], [e.label for e in examples])
+    registry = ModelRegistry(tmp_path_factory.mktemp("types"))
+    registry.promote(registry.save(model, {"note": "sample"}))
+    return registry
+
+
 def _database_urls() -> list[str]:
     urls = ["sqlite"]
     if os.environ.get("TEST_DATABASE_URL"):
@@ -92,7 +104,7 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def router_context(database_url, model_registry, clock, tmp_path):
+def router_context(database_url, model_registry, type_registry, clock, tmp_path):
     """A fully built service context on its own copy of the registry (retraining promotes into it)."""
     import shutil
 
@@ -100,7 +112,8 @@ def router_context(database_url, model_registry, clock, tmp_path):
     from routing.settings import RouterSettings
 
     model_dir = shutil.copytree(model_registry.root, tmp_path / "models")
-    settings = RouterSettings(database_url=database_url, model_dir=model_dir, auto_dispatch_threshold=1.01)  # operators dispatch unless a test lowers it
+    settings = RouterSettings(database_url=database_url, model_dir=model_dir, type_model_dir=type_registry.root,
+                              auto_dispatch_threshold=1.01)  # operators dispatch unless a test lowers it
     context = RouterContext.build(settings)
     context.clock = clock
     yield context

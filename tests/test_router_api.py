@@ -90,7 +90,7 @@ def test_overdue_orders_are_flagged_for_supervision(client, clock):
 
 def test_marking_urgent_shortens_the_deadline(client):
     ticket = intake(client)
-    urgent = client.post(f"/api/tickets/{ticket['id']}/urgency", json={"urgency": "紧急"}, headers=auth("operator")).json()
+    urgent = client.post(f"/api/tickets/{ticket['id']}/triage", json={"urgency": "紧急"}, headers=auth("operator")).json()
     assert urgent["completion_due"] < ticket["completion_due"]
 
 
@@ -204,3 +204,16 @@ def test_confident_orders_are_dispatched_automatically_by_the_system(client, rou
     assert ticket["department"] == ticket["suggested_department"]
     events = client.get(f"/api/tickets/{ticket['id']}/events", headers=auth("operator")).json()
     assert events[-1]["role"] == "system" and "阈值" in events[-1]["reason"]
+
+
+def test_type_is_suggested_by_the_model_and_confirmed_by_the_operator(client):
+    ticket = intake(client, text="请问小区旁边的内河整治工程什么时候完工？围挡什么时候拆除？")
+    assert ticket["ticket_type"] == "咨询" and ticket["type_confirmed"] is False
+    assert 0 < ticket["type_confidence"] <= 1
+    confirmed = client.post(f"/api/tickets/{ticket['id']}/triage", json={"ticket_type": "咨询"}, headers=auth("operator")).json()
+    assert confirmed["type_confirmed"] is True
+
+
+def test_type_given_at_intake_counts_as_confirmed(client):
+    ticket = intake(client, ticket_type="建议")
+    assert (ticket["ticket_type"], ticket["type_confirmed"]) == ("建议", True)

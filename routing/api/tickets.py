@@ -13,7 +13,7 @@ from routing.context import RouterContext
 from routing.lifecycle import Status
 from routing.orm import Ticket
 from routing.schemas import (DispatchIn, EventOut, RatingIn, ReasonIn, ReplyIn, ReturnIn, TicketCreated, TicketIn,
-                             TicketOut, UrgencyIn)
+                             TicketOut, TriageIn)
 
 router = APIRouter(prefix="/api/tickets", tags=["tickets"])
 STAFF = (Role.OPERATOR, Role.DEPARTMENT, Role.TRAINER)
@@ -95,11 +95,12 @@ def reassign_ticket(ticket_id: int, body: DispatchIn, session: Session = Depends
     return render(ops.reassign(session, ctx, ticket, body.department, user, body.reason or "改派"), ctx, user)
 
 
-@router.post("/{ticket_id}/urgency", response_model=TicketOut)
-def change_urgency(ticket_id: int, body: UrgencyIn, session: Session = Depends(get_session),
-                   ctx: RouterContext = Depends(get_context), user: User = Depends(require(Role.OPERATOR))):
+@router.post("/{ticket_id}/triage", response_model=TicketOut)
+def triage_ticket(ticket_id: int, body: TriageIn, session: Session = Depends(get_session),
+                  ctx: RouterContext = Depends(get_context), user: User = Depends(require(Role.OPERATOR))):
+    """Operator confirms or corrects the work-order type and marks urgency."""
     ticket = ops.get_ticket(session, ticket_id)
-    return render(ops.set_urgency(session, ctx, ticket, body.urgency, body.ticket_type, user), ctx, user)
+    return render(ops.triage(session, ctx, ticket, body.urgency, body.ticket_type, user), ctx, user)
 
 
 @router.post("/{ticket_id}/accept", response_model=TicketOut)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 20:51:31.794910
+Create Date: 2026-11-22 20:58:48.288374
 """
 from alembic import op
 import sqlalchemy as sa
@@ -43,6 +43,8 @@ def upgrade() -> None:
     sa.Column('contact', sa.String(length=100), nullable=True),
     sa.Column('place', sa.String(length=200), nullable=True),
     sa.Column('ticket_type', sa.String(length=8), nullable=False),
+    sa.Column('type_confidence', sa.Float(), nullable=True),
+    sa.Column('type_confirmed', sa.Boolean(), nullable=False),
     sa.Column('urgency', sa.String(length=8), nullable=False),
     sa.Column('status', sa.String(length=8), nullable=False),
     sa.Column('category', sa.String(length=32), nullable=True),
