@@ -38,19 +38,21 @@ class RouterContext:
     def build(cls, settings: RouterSettings) -> "RouterContext":
         """Load and validate configuration, migrate the database, load the current model."""
         table = load_routing_table(settings.routing_table)
-        engine = make_engine(settings.database_url)
+        engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
         upgrade_database(engine)
         models = ModelHolder(ModelRegistry(settings.model_dir))
         models.reload()
         types = ModelHolder(ModelRegistry(settings.type_model_dir))
         types.reload()
+        dispatcher = Dispatcher(table, PlaceExtractor(settings.gazetteer), settings.auto_dispatch_threshold)
+        dispatcher.places.extract("预热")
         return cls(
             settings=settings,
             engine=engine,
             sessions=make_session_factory(engine),
             table=table,
             sla=load_sla_table(settings.sla_table),
-            dispatcher=Dispatcher(table, PlaceExtractor(settings.gazetteer), settings.auto_dispatch_threshold),
+            dispatcher=dispatcher,
             models=models,
             types=types,
             users=UserDirectory.from_file(settings.users_file),

@@ -1,6 +1,7 @@
 """The classifier in service, swappable without a restart.
 
-Requests read ``holder.current`` once and use that (model, version) pair throughout, so a
+Loading warms the model up (jieba builds its dictionary on first use, ~1 s), so no caller
+waits for it. Requests read ``holder.current`` once and use that (model, version) pair throughout, so a
 swap in the middle of a request never mixes two models; the swap itself is one reference
 assignment.
 """
@@ -28,14 +29,17 @@ class ModelHolder:
         self.current: LoadedModel | None = None
 
     def reload(self) -> LoadedModel | None:
-        """Load the registry's current version (if it changed) and swap it in."""
+        """Load the registry's current version (if it changed), warm it up, and swap it in."""
         with self._lock:
             version = self.registry.current_version()
             if version is None:
                 self.current = None
             elif self.current is None or self.current.version != version:
                 try:
-                    self.current = LoadedModel(self.registry.load(version), version)
+                    loaded = LoadedModel(self.registry.load(version), version)
                 except NoModelError:
-                    self.current = None
+                    loaded = None
+                if loaded is not None:
+                    loaded.model.predict_proba(["预热 warm-up"])
+                self.current = loaded
             return self.current

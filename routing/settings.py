@@ -22,6 +22,7 @@ class RouterSettings(BaseSettings):
     users_file: Path = CONFIG_DIR / "users.yml"
     auto_dispatch_threshold: float = 0.8
     max_text_chars: int = 20000
+    db_pool_size: int = 20
     # Retraining: base data plus approved feedback, judged on a frozen test file never trained on.
     base_training_files: list[Path] = [PROJECT_ROOT / "sample_data" / "messages_train.csv"]
     frozen_test_file: Path = PROJECT_ROOT / "sample_data" / "messages_test.csv"

@@ -66,15 +66,17 @@ class TicketTypeClassifier(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
         return self.estimator_.predict_proba(X)
 
+    def _decide(self, proba: np.ndarray) -> np.ndarray:
+        return (proba / self.priors_ ** self.prior_alpha).argmax(axis=1)
+
     def predict(self, X: Sequence[str]) -> np.ndarray:
-        adjusted = self.predict_proba(X) / self.priors_ ** self.prior_alpha
-        return self.classes_[adjusted.argmax(axis=1)]
+        return self.classes_[self._decide(self.predict_proba(X))]
 
     def suggest(self, text: str) -> tuple[str, float]:
         """The suggested type and its calibrated probability."""
-        proba = self.predict_proba([text])[0]
-        label = self.predict([text])[0]
-        return str(label), float(proba[list(self.classes_).index(label)])
+        proba = self.predict_proba([text])
+        index = int(self._decide(proba)[0])
+        return str(self.classes_[index]), float(proba[0, index])
 
 
 def cross_validate(examples: list[Example], folds: int = 5, random_state: int = 0) -> dict:
@@ -102,7 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(json.dumps(cross_validate(examples), ensure_ascii=False))
             return 0
         print(f"[工单类型 type model] training on {len(examples)} orders", file=sys.stderr)
-        model = TicketTypeClassifier().fit([e.text for e in examples], [e.label for e in examples])
+        # Under `python -m` this file runs as __main__; pickle must record the importable class.
+        from routing.ticket_type import TicketTypeClassifier as Importable
+
+        model = Importable().fit([e.text for e in examples], [e.label for e in examples])
         registry = ModelRegistry(args.out)
         version = registry.save(model, {"data_files": [str(args.data)], "data_fingerprint": fingerprint(examples),
                                         "n_examples": len(examples), "labels": sorted(set(model.classes_))})

@@ -1,4 +1,8 @@
-"""FastAPI dependencies: the loaded context, a DB session per request, and role checks."""
+"""FastAPI dependencies: the loaded context, a DB session per request, and role checks.
+
+The ones that never block are ``async``: FastAPI runs sync dependencies in its thread pool,
+and a thread hop per dependency is a measurable share of a 5 ms request.
+"""
 
 from __future__ import annotations
 
@@ -23,16 +27,17 @@ class RoleForbidden(ServiceError):
     status_code = 403
 
 
-def get_context(request: Request) -> RouterContext:
+async def get_context(request: Request) -> RouterContext:
     return request.app.state.context
 
 
 def get_session(ctx: RouterContext = Depends(get_context)) -> Iterator[Session]:
+    """One session per request, closed when the request is done."""
     with ctx.sessions() as session:
         yield session
 
 
-def current_user(
+async def current_user(
     credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
     ctx: RouterContext = Depends(get_context),
 ) -> User:
@@ -48,7 +53,7 @@ def require(*roles: Role) -> Callable[..., User]:
     """A dependency that lets through only ``roles`` (admin always)."""
     allowed = {*roles, Role.ADMIN}
 
-    def check(user: User = Depends(current_user)) -> User:
+    async def check(user: User = Depends(current_user)) -> User:
         if user.role not in allowed:
             names = "、".join(sorted(r.value for r in allowed))
             raise RoleForbidden(f"当前角色「{user.role.value}」无权执行此操作（需要：{names}）",
