@@ -1,15 +1,12 @@
-"""Service errors with an HTTP status and a Chinese and English message."""
+"""Service errors: the project's bilingual user-facing error plus an HTTP status."""
 
 from __future__ import annotations
 
+from classifier.errors import UserFacingError
 
-class ServiceError(Exception):
+
+class ServiceError(UserFacingError):
     status_code = 400
-
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(f"{zh} / {en}")
-        self.zh = zh
-        self.en = en
 
 
 class BadRequest(ServiceError):

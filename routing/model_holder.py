@@ -1,5 +1,7 @@
 """The classifier in service, swappable without a restart.
 
+Callers use ``reload()``: it reads the registry's small CURRENT file and loads only when the
+version changed, so a promotion made by any worker process reaches every worker.
 Loading warms the model up (jieba builds its dictionary on first use, ~1 s), so no caller
 waits for it. Requests read ``holder.current`` once and use that (model, version) pair throughout, so a
 swap in the middle of a request never mixes two models; the swap itself is one reference

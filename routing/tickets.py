@@ -116,7 +116,7 @@ def _ticket_type(ctx: RouterContext, data: TicketIn, text: str) -> tuple[str, fl
     """The caller's type if given (confirmed), else the type model's suggestion, else 投诉."""
     if data.ticket_type is not None:
         return data.ticket_type, None
-    loaded = ctx.types.current
+    loaded = ctx.types.reload()
     if loaded is None:
         return DEFAULT_TYPE, None
     label, probability = loaded.model.suggest(text)
@@ -124,7 +124,7 @@ def _ticket_type(ctx: RouterContext, data: TicketIn, text: str) -> tuple[str, fl
 
 
 def _classify_and_suggest(ctx: RouterContext, ticket: Ticket) -> None:
-    loaded = ctx.models.current
+    loaded = ctx.models.reload()
     if loaded is None:
         return
     full_text = f"{ticket.title}。{ticket.text}" if ticket.title else ticket.text
