@@ -2,10 +2,11 @@
 
 Each of the classifier's top categories spreads its calibrated probability over that
 category's routes: routes whose tags occur in the text share it by number of hits, the
-category's default route keeps a small part (or all of it when no tag matched). A
+category's default route keeps a small part; when no tag matched, the default keeps only
+part of it if the category has other routes (the department is then a guess). A
 street-level route goes to the street office of the place named in the text (属地), with
-the bureau kept as an alternative. Scores are summed per department, so they stay
-probabilities: the top score is the confidence that auto-dispatch compares to its threshold.
+the bureau kept as an alternative. Scores are summed per department and never exceed the
+category's probability: the top score is the confidence auto-dispatch compares to its threshold.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from routing.places import Place, PlaceExtractor
 from routing.table import Route, RoutingTable
 
 DEFAULT_SHARE_WHEN_TAGS_MATCH = 0.25
+# When a category has specific routes and none matched, its default is a guess: it keeps this
+# share and the rest stays unallocated, so such guesses do not reach auto-dispatch.
+DEFAULT_SHARE_WHEN_NOTHING_MATCHES = 0.6
 STREET_SHARE = 0.8
 
 
@@ -78,10 +82,15 @@ class Dispatcher:
         matched = [r for r in routes if hits[id(r)]]
         default = next((r for r in routes if r.default), None)
         weights = [(r, float(len(hits[id(r)]))) for r in matched]
-        if default is not None:
-            weights.append((default, DEFAULT_SHARE_WHEN_TAGS_MATCH * sum(w for _, w in weights) or 1.0))
+        if default is None:
+            total = sum(w for _, w in weights)
+            return [(r, w / total, hits[id(r)]) for r, w in weights] if total else []
+        if not matched:
+            guess = DEFAULT_SHARE_WHEN_NOTHING_MATCHES if len(routes) > 1 else 1.0
+            return [(default, guess, [])]
+        weights.append((default, DEFAULT_SHARE_WHEN_TAGS_MATCH * sum(w for _, w in weights)))
         total = sum(w for _, w in weights)
-        return [(r, w / total, hits[id(r)]) for r, w in weights] if total else []
+        return [(r, w / total, hits[id(r)]) for r, w in weights]
 
     @staticmethod
     def _departments(route: Route, place: Place | None) -> list[tuple[str, float]]:

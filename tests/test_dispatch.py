@@ -46,3 +46,19 @@ def test_scores_are_probabilities_ranked_and_at_most_three(dispatcher):
 def test_auto_dispatch_needs_the_threshold(dispatcher):
     assert dispatcher.should_auto_dispatch_score(0.85)
     assert not dispatcher.should_auto_dispatch_score(0.79)
+
+
+def test_a_default_route_guessed_without_any_tag_does_not_reach_auto_dispatch(dispatcher):
+    top = dispatcher.suggest("我们这里的房子有点问题想反映", scores(("城乡建设", 0.99)))[0]
+    assert top.department == "zjj" and not top.evidence["tags"]
+    assert not dispatcher.should_auto_dispatch_score(top.score)
+
+
+def test_a_category_with_a_single_route_keeps_its_full_probability(dispatcher):
+    top = dispatcher.suggest("医院排队太久", scores(("卫生计生", 0.9)))[0]
+    assert (top.department, top.score) == ("wjw", 0.9)
+
+
+def test_illegal_building_wording_reaches_the_street_office(dispatcher):
+    top = dispatcher.suggest("河西街道翠竹园6栋楼顶违章搭建彩钢房", scores(("城乡建设", 0.99)))[0]
+    assert top.department == "street_hexi"
