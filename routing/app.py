@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from routing.api import feedback, metrics, models, tickets
+from routing.api import catalogue, feedback, handoffs, metrics, models, tickets
 from routing.context import RouterContext
 from routing.errors import ServiceError
 from routing.lifecycle import IllegalTransition
@@ -56,6 +56,8 @@ def create_app(settings: RouterSettings | None = None, context: RouterContext | 
     app.include_router(metrics.router)
     app.include_router(feedback.router)
     app.include_router(models.router)
+    app.include_router(catalogue.router)
+    app.include_router(handoffs.router)
     return app
 
 

@@ -9,6 +9,9 @@ from typing import Callable
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
+from service_guide.catalogue import Catalogue
+from service_guide.loader import load_catalogue
+from service_guide.matcher import ItemMatcher
 from classifier.registry import ModelRegistry
 from routing.auth import UserDirectory
 from routing.db import make_engine, make_session_factory, upgrade_database
@@ -32,12 +35,18 @@ class RouterContext:
     models: ModelHolder
     types: ModelHolder
     users: UserDirectory
+    catalogue: Catalogue
+    matcher: ItemMatcher
     clock: Callable[[], datetime] = field(default=utcnow)
 
     @classmethod
     def build(cls, settings: RouterSettings) -> "RouterContext":
-        """Load and validate configuration, migrate the database, load the current model."""
+        """Load and validate configuration, migrate the database, load the current model.
+
+        A broken catalogue entry stops start-up here, naming the item and the field.
+        """
         table = load_routing_table(settings.routing_table)
+        catalogue = load_catalogue(settings.catalogue_file)
         engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
         upgrade_database(engine)
         models = ModelHolder(ModelRegistry(settings.model_dir))
@@ -56,4 +65,6 @@ class RouterContext:
             models=models,
             types=types,
             users=UserDirectory.from_file(settings.users_file),
+            catalogue=catalogue,
+            matcher=ItemMatcher().fit(catalogue),
         )

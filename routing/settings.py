@@ -20,6 +20,8 @@ class RouterSettings(BaseSettings):
     gazetteer: Path = CONFIG_DIR / "gazetteer.yml"
     sla_table: Path = CONFIG_DIR / "sla.yml"
     users_file: Path = CONFIG_DIR / "users.yml"
+    # 办事指南: the hand-written YAML, or an official .jsonl export (same data model).
+    catalogue_file: Path = PROJECT_ROOT / "service_guide" / "data" / "qingshan_catalogue.yml"
     auto_dispatch_threshold: float = 0.8
     max_text_chars: int = 20000
     db_pool_size: int = 20

@@ -18,8 +18,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from catalogue.catalogue import Catalogue
-from catalogue.schema import Material, Online, Place, ServiceItem, TimeLimit
+from service_guide.catalogue import Catalogue
+from service_guide.schema import Material, Online, Place, ServiceItem, TimeLimit
 from classifier.errors import DataError
 
 _NONE = {"", "无", "null", "None", "暂无", "/"}
@@ -51,26 +51,26 @@ def _value(raw: dict[str, Any], key: str) -> str | None:
     return None if text in _NONE else text
 
 
-def _days(raw: dict[str, Any], key: str, report: ImportReport) -> tuple[int | None, str | None]:
+def _days(raw: dict[str, Any], key: str, unmapped: Counter) -> tuple[int | None, str | None]:
     text = _value(raw, key)
     if text is None:
-        report.unmapped[f"{key} (无)"] += 1
+        unmapped[f"{key} (无)"] += 1
         return None, None
     match = _DAYS.match(text)
     if not match:
-        report.unmapped[f"{key} (unparsable)"] += 1
+        unmapped[f"{key} (unparsable)"] += 1
         return None, None
     return int(match.group(1)), match.group(2)
 
 
-def _time_limit(raw: dict[str, Any], report: ImportReport) -> TimeLimit:
-    legal, legal_unit = _days(raw, "handle_time", report)
-    promised, promised_unit = _days(raw, "handle_time_limit", report)
+def _time_limit(raw: dict[str, Any], unmapped: Counter) -> TimeLimit:
+    legal, legal_unit = _days(raw, "handle_time", unmapped)
+    promised, promised_unit = _days(raw, "handle_time_limit", unmapped)
     if legal is not None and promised is not None and legal_unit != promised_unit:
-        report.unmapped["handle_time (unit differs from promise)"] += 1
+        unmapped["handle_time (unit differs from promise)"] += 1
         legal = None
     if legal is not None and promised is not None and promised > legal:
-        report.unmapped["handle_time_limit (longer than legal limit)"] += 1
+        unmapped["handle_time_limit (longer than legal limit)"] += 1
         promised = None
     return TimeLimit(legal_days=legal, promised_days=promised, unit=promised_unit or legal_unit or "工作日")
 
@@ -80,20 +80,20 @@ def _material_id(name: str) -> str:
     return "gd-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:12]
 
 
-def _materials(raw: dict[str, Any], report: ImportReport) -> tuple[Material, ...]:
+def _materials(raw: dict[str, Any], unmapped: Counter) -> tuple[Material, ...]:
     names = [str(n).strip() for n in raw.get("material_intro") or [] if str(n).strip() not in _NONE]
     if not names:
-        report.unmapped["material_intro (无)"] += 1
+        unmapped["material_intro (无)"] += 1
         return ()
-    report.unmapped["material form/copies/容缺/承诺 (not in source)"] += 1
+    unmapped["material form/copies/容缺/承诺 (not in source)"] += 1
     unique = list(dict.fromkeys(names))
     return tuple(Material(id=_material_id(n), name=n) for n in unique)
 
 
-def _place(raw: dict[str, Any], report: ImportReport) -> Place | None:
+def _place(raw: dict[str, Any], unmapped: Counter) -> Place | None:
     location = _value(raw, "handle_location")
     if location is None or location.startswith("无线下"):
-        report.unmapped["handle_location (no counter)"] += 1
+        unmapped["handle_location (no counter)"] += 1
         return None
     hall = location.removeprefix("办理地点：").removeprefix("办理地点:").strip()
     return Place(hall=hall, address=hall, phone=_value(raw, "consult_phone"))
@@ -108,14 +108,14 @@ def _aliases(raw: dict[str, Any], name: str) -> tuple[str, ...]:
     return tuple(a for a in dict.fromkeys(aliases) if a != name)
 
 
-def _item(raw: dict[str, Any], report: ImportReport) -> ServiceItem:
+def _item(raw: dict[str, Any], unmapped: Counter) -> ServiceItem:
     name = _value(raw, "matter_name") or _value(raw, "TASK_NAME")
     if not name:
         raise ValueError("no matter_name/TASK_NAME")
-    report.unmapped["fee (not in source)"] += 1
+    unmapped["fee (not in source)"] += 1
     conditions = _value(raw, "accept_standard")
     if conditions is None:
-        report.unmapped["accept_standard (无)"] += 1
+        unmapped["accept_standard (无)"] += 1
     visits = _value(raw, "visit_number")
     return ServiceItem(
         code=str(raw.get("TASK_CODE") or "").strip(),
@@ -124,10 +124,10 @@ def _item(raw: dict[str, Any], report: ImportReport) -> ServiceItem:
         department=_value(raw, "DEPT_NAME") or "未注明",
         item_type=_value(raw, "TASK_TYPE_TEXT") or _value(raw, "matter_type") or "未注明",
         conditions=(conditions,) if conditions else (),
-        materials=_materials(raw, report),
-        time_limit=_time_limit(raw, report),
+        materials=_materials(raw, unmapped),
+        time_limit=_time_limit(raw, unmapped),
         fee=None,
-        place=_place(raw, report),
+        place=_place(raw, unmapped),
         online=Online(available=raw.get("online_book") == "是" or raw.get("ONLINECHECK") == "1",
                       level="网上预约" if raw.get("online_book") == "是" else None,
                       url=_value(raw, "URL")),
@@ -147,8 +147,9 @@ def import_guangdong(path: Path | str) -> ImportReport:
             if not line.strip():
                 continue
             report.lines += 1
+            unmapped: Counter = Counter()
             try:
-                item = _item(json.loads(line), report)
+                item = _item(json.loads(line), unmapped)
             except (json.JSONDecodeError, ValidationError, ValueError) as exc:
                 report.skipped.append((number, str(exc).splitlines()[0]))
                 continue
@@ -156,6 +157,7 @@ def import_guangdong(path: Path | str) -> ImportReport:
                 report.skipped.append((number, f"duplicate TASK_CODE {item.code}"))
                 continue
             report.catalogue.items[item.code] = item
+            report.unmapped.update(unmapped)
     if not report.catalogue.items:
         raise DataError(f"导出文件中没有可导入的事项：{path}", f"no importable items in {path}")
     return report

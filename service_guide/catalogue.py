@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from catalogue.schema import Bundle, Material, ServiceItem
+from service_guide.schema import Bundle, Material, ServiceItem
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Item-matcher benchmark: top-1 / top-3 accuracy and latency of colloquial queries.
 
-    python -m catalogue.bench --catalogue ../shared/data/guangdong_service_guides.jsonl \
-        --queries catalogue/eval/guangdong_queries.csv --json
+    python -m service_guide.bench --catalogue ../shared/data/guangdong_service_guides.jsonl \
+        --queries service_guide/eval/guangdong_queries.csv --json
 
 A query is answered correctly when the expected item's name is among the first k distinct
 names returned (the export lists the same service once per issuing office or sub-case).
@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from catalogue.loader import load_catalogue
-from catalogue.matcher import ItemMatcher
+from service_guide.loader import load_catalogue
+from service_guide.matcher import ItemMatcher
 from classifier.errors import UserFacingError
 
 

@@ -15,8 +15,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from catalogue.catalogue import Catalogue
-from catalogue.schema import Bundle, ServiceItem
+from service_guide.catalogue import Catalogue
+from service_guide.schema import Bundle, ServiceItem
 from classifier.errors import DataError
 
 
@@ -98,7 +98,7 @@ def load_catalogue(path: Path | str) -> Catalogue:
     if not path.exists():
         raise CatalogueError(f"找不到办事指南文件：{path}", f"catalogue file not found: {path}")
     if path.suffix == ".jsonl":
-        from catalogue.guangdong import import_guangdong
+        from service_guide.guangdong import import_guangdong
 
         return import_guangdong(path).catalogue
     try:

@@ -17,7 +17,7 @@ import numpy as np
 import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from catalogue.catalogue import Catalogue
+from service_guide.catalogue import Catalogue
 from zhtext.segment import Segmenter, cached_segmenter, read_dictionary, resource_path
 
 CONFIG_DIR = Path(__file__).resolve().parent / "config"
@@ -65,7 +65,7 @@ class ItemMatcher:
     is multiplied by this unless the query itself asks to look something up (查).
     """
 
-    def __init__(self, char_weight: float = 0.5, min_score: float = 0.2, ambiguity_ratio: float = 0.92,
+    def __init__(self, char_weight: float = 0.5, min_score: float = 0.2, ambiguity_ratio: float = 0.8,
                  info_penalty: float = 0.85, expansions: dict[str, list[str]] | None = None,
                  segmenter: Segmenter | None = None) -> None:
         self.char_weight = char_weight

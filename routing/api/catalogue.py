@@ -1,0 +1,100 @@
+"""/api/catalogue: the service guide (办事指南), item lookup and 自助预审 — public, read-only.
+
+Service guides are public information, so these endpoints need no token; the bot, the web
+chat and the consoles all read this one source of truth.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from service_guide.precheck import Verdict, precheck
+from service_guide.render import Aspect, bundle_answer, item_answer, verdict_text
+from routing.api.deps import get_context
+from routing.context import RouterContext
+from routing.errors import NotFound
+
+router = APIRouter(prefix="/api/catalogue", tags=["catalogue"])
+
+
+class MatchOut(BaseModel):
+    code: str
+    name: str
+    kind: str
+    department: str | None
+    score: float
+    matched: str
+
+
+class SearchOut(BaseModel):
+    query: str
+    ambiguous: bool
+    matches: list[MatchOut]
+
+
+class PrecheckIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(min_length=1, max_length=64, description="事项或一件事编码")
+    have: list[str] = Field(default_factory=list, max_length=100, description="已有材料 id")
+    text: str = Field(default="", max_length=2000, description="市民描述已有材料的原话")
+
+
+def _unknown(code: str) -> NotFound:
+    return NotFound(f"没有编码为 {code} 的事项或一件事", f"no item or bundle with code {code}")
+
+
+@router.get("/items", response_model=SearchOut)
+def search_items(q: str = Query(min_length=1, max_length=200, description="市民的说法，如“小孩上户口”"),
+                 k: int = Query(3, ge=1, le=10), ctx: RouterContext = Depends(get_context)) -> SearchOut:
+    resolution = ctx.matcher.resolve(q, k)
+    out = []
+    for match in resolution.candidates:
+        item = ctx.catalogue.item(match.code)
+        out.append(MatchOut(code=match.code, name=match.name, kind="item" if item else "bundle",
+                            department=item.department if item else None, score=match.score, matched=match.matched))
+    return SearchOut(query=q, ambiguous=resolution.ambiguous, matches=out)
+
+
+@router.get("/items/{code}")
+def read_item(code: str, aspect: Aspect = Aspect.ALL, ctx: RouterContext = Depends(get_context)) -> dict[str, Any]:
+    """An item (or bundle) with its full record and the citizen-facing answer for ``aspect``."""
+    item = ctx.catalogue.item(code)
+    if item is not None:
+        return {"kind": "item", "item": item.model_dump(mode="json"), "text": item_answer(item, aspect)}
+    bundle = ctx.catalogue.bundle(code)
+    if bundle is None:
+        raise _unknown(code)
+    checklist = [{"material": e.material.model_dump(mode="json"), "items": list(e.items)}
+                 for e in ctx.catalogue.checklist(bundle.items)]
+    return {"kind": "bundle", "bundle": bundle.model_dump(mode="json"), "checklist": checklist,
+            "text": bundle_answer(ctx.catalogue, code)}
+
+
+def _verdict_out(ctx: RouterContext, verdict: Verdict) -> dict[str, Any]:
+    def names(entries: list) -> list[dict[str, str]]:
+        return [{"id": e.material.id, "name": e.material.name} for e in entries]
+
+    return {
+        "items": list(verdict.item_codes),
+        "complete": names(verdict.complete),
+        "missing": names(verdict.missing),
+        "rongque": names(verdict.rongque),
+        "chengnuo": names(verdict.chengnuo),
+        "on_site": names(verdict.on_site),
+        "optional_missing": names(verdict.optional_missing),
+        "accept_today": verdict.accept_today,
+        "text": verdict_text(ctx.catalogue, verdict),
+    }
+
+
+@router.post("/precheck")
+def run_precheck(body: PrecheckIn, ctx: RouterContext = Depends(get_context)) -> dict[str, Any]:
+    """自助预审: which materials are complete, missing, 容缺 or 承诺, and whether it can be accepted today."""
+    try:
+        verdict = precheck(ctx.catalogue, body.code, had=body.have, text=body.text)
+    except KeyError:
+        raise _unknown(body.code) from None
+    return _verdict_out(ctx, verdict)

@@ -1,0 +1,88 @@
+"""/api/handoffs: conversations the bot hands to a human (转人工), with their transcript."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, status
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from routing.api.deps import get_context, get_session, require
+from routing.auth import Role, User
+from routing.context import RouterContext
+from routing.errors import Conflict, NotFound
+from routing.orm import Handoff
+
+router = APIRouter(prefix="/api/handoffs", tags=["handoffs"])
+
+WAITING = "待接入"
+TAKEN = "已接入"
+
+
+class Turn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    speaker: str = Field(pattern="^(user|bot)$")
+    text: str = Field(max_length=4000)
+
+
+class HandoffIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    sender_id: str = Field(min_length=1, max_length=128)
+    channel: str = Field(default="网页", max_length=16)
+    reason: str = Field(pattern="^(requested|fallback)$", description="requested: 市民要求；fallback: 连续两次未听懂")
+    transcript: list[Turn] = Field(default_factory=list, max_length=200)
+
+
+class HandoffOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    sender_id: str
+    channel: str
+    reason: str
+    transcript: list[dict[str, Any]]
+    status: str
+    taken_by: str | None
+    created_at: datetime
+    taken_at: datetime | None
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=HandoffOut)
+def create_handoff(body: HandoffIn, session: Session = Depends(get_session), ctx: RouterContext = Depends(get_context),
+                   user: User = Depends(require(Role.BOT))) -> Handoff:
+    """One open handoff per conversation: asking again adds to the waiting one."""
+    waiting = session.scalar(select(Handoff).where(Handoff.sender_id == body.sender_id, Handoff.status == WAITING))
+    turns = [t.model_dump() for t in body.transcript]
+    if waiting is not None:
+        waiting.transcript = turns or waiting.transcript
+        session.commit()
+        return waiting
+    handoff = Handoff(sender_id=body.sender_id, channel=body.channel, reason=body.reason, transcript=turns,
+                      status=WAITING, created_at=ctx.clock())
+    session.add(handoff)
+    session.commit()
+    return handoff
+
+
+@router.get("", response_model=list[HandoffOut])
+def list_handoffs(status_: str | None = Query(None, alias="status"), session: Session = Depends(get_session),
+                  user: User = Depends(require(Role.OPERATOR))) -> list[Handoff]:
+    query = select(Handoff).order_by(Handoff.created_at)
+    if status_:
+        query = query.where(Handoff.status == status_)
+    return list(session.scalars(query))
+
+
+@router.post("/{handoff_id}/take", response_model=HandoffOut)
+def take_handoff(handoff_id: int, session: Session = Depends(get_session), ctx: RouterContext = Depends(get_context),
+                 user: User = Depends(require(Role.OPERATOR))) -> Handoff:
+    handoff = session.get(Handoff, handoff_id)
+    if handoff is None:
+        raise NotFound(f"没有编号为 {handoff_id} 的转人工记录", f"no handoff {handoff_id}")
+    if handoff.status != WAITING:
+        raise Conflict(f"该会话已由 {handoff.taken_by} 接入", f"already taken by {handoff.taken_by}")
+    handoff.status, handoff.taken_by, handoff.taken_at = TAKEN, user.name, ctx.clock()
+    session.commit()
+    return handoff
