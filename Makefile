@@ -21,7 +21,7 @@ endif
 comma := ,
 TRAIN_JSON := [$(subst $(eval) ,$(comma),$(patsubst %,"%",$(TRAIN_FILES)))]
 
-.PHONY: setup run serve test train evaluate bench bench-router system-packages clean
+.PHONY: setup run serve test train evaluate bench bench-router bench-bot bench-catalogue bot-train bot-eval system-packages clean
 
 setup: $(VENV)/.installed $(BOT_VENV)/.installed system-packages
 
@@ -53,9 +53,31 @@ evaluate: train
 	$(PY) -m classifier evaluate --data $(TEST_DATA)
 	$(PY) -m classifier predict "尊敬的领导：我们小区物业擅自把公共车位改成收费车位，每月三百元，业主反映多次没人管。"
 
-# The router API; retraining uses the same base data and frozen test file as `make train`.
-serve: train
+# The citizen bot (Rasa, its own Python 3.10 environment); retrained only when its data changes.
+RASA := $(BOT_VENV)/bin/rasa
+BOT_MODEL := bot/models/citizen-bot.tar.gz
+BOT_DATA := config.yml bot/domain.yml $(wildcard nlu_data/*.yml bot/data/*.yml bot/jieba_dict/*)
+RASA_DATA := --config config.yml --domain bot/domain.yml --data nlu_data bot/data
+
+$(BOT_MODEL): $(BOT_DATA) | setup
+	$(RASA) data validate $(RASA_DATA)
+	$(RASA) train $(RASA_DATA) --out bot/models --fixed-model-name citizen-bot
+
+bot-train: $(BOT_MODEL)
+
+# Rasa's standard reports under bot/results/ (intent_report.json, DIETClassifier_report.json, failed_test_stories.yml).
+bot-eval: $(BOT_MODEL)
+	$(RASA) test nlu --nlu bot/tests/nlu_test.yml --model $(BOT_MODEL) --config config.yml --domain bot/domain.yml --out bot/results
+	$(RASA) test core --stories bot/tests/test_stories.yml --model $(BOT_MODEL) --out bot/results
+
+# The main service (router API + catalogue) with the Rasa server and action server beside it.
+serve: train $(BOT_MODEL)
 	@echo "派单服务 router API:  http://$(HOST):$(PORT)/docs   (demo tokens: routing/config/users.yml)"
+	@echo "市民助手 Rasa REST:    http://$(HOST):5005/webhooks/rest/webhook   (socket.io on the same port)"
+	@trap 'kill 0' EXIT; \
+	(cd bot && ../$(RASA) run actions --actions actions --port 5055) & \
+	$(RASA) run --model $(BOT_MODEL) --endpoints bot/endpoints.yml --credentials bot/credentials.yml \
+		--interface $(HOST) --port 5005 --enable-api --cors "*" & \
 	ROUTER_BASE_TRAINING_FILES='$(TRAIN_JSON)' ROUTER_FROZEN_TEST_FILE=$(TEST_DATA) \
 		$(PY) -m routing --host $(HOST) --port $(PORT)
 
@@ -70,5 +92,13 @@ bench: setup
 bench-router: train
 	$(PY) -m routing.bench --json
 
+# Item matcher on 100 colloquial queries for the real Guangdong export (top-1/top-3, p99).
+bench-catalogue: setup
+	$(PY) -m service_guide.bench --catalogue $(SHARED_DATA)/guangdong_service_guides.jsonl --queries service_guide/eval/guangdong_queries.csv
+
+# REST latency of the running bot (make serve first) and NLU cross-validation.
+bench-bot: $(BOT_MODEL)
+	$(PY) bot/bench.py --json
+
 clean:
-	rm -rf $(VENV) $(BOT_VENV) models reports data test-artifacts
+	rm -rf $(VENV) $(BOT_VENV) models reports data test-artifacts bot/models bot/results

@@ -1,0 +1,191 @@
+"""The citizen bot, trained once per session and run as real processes: Rasa server, action
+server and the main service, talking over HTTP as in production."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+RASA = ROOT / ".venv-bot" / "bin" / "rasa"
+RASA_DATA = ["--config", "config.yml", "--domain", "bot/domain.yml", "--data", "nlu_data", "bot/data"]
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.bot,
+    pytest.mark.skipif(not RASA.exists(), reason="the bot environment (.venv-bot) is built by `make setup`"),
+]
+
+
+def rasa(*args: str, timeout: int = 900) -> subprocess.CompletedProcess:
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    return subprocess.run([str(RASA), *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen, seconds: float = 180) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: process exited with {process.returncode}")
+        try:
+            if requests.get(url, timeout=2).status_code < 500:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(url)
+
+
+@pytest.fixture(scope="session")
+def bot_model(tmp_path_factory) -> Path:
+    """Trained once for the whole session (about two minutes on two cores)."""
+    out = tmp_path_factory.mktemp("bot-model")
+    result = rasa("train", *RASA_DATA, "--out", str(out), "--fixed-model-name", "citizen-bot")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return out / "citizen-bot.tar.gz"
+
+
+@pytest.fixture(scope="session")
+def nlu_results(bot_model, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("bot-results")
+    result = rasa("test", "nlu", "--nlu", "bot/tests/nlu_test.yml", "--model", str(bot_model),
+                  "--config", "config.yml", "--domain", "bot/domain.yml", "--out", str(out))
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+def test_the_training_data_validates():
+    result = rasa("data", "validate", *RASA_DATA, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+def test_the_catalogue_derived_nlu_files_are_up_to_date():
+    result = subprocess.run([sys.executable, "-m", "service_guide.export_nlu", "--check"], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_intents_on_the_separate_test_set_reach_macro_f1_095(nlu_results):
+    report = json.loads((nlu_results / "intent_report.json").read_text(encoding="utf-8"))
+    assert report["macro avg"]["f1-score"] >= 0.95
+
+
+def test_entities_on_the_separate_test_set_reach_f1_090(nlu_results):
+    report = json.loads((nlu_results / "DIETClassifier_report.json").read_text(encoding="utf-8"))
+    assert report["micro avg"]["f1-score"] >= 0.90
+
+
+def test_every_end_to_end_story_passes(bot_model, tmp_path):
+    result = rasa("test", "core", "--stories", "bot/tests/test_stories.yml", "--model", str(bot_model),
+                  "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr[-3000:]
+    failed = (tmp_path / "failed_test_stories.yml").read_text(encoding="utf-8")
+    assert "- story:" not in failed, failed[:3000]
+
+
+@pytest.fixture(scope="session")
+def running_bot(bot_model, model_registry, type_registry, tmp_path_factory):
+    """Main service, action server and Rasa server, each its own process on a free port."""
+    work = tmp_path_factory.mktemp("bot-run")
+    api_port, action_port, rasa_port = free_port(), free_port(), free_port()
+    env = {**os.environ, "ROUTER_DATABASE_URL": f"sqlite:///{work / 'router.db'}",
+           "ROUTER_MODEL_DIR": str(model_registry.root), "ROUTER_TYPE_MODEL_DIR": str(type_registry.root),
+           "ROUTER_API_URL": f"http://127.0.0.1:{api_port}", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    endpoints = work / "endpoints.yml"
+    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n', encoding="utf-8")
+    logs = [open(work / f"{name}.log", "w") for name in ("api", "actions", "rasa")]
+    processes = [
+        subprocess.Popen([sys.executable, "-m", "routing", "--port", str(api_port), "--log-level", "warning"],
+                         cwd=ROOT, env=env, stdout=logs[0], stderr=subprocess.STDOUT),
+        subprocess.Popen([str(RASA), "run", "actions", "--actions", "actions", "--port", str(action_port)],
+                         cwd=ROOT / "bot", env=env, stdout=logs[1], stderr=subprocess.STDOUT),
+        subprocess.Popen([str(RASA), "run", "--model", str(bot_model), "--endpoints", str(endpoints),
+                          "--credentials", "bot/credentials.yml", "--port", str(rasa_port), "--enable-api"],
+                         cwd=ROOT, env=env, stdout=logs[2], stderr=subprocess.STDOUT),
+    ]
+    try:
+        wait_for(f"http://127.0.0.1:{api_port}/healthz", processes[0])
+        wait_for(f"http://127.0.0.1:{action_port}/health", processes[1])
+        wait_for(f"http://127.0.0.1:{rasa_port}/status", processes[2], seconds=300)
+        yield {"rasa": f"http://127.0.0.1:{rasa_port}", "api": f"http://127.0.0.1:{api_port}"}
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+        for log in logs:
+            log.close()
+
+
+def say(bot: dict, sender: str, text: str) -> list[dict]:
+    response = requests.post(f"{bot['rasa']}/webhooks/rest/webhook", json={"sender": sender, "message": text},
+                             timeout=60)
+    response.raise_for_status()
+    return response.json()
+
+
+def texts(replies: list[dict]) -> str:
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def test_a_materials_question_gets_the_full_checklist_from_the_catalogue(running_bot):
+    reply = texts(say(running_bot, "c1", "小孩上户口带什么"))
+    assert "【出生登记】" in reply and "出生医学证明" in reply and "可告知承诺" in reply
+
+
+def test_a_follow_up_question_stays_on_the_same_item(running_bot):
+    say(running_bot, "c2", "办护照要带啥")
+    assert "120元" in texts(say(running_bot, "c2", "要多少钱"))
+
+
+def test_a_vague_item_is_asked_back_with_buttons(running_bot):
+    replies = say(running_bot, "c3", "身份证要带什么")
+    buttons = [b["title"] for r in replies for b in r.get("buttons", [])]
+    assert {"居民身份证首次申领", "居民身份证换领、补领"} <= set(buttons)
+
+
+def test_a_precheck_ends_with_a_verdict_listing_what_is_missing(running_bot):
+    say(running_bot, "c4", "帮我预审一下材料")
+    checklist = texts(say(running_bot, "c4", "户口迁移"))
+    assert "户口迁移" in checklist and "申请材料" in checklist
+    replies = say(running_bot, "c4", "身份证户口本有，房产证还没下来")
+    verdict = next(r["custom"]["precheck"] for r in replies if "custom" in r)
+    assert [m["name"] for m in verdict["rongque"]] == ["不动产权证书"]
+    assert verdict["accept_today"] is True
+
+
+def test_a_complaint_becomes_a_work_order_with_its_number(running_bot):
+    say(running_bot, "c5", "我要投诉")
+    say(running_bot, "c5", "楼下烧烤店油烟太大，每天晚上熏得开不了窗")
+    say(running_bot, "c5", "湖滨路12号")
+    replies = say(running_bot, "c5", "13912345678")
+    ticket = next(r["custom"]["ticket"] for r in replies if "custom" in r)
+    stored = requests.get(f"{running_bot['api']}/api/tickets/{ticket['id']}",
+                          headers={"Authorization": "Bearer demo-operator"}, timeout=10).json()
+    assert "油烟" in stored["text"] and stored["place"] == "湖滨路12号" and stored["contact"] == "13912345678"
+    assert stored["channel"] == "网页"
+    assert f"工单 {ticket['id']}" in texts(say(running_bot, "c5", f"查一下工单{ticket['id']}"))
+
+
+def test_asking_for_a_human_records_the_conversation_for_operators(running_bot):
+    say(running_bot, "c6", "办护照要带啥")
+    assert "人工" in texts(say(running_bot, "c6", "转人工"))
+    handoffs = requests.get(f"{running_bot['api']}/api/handoffs", headers={"Authorization": "Bearer demo-operator"},
+                            timeout=10).json()
+    mine = next(h for h in handoffs if h["sender_id"] == "c6")
+    assert mine["reason"] == "requested"
+    assert mine["transcript"][0] == {"speaker": "user", "text": "办护照要带啥"}
