@@ -6,7 +6,7 @@ def test_full_width_letters_and_digits_become_half_width():
 
 
 def test_courtesy_boilerplate_is_removed():
-    assert normalize("尊敬的领导：您好！小区路灯坏了。谢谢！") == "小区路灯坏了。"
+    assert normalize("尊敬的市长你好！枫林路的井盖丢了三天。非常感谢！") == "枫林路的井盖丢了三天。"
 
 
 def test_whitespace_and_excel_line_breaks_collapse_to_single_spaces():
