@@ -87,7 +87,6 @@ class ItemMatcher:
                 docs.append(label)
                 owners.append(code)
         self._docs = docs
-        self._owners = np.array(owners)
         self._names = names
         self._codes = list(names)
         self._code_index = {c: i for i, c in enumerate(self._codes)}

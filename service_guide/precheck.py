@@ -65,6 +65,8 @@ def recognise(text: str, checklist: list[ChecklistEntry]) -> list[Mention]:
     A clause naming 身份证 and containing 没有/丢了 marks it as not had; the longest
     label wins so that 身份证复印件 is not read as 身份证.
     """
+    labelled = sorted(((label, entry.material.id) for entry in checklist for label in _labels(entry.material)),
+                      key=lambda pair: len(pair[0]), reverse=True)
     mentions: dict[str, Mention] = {}
     for clause in (c for c in _CLAUSES.split(_norm(text)) if c):
         if _ALL_PRESENT.search(clause):
@@ -74,8 +76,7 @@ def recognise(text: str, checklist: list[ChecklistEntry]) -> list[Mention]:
         negative = bool(_NEGATION.search(clause))
         remaining = clause
         found: list[tuple[int, str, str]] = []
-        labelled = [(label, entry.material.id) for entry in checklist for label in _labels(entry.material)]
-        for label, material_id in sorted(labelled, key=lambda pair: len(pair[0]), reverse=True):
+        for label, material_id in labelled:
             position = remaining.find(label)
             if position >= 0 and material_id not in {m for _, m, _ in found}:
                 found.append((position, material_id, label))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,6 +12,8 @@ from pathlib import Path
 
 import pytest
 import requests
+
+from routing.bench import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 RASA = ROOT / ".venv-bot" / "bin" / "rasa"
@@ -28,12 +29,6 @@ pytestmark = [
 def rasa(*args: str, timeout: int = 900) -> subprocess.CompletedProcess:
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
     return subprocess.run([str(RASA), *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(url: str, process: subprocess.Popen, seconds: float = 180) -> None:
