@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -63,9 +64,24 @@ def nlu_results(bot_model, tmp_path_factory) -> Path:
     return out
 
 
-def test_the_training_data_validates():
+# Warnings Rasa 3.6's validator raises on any project using these features, not defects of ours:
+# form prompts (utter_ask_<slot>) and responses sent by custom actions look "unused", and
+# retrieval intents listed in the domain (as the docs require) look "duplicated".
+KNOWN_VALIDATOR_FALSE_POSITIVES = re.compile(
+    r"The utterance 'utter_ask_\w+' is not used"
+    r"|The utterance 'utter_(handoff|default)' is not used"
+    r"|duplicated intents have been found across multiple domain files: chitchat, faq"
+)
+
+
+def test_the_training_data_validates_with_no_warning_but_rasas_known_false_positives():
     result = rasa("data", "validate", *RASA_DATA, timeout=300)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    warnings = [line.split("UserWarning: ", 1)[1] for line in (result.stdout + result.stderr).splitlines()
+                if "UserWarning: " in line]
+    assert warnings, "the validator's output format changed; this check would pass vacuously"
+    unexpected = [w for w in warnings if not KNOWN_VALIDATOR_FALSE_POSITIVES.search(w)]
+    assert unexpected == []
 
 
 def test_the_catalogue_derived_nlu_files_are_up_to_date():
