@@ -8,19 +8,23 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from routing.api import catalogue, feedback, handoffs, metrics, models, tickets
+from routing.api import catalogue, directory, feedback, handoffs, metrics, models, tickets
 from routing.context import RouterContext
 from routing.errors import ServiceError
 from routing.lifecycle import IllegalTransition
 from routing.settings import RouterSettings
+from web import pages
+from wechat import callback as wechat_callback
+from wechat.settings import WechatSettings
 
 
 def error_body(zh: str, en: str, **extra: object) -> dict:
     return {"error": {"zh": zh, "en": en, **extra}}
 
 
-def create_app(settings: RouterSettings | None = None, context: RouterContext | None = None) -> FastAPI:
-    """Build the app; tests pass a ready context (for example with a fixed clock)."""
+def create_app(settings: RouterSettings | None = None, context: RouterContext | None = None,
+               wechat: wechat_callback.WechatChannel | None = None) -> FastAPI:
+    """Build the app; tests pass a ready context (for example with a fixed clock) or WeChat channel."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -31,6 +35,7 @@ def create_app(settings: RouterSettings | None = None, context: RouterContext | 
 
     app = FastAPI(title="12345 热线派单服务 / hotline router", version="0.1.0", lifespan=lifespan)
     app.state.context = context
+    app.state.wechat = wechat or wechat_callback.WechatChannel(WechatSettings())
 
     @app.exception_handler(ServiceError)
     async def service_error(_: Request, exc: ServiceError) -> JSONResponse:
@@ -58,6 +63,10 @@ def create_app(settings: RouterSettings | None = None, context: RouterContext | 
     app.include_router(models.router)
     app.include_router(catalogue.router)
     app.include_router(handoffs.router)
+    app.include_router(directory.router)
+    app.include_router(wechat_callback.router)
+    app.include_router(pages.router)
+    app.mount("/static", pages.static_files, name="static")
     return app
 
 

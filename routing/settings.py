@@ -22,6 +22,8 @@ class RouterSettings(BaseSettings):
     users_file: Path = CONFIG_DIR / "users.yml"
     # 办事指南: the hand-written YAML, or an official .jsonl export (same data model).
     catalogue_file: Path = PROJECT_ROOT / "service_guide" / "data" / "qingshan_catalogue.yml"
+    # The Rasa server as the citizen's browser reaches it (REST webhook; run Rasa with --cors).
+    bot_url: str = "http://127.0.0.1:5005"
     auto_dispatch_threshold: float = 0.8
     max_text_chars: int = 20000
     db_pool_size: int = 20

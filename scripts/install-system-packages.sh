@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
-# Debian packages the project uses at run time: a CJK font so plots show Chinese labels.
-# Idempotent; skipped with a note when not root or apt-get is missing (plots then use codes).
+# Debian packages the project uses: a CJK font so plots show Chinese labels, and Chromium for the
+# browser tests (Playwright drives /usr/bin/chromium; nothing is downloaded by Playwright itself).
+# Idempotent; skipped with a note when not root or apt-get is missing.
 set -u
-packages=(fonts-wqy-microhei)
+packages=(fonts-wqy-microhei chromium)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-  echo "note: please install ${missing[*]} (apt-get) for Chinese labels in plots" >&2
+  echo "note: please install ${missing[*]} (apt-get): Chinese labels in plots, browser tests" >&2
   exit 0
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null 2>&1 \
   || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null; } \
-  || echo "note: could not install ${missing[*]}; plots will label classes with codes" >&2
+  || echo "note: could not install ${missing[*]}; plots will label classes with codes, browser tests will fail" >&2
 exit 0

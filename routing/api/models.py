@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import tempfile
 from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, status
-from pydantic import BaseModel, ConfigDict
+from fastapi import APIRouter, Depends, Response, status
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from classifier.errors import NoModelError
+from classifier.evaluation import EvaluationReport, plot_confusion_matrix
 from routing import retrain
 from routing.api.deps import get_context, get_session, require
 from routing.auth import Role, User
@@ -67,6 +71,44 @@ def job(job_id: int, session: Session = Depends(get_session), user: User = Depen
     if found is None:
         raise NotFound(f"训练任务 {job_id} 不存在", f"retrain job {job_id} not found")
     return found
+
+
+class Which(StrEnum):
+    CANDIDATE = "candidate"
+    BASELINE = "baseline"
+
+
+@router.get("/jobs/{job_id}/confusion.png", response_class=Response,
+            responses={200: {"content": {"image/png": {}}}})
+def job_confusion_matrix(job_id: int, which: Which = Which.CANDIDATE, session: Session = Depends(get_session),
+                         user: User = Depends(TRAINER)) -> Response:
+    """The candidate's or the baseline's confusion matrix on the frozen test set, as a picture."""
+    found = job(job_id, session, user)
+    evaluation = (found.report or {}).get(which.value)
+    if not evaluation:
+        raise NotFound(f"训练任务 {job_id} 没有{'候选' if which == Which.CANDIDATE else '基线'}模型的评估结果",
+                       f"retrain job {job_id} has no {which.value} evaluation")
+    title = "候选模型 candidate" if which == Which.CANDIDATE else "当前模型 baseline"
+    with tempfile.TemporaryDirectory() as folder:
+        path = plot_confusion_matrix(EvaluationReport(**evaluation), Path(folder) / "cm.png", title=title)
+        return Response(path.read_bytes(), media_type="image/png", headers={"Cache-Control": "no-store"})
+
+
+class PromoteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: str = Field(min_length=1, max_length=100)
+
+
+@router.post("/promote")
+def promote(body: PromoteIn, ctx: RouterContext = Depends(get_context), user: User = Depends(TRAINER)) -> dict:
+    """Make a trained version current, e.g. a candidate refused by the automatic rule that a trainer accepts."""
+    registry = ctx.models.registry
+    try:
+        registry.promote(body.version, reason=f"promote by {user.name}")
+    except NoModelError as error:
+        raise NotFound(error.zh, error.en) from error
+    ctx.models.reload()
+    return {"current": body.version}
 
 
 @router.post("/rollback")

@@ -1,0 +1,179 @@
+"""The operator console, trainer console and dashboard in a real browser (headless Chromium),
+against the main service started as a process on a free port with its own SQLite database."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from conftest import ROOT, SAMPLE, TOKENS, screenshot
+from routing.bench import free_port
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site(model_registry, type_registry, tmp_path_factory):
+    work = tmp_path_factory.mktemp("site")
+    port = free_port()
+    env = {**os.environ,
+           "ROUTER_DATABASE_URL": f"sqlite:///{work / 'router.db'}",
+           "ROUTER_MODEL_DIR": str(shutil.copytree(model_registry.root, work / "models")),
+           "ROUTER_TYPE_MODEL_DIR": str(type_registry.root),
+           "ROUTER_AUTO_DISPATCH_THRESHOLD": "1.01",
+           "ROUTER_BASE_TRAINING_FILES": f'["{SAMPLE / "messages_train.csv"}"]',
+           "ROUTER_FROZEN_TEST_FILE": str(SAMPLE / "messages_test.csv")}
+    log = open(work / "api.log", "w")
+    process = subprocess.Popen([sys.executable, "-m", "routing", "--port", str(port), "--log-level", "warning"],
+                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            assert process.poll() is None, (work / "api.log").read_text()
+            try:
+                if requests.get(f"{base}/healthz", timeout=2).ok:
+                    break
+            except requests.RequestException:
+                pass
+            assert time.monotonic() < deadline, "the service did not start"
+            time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def call(site: str, who: str, method: str, path: str, **kwargs) -> dict | list:
+    response = requests.request(method, f"{site}{path}", headers={"Authorization": f"Bearer {TOKENS[who]}"},
+                                timeout=30, **kwargs)
+    assert response.ok, response.text
+    return response.json()
+
+
+def new_ticket(site: str, text: str) -> dict:
+    return call(site, "operator", "POST", "/api/tickets", json={"text": text, "channel": "电话"})
+
+
+def sign_in(page, site: str, who: str, path: str) -> None:
+    page.goto(f"{site}/login?next={path}")
+    page.get_by_label("登录口令").fill(TOKENS[who])
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{site}{path}")
+
+
+def row(page, ticket_id: int):
+    return page.locator(f"tr[data-ticket='{ticket_id}']")
+
+
+def test_an_operator_confirms_one_suggestion_and_overrides_another(page, site):
+    confirmed = new_ticket(site, "河西街道翠竹园6栋楼顶有人违章搭建彩钢房，请城管处理")
+    overridden = new_ticket(site, "幸福小区物业乱收停车费，每月三百元，业主多次反映无果")
+    sign_in(page, site, "operator", "/console")
+    expect(row(page, confirmed["id"])).to_contain_text("置信度")
+    screenshot(page, "console")
+
+    first = confirmed["suggestions"][0]
+    row(page, confirmed["id"]).get_by_role("button", name=f"确认派至 {first['name']}").click()
+    expect(page.locator("#notice")).to_contain_text(f"工单 #{confirmed['id']} 已派至 {first['name']}")
+
+    suggested = {s["department"] for s in overridden["suggestions"]}
+    other = next(d for d in call(site, "operator", "GET", "/api/departments") if d["code"] not in suggested)
+    target = row(page, overridden["id"])
+    target.get_by_label(f"工单 #{overridden['id']} 改派部门").select_option(other["code"])
+    target.get_by_role("button", name="改派").click()
+    expect(page.locator("#notice")).to_contain_text(f"已派至 {other['name']}")
+
+    assert call(site, "operator", "GET", f"/api/tickets/{confirmed['id']}")["department"] == first["department"]
+    after = call(site, "operator", "GET", f"/api/tickets/{overridden['id']}")
+    assert (after["department"], after["status"]) == (other["code"], "转办")
+
+
+def test_a_complaint_containing_markup_is_shown_as_text_and_never_run(page, site):
+    hostile = '楼下噪音扰民<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">'
+    ticket = new_ticket(site, hostile)
+    sign_in(page, site, "operator", "/console")
+    cell = row(page, ticket["id"]).locator("td.text")
+    expect(cell).to_have_text(re.compile(re.escape("<script>window.__xss = 1</script>")))
+    assert page.evaluate("window.__xss") is None
+    assert row(page, ticket["id"]).locator("script, img").count() == 0
+
+
+def test_the_returned_queue_lists_orders_a_department_sent_back(page, site):
+    ticket = new_ticket(site, "青山路夜间施工噪音扰民，凌晨两点还在打桩")
+    call(site, "operator", "POST", f"/api/tickets/{ticket['id']}/dispatch", json={"department": "zjj"})
+    call(site, "zjj", "POST", f"/api/tickets/{ticket['id']}/return", json={"reason": "夜间施工噪音归环保", "suggested_department": "sthjj"})
+    sign_in(page, site, "operator", "/console")
+    page.get_by_role("tab", name="退单").click()
+    expect(row(page, ticket["id"])).to_contain_text("退单 1 次")
+
+
+def test_a_trainer_approves_a_label_by_keyboard_and_sees_it_in_the_retraining_data(page, site):
+    ticket = new_ticket(site, "学校门口小摊贩卖三无食品，学生吃了拉肚子")
+    call(site, "operator", "POST", f"/api/tickets/{ticket['id']}/dispatch", json={"department": "scjgj"})
+    candidate = next(i for i in call(site, "trainer", "GET", "/api/feedback/queue")
+                     if i["candidate"]["ticket_id"] == ticket["id"])
+    sign_in(page, site, "trainer", "/trainer")
+    item = page.locator(f"li[data-candidate='{candidate['candidate']['id']}']")
+    expect(item).to_be_visible()
+    screenshot(page, "trainer")
+    item.click()
+    page.locator("#queue").press("a")
+    expect(page.locator("#notice")).to_contain_text(f"候选标签 {candidate['candidate']['id']} 已批准")
+    expect(page.locator("#train-data")).to_contain_text("学校门口小摊贩卖三无食品")
+    assert ticket["text"] in requests.get(f"{site}/api/feedback/export.csv", timeout=10,
+                                          headers={"Authorization": f"Bearer {TOKENS['trainer']}"}).text
+
+
+def test_a_trainer_retrains_watches_progress_and_sees_the_comparison_with_pictures(page, site):
+    sign_in(page, site, "trainer", "/trainer")
+    page.get_by_role("button", name="开始再训练").click()
+    expect(page.locator("#job-status")).to_have_attribute("data-status", re.compile("succeeded|refused"), timeout=120_000)
+    expect(page.locator("#report-table")).to_contain_text("macro-F1")
+    figures = page.locator("#figures img")
+    expect(figures.first).to_be_visible()
+    assert figures.first.evaluate("img => img.naturalWidth") > 100
+    screenshot(page, "trainer-report")
+
+
+def test_a_department_user_is_refused_the_trainer_console(page, site):
+    sign_in(page, site, "hexi", "/trainer")
+    expect(page.locator("#error")).to_contain_text("无权使用此页面")
+    expect(page.locator("#queue")).to_be_hidden()
+
+
+def test_the_dashboard_charts_the_metrics_by_department(page, site):
+    ticket = new_ticket(site, "幸福路路灯坏了一个月，晚上走路很危险")
+    call(site, "operator", "POST", f"/api/tickets/{ticket['id']}/dispatch", json={"department": "cgj"})
+    sign_in(page, site, "operator", "/dashboard")
+    expect(page.locator(".card[data-metric='办结率']")).to_be_visible()
+    chart = page.get_by_role("img", name="响应率（按部门）")
+    expect(chart).to_contain_text("青山区城市管理和综合执法局")
+    screenshot(page, "dashboard")
+
+
+def test_large_text_mode_enlarges_the_page_and_is_reached_by_keyboard(page, site):
+    page.goto(f"{site}/login")
+    before = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    page.get_by_role("button", name="大字模式").focus()
+    page.keyboard.press("Enter")
+    after = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    assert after >= before * 1.3
+    expect(page.get_by_role("button", name="大字模式")).to_have_attribute("aria-pressed", "true")
+
+
+def test_a_wrong_token_shows_a_clear_message(page, site):
+    page.goto(f"{site}/login")
+    page.get_by_label("登录口令").fill("not-a-token")
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("#error")).to_contain_text("口令无效")

@@ -1,0 +1,52 @@
+"""HTML pages: server-rendered shells whose data comes from the JSON API in the user's browser.
+
+The shells carry no data, so they need no login themselves; every call they make goes through
+the API's bearer-token role checks, and each page refuses itself for the wrong role.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from routing.api.deps import get_context
+from routing.context import RouterContext
+
+HERE = Path(__file__).resolve().parent
+templates = Jinja2Templates(directory=HERE / "templates")
+static_files = StaticFiles(directory=HERE / "static")
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+
+# path → (template, title, roles allowed to use it; admin always may)
+PAGES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "/chat": ("chat.html", "青山区政务服务 · 智能咨询", ()),
+    "/console": ("console.html", "12345 派单台", ("operator",)),
+    "/trainer": ("trainer.html", "模型训练台", ("trainer",)),
+    "/dashboard": ("dashboard.html", "热线运行指标", ("operator", "trainer", "department")),
+    "/login": ("login.html", "登录", ()),
+}
+
+
+def _page(path: str):
+    template, title, roles = PAGES[path]
+
+    def show(request: Request, ctx: RouterContext = Depends(get_context)) -> HTMLResponse:
+        return templates.TemplateResponse(request, template, {
+            "title": title, "roles": list(roles), "bot_url": ctx.settings.bot_url, "path": path,
+        })
+
+    return show
+
+
+for _path in PAGES:
+    router.add_api_route(_path, _page(_path), methods=["GET"], response_class=HTMLResponse)
+
+
+@router.get("/")
+def home() -> RedirectResponse:
+    return RedirectResponse("/chat")

@@ -1,0 +1,106 @@
+"use strict";
+// The operator's queue: suggested departments with confidence and evidence; confirm or override in one action.
+const { el, api, attempt, notify, formatTime, percent } = Site;
+const rows = document.getElementById("tickets");
+let view = "incoming";
+let departments = [];
+
+function query() {
+  const params = new URLSearchParams({ limit: "100" });
+  if (view === "incoming") params.set("status", "受理");
+  if (view === "returned") params.set("returned", "true");
+  if (view === "overdue") params.set("overdue", "true");
+  const status = document.getElementById("status").value;
+  if (status && view === "all") params.set("status", status);
+  const q = document.getElementById("q").value.trim();
+  if (q) params.set("q", q);
+  const department = document.getElementById("department").value;
+  if (department) params.set("department", department);
+  return `/api/tickets?${params}`;
+}
+
+function evidenceText(evidence) {
+  const parts = [];
+  if (evidence.category) parts.push(`类别 ${evidence.category}`);
+  if (evidence.terms && evidence.terms.length) parts.push(`关键词 ${evidence.terms.slice(0, 5).join("、")}`);
+  if (evidence.place) parts.push(`属地 ${evidence.place}`);
+  if (evidence.clause) parts.push(`权责 ${evidence.clause}`);
+  return parts.join("；");
+}
+
+async function dispatch(ticket, department, reason) {
+  const done = await attempt(() => api(`/api/tickets/${ticket.id}/${ticket.status === "受理" ? "dispatch" : "reassign"}`,
+    { method: "POST", body: { department, reason } }));
+  if (done) {
+    const name = (departments.find((d) => d.code === department) || {}).name || department;
+    notify(`工单 #${ticket.id} 已派至 ${name}`);
+    await load();
+  }
+}
+
+function suggestionList(ticket) {
+  const canDispatch = ["受理", "转办"].includes(ticket.status);
+  return ticket.suggestions.map((s, i) => el("div", { class: "suggestion" },
+    el("span", { text: `${i + 1}. ${s.name}` }),
+    el("span", { class: "score", text: `置信度 ${percent(s.score)}` }),
+    canDispatch ? el("button", {
+      type: "button", class: i === 0 ? "primary" : "", "data-confirm": s.department,
+      "aria-label": `确认派至 ${s.name}`, text: "确认",
+      onclick: () => dispatch(ticket, s.department, i === 0 ? undefined : `选用第${i + 1}建议`),
+    }) : null,
+    el("div", { class: "evidence", text: evidenceText(s.evidence || {}) })));
+}
+
+function overrideControl(ticket) {
+  if (!["受理", "转办"].includes(ticket.status)) return el("span", { class: "muted", text: ticket.department || "" });
+  const id = `override-${ticket.id}`;
+  const select = el("select", { id }, el("option", { value: "", text: "选择部门…" }),
+    departments.map((d) => el("option", { value: d.code, text: d.name })));
+  const reason = el("input", { id: `reason-${ticket.id}`, placeholder: "改派理由（可选）", maxlength: "200" });
+  return el("div", {},
+    el("label", { for: id, class: "sr", text: `工单 #${ticket.id} 改派部门` }), select,
+    el("label", { for: reason.id, class: "sr", text: "改派理由" }), reason,
+    el("button", {
+      type: "button", "data-override": ticket.id, text: "改派",
+      onclick: () => {
+        if (!select.value) { Site.showError("请先选择要改派的部门。"); select.focus(); return; }
+        dispatch(ticket, select.value, reason.value.trim() || "话务员改派");
+      },
+    }));
+}
+
+function row(ticket) {
+  const category = ticket.category ? `${ticket.category}（${percent(ticket.category_confidence)}）` : "—";
+  return el("tr", { "data-ticket": ticket.id },
+    el("td", { text: `#${ticket.id}` }),
+    el("td", {},
+      el("div", { text: formatTime(ticket.received_at) }),
+      el("div", { class: ticket.overdue ? "overdue" : "muted", text: `${ticket.overdue ? "已超期 " : ""}办结期限 ${formatTime(ticket.completion_due)}` }),
+      ticket.return_count ? el("div", { class: "overdue", text: `退单 ${ticket.return_count} 次` }) : null),
+    el("td", { class: "text", text: ticket.text }),
+    el("td", {}, el("div", { text: category }), el("div", { class: "muted", text: `${ticket.ticket_type} · ${ticket.status}` })),
+    el("td", {}, ticket.suggestions.length ? suggestionList(ticket) : el("span", { class: "muted", text: "无建议" })),
+    el("td", {}, overrideControl(ticket)));
+}
+
+async function load() {
+  const tickets = await attempt(() => api(query()));
+  if (!tickets) return;
+  rows.replaceChildren(...(tickets.length ? tickets.map(row)
+    : [el("tr", {}, el("td", { colspan: "6", class: "muted", text: "队列中没有工单。" }))]));
+}
+
+document.querySelectorAll("[role=tab]").forEach((tab) => tab.addEventListener("click", () => {
+  view = tab.dataset.view;
+  document.querySelectorAll("[role=tab]").forEach((t) => t.setAttribute("aria-selected", String(t === tab)));
+  load();
+}));
+document.getElementById("filters").addEventListener("submit", (event) => { event.preventDefault(); load(); });
+
+(async () => {
+  if (!(await Site.signIn())) return;
+  departments = (await attempt(() => api("/api/departments"))) || [];
+  const filter = document.getElementById("department");
+  departments.forEach((d) => filter.append(el("option", { value: d.code, text: d.name })));
+  await load();
+})();

@@ -1,0 +1,126 @@
+"""The 公众号 server callback at /wechat: URL verification, signed (and optionally AES) messages,
+passive replies within WeChat's 5 s, MsgId deduplication.
+
+Nothing reaches the bot unless the request's signature and timestamp check out (403 otherwise).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import PlainTextResponse
+from wechatpy import parse_message
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
+from wechatpy.replies import TextReply
+from wechatpy.utils import check_signature
+
+from routing.errors import BadRequest, Forbidden, ServiceError
+from wechat.bot_bridge import BotBridge, BotUnavailable
+from wechat.ledger import ReplyLedger
+from wechat.settings import WechatSettings
+
+
+class NotConfigured(ServiceError):
+    status_code = 503
+
+
+class PayloadTooLarge(ServiceError):
+    status_code = 413
+
+
+class WechatChannel:
+    """The channel's state: settings, the bot bridge and the reply ledger (one per app)."""
+
+    def __init__(self, settings: WechatSettings, bridge: BotBridge | None = None) -> None:
+        self.settings = settings
+        self.bridge = bridge or BotBridge(settings.bot_url, max_reply_bytes=settings.max_reply_bytes)
+        self.ledger = ReplyLedger(settings.dedupe_ttl_seconds)
+        self.crypto = (WeChatCrypto(settings.token, settings.encoding_aes_key, settings.app_id)
+                       if settings.token and settings.encoding_aes_key and settings.app_id else None)
+
+    def verify(self, signature: str, timestamp: str, nonce: str) -> None:
+        if not self.settings.token:
+            raise NotConfigured("微信公众号通道未配置（WECHAT_TOKEN）", "the WeChat channel is not configured (WECHAT_TOKEN)")
+        try:
+            stamp = int(timestamp)
+        except ValueError:
+            raise Forbidden("时间戳无效", "invalid timestamp") from None
+        if abs(time.time() - stamp) > self.settings.max_clock_skew_seconds:
+            raise Forbidden("请求已过期（时间戳超出允许范围）", "stale timestamp")
+        try:
+            check_signature(self.settings.token, signature, timestamp, nonce)
+        except InvalidSignatureException:
+            raise Forbidden("签名校验失败", "bad signature") from None
+
+    async def answer(self, key: str, user: str, text: str) -> str:
+        """The bot's answer to one message, sent to the bot once however often WeChat retries it."""
+        entry = self.ledger.get(key)
+        if entry is None:
+            entry = self.ledger.add(key, user, asyncio.create_task(self.bridge.ask(f"wx:{user}", text)))
+        try:
+            answer = await asyncio.wait_for(asyncio.shield(entry.task), self.settings.reply_budget_seconds)
+        except asyncio.TimeoutError:
+            self.ledger.keep_when_done(key)
+            return self.settings.holding_reply
+        except BotUnavailable:
+            return self.settings.unavailable_reply
+        self.ledger.delivered(key)
+        late = self.ledger.take_late(user)
+        return "\n——\n".join([*late, answer])
+
+    async def reply_to(self, message) -> str:
+        if message.type == "text":
+            key = str(message.id) if message.id else f"{message.source}:{message.time}"
+            return await self.answer(key, message.source, message.content)
+        if message.type == "event" and message.event == "subscribe":
+            return self.settings.welcome_reply
+        return self.settings.unsupported_reply
+
+
+router = APIRouter(prefix="/wechat", tags=["wechat"])
+
+
+def get_channel(request: Request) -> WechatChannel:
+    return request.app.state.wechat
+
+
+@router.get("", response_class=PlainTextResponse)
+def verify_url(signature: str = Query(...), timestamp: str = Query(...), nonce: str = Query(...),
+               echostr: str = Query(...), channel: WechatChannel = Depends(get_channel)) -> str:
+    """服务器配置 URL verification: echo ``echostr`` when the signature is WeChat's."""
+    channel.verify(signature, timestamp, nonce)
+    return echostr
+
+
+@router.post("")
+async def receive(request: Request, signature: str = Query(...), timestamp: str = Query(...), nonce: str = Query(...),
+                  encrypt_type: str = Query(default="raw"), msg_signature: str | None = Query(default=None),
+                  channel: WechatChannel = Depends(get_channel)) -> Response:
+    channel.verify(signature, timestamp, nonce)
+    body = await request.body()
+    if len(body) > channel.settings.max_body_bytes:
+        raise PayloadTooLarge("消息过大", "message body too large")
+    encrypted = encrypt_type == "aes"
+    if encrypted:
+        if channel.crypto is None:
+            raise NotConfigured("安全模式未配置（WECHAT_ENCODING_AES_KEY, WECHAT_APP_ID）",
+                                "AES mode is not configured (WECHAT_ENCODING_AES_KEY, WECHAT_APP_ID)")
+        try:
+            body = channel.crypto.decrypt_message(body, msg_signature, timestamp, nonce)
+        except (InvalidSignatureException, InvalidAppIdException):
+            raise Forbidden("消息签名或 AppID 校验失败", "bad message signature or AppID") from None
+        except Exception:  # signed by the right token but undecryptable: a broken sender, not an attacker
+            raise BadRequest("加密消息无法解密", "encrypted message could not be decrypted") from None
+    try:
+        message = parse_message(body)
+    except Exception:  # wechatpy raises assorted errors on malformed XML
+        message = None
+    if message is None:
+        raise BadRequest("消息格式无效", "malformed WeChat message")
+    xml = TextReply(message=message, content=await channel.reply_to(message)).render()
+    if encrypted:
+        xml = channel.crypto.encrypt_message(xml, nonce, timestamp)
+    return Response(xml, media_type="application/xml")
