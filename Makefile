@@ -70,15 +70,23 @@ bot-eval: $(BOT_MODEL)
 	$(RASA) test nlu --nlu bot/tests/nlu_test.yml --model $(BOT_MODEL) --config config.yml --domain bot/domain.yml --out bot/results
 	$(RASA) test core --stories bot/tests/test_stories.yml --model $(BOT_MODEL) --out bot/results
 
-# The main service (router API + catalogue) with the Rasa server and action server beside it.
+# The main service (router API, catalogue, pages, WeChat callback) with the Rasa server and action server beside it.
+BOT_PORT ?= 5005
+BOT_CORS ?= *
 serve: train $(BOT_MODEL)
-	@echo "派单服务 router API:  http://$(HOST):$(PORT)/docs   (demo tokens: routing/config/users.yml)"
-	@echo "市民助手 Rasa REST:    http://$(HOST):5005/webhooks/rest/webhook   (socket.io on the same port)"
+	@echo "市民智能咨询 citizen chat:   http://$(HOST):$(PORT)/chat"
+	@echo "派单台 operator console:     http://$(HOST):$(PORT)/console    (login: demo-operator)"
+	@echo "训练台 trainer console:      http://$(HOST):$(PORT)/trainer    (login: demo-trainer)"
+	@echo "指标 dashboard:              http://$(HOST):$(PORT)/dashboard  (login: demo-operator)"
+	@echo "微信公众号 WeChat callback:  http://$(HOST):$(PORT)/wechat     (set WECHAT_TOKEN, WECHAT_APP_ID, WECHAT_ENCODING_AES_KEY)"
+	@echo "派单服务 router API:         http://$(HOST):$(PORT)/docs       (demo tokens: routing/config/users.yml)"
+	@echo "市民助手 Rasa REST:          http://$(HOST):$(BOT_PORT)/webhooks/rest/webhook   (socket.io on the same port)"
 	@trap 'kill 0' EXIT; \
 	(cd bot && ../$(RASA) run actions --actions actions --port 5055) & \
 	$(RASA) run --model $(BOT_MODEL) --endpoints bot/endpoints.yml --credentials bot/credentials.yml \
-		--interface $(HOST) --port 5005 --enable-api --cors "*" & \
+		--interface $(HOST) --port $(BOT_PORT) --enable-api --cors "$(BOT_CORS)" & \
 	ROUTER_BASE_TRAINING_FILES='$(TRAIN_JSON)' ROUTER_FROZEN_TEST_FILE=$(TEST_DATA) \
+		ROUTER_BOT_URL=http://$(HOST):$(BOT_PORT) WECHAT_BOT_URL=http://$(HOST):$(BOT_PORT) \
 		$(PY) -m routing --host $(HOST) --port $(PORT)
 
 run: evaluate serve

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import re
 import statistics
 import subprocess
 import sys
@@ -18,6 +19,7 @@ import uuid
 from pathlib import Path
 
 import requests
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 MESSAGES = [
@@ -26,6 +28,15 @@ MESSAGES = [
     "帮我预审一下材料", "出生登记", "身份证和户口本都有", "我要投诉", "楼下饭店油烟太大",
     "湖滨路", "不留", "查一下工单1", "谢谢", "再见",
 ]
+
+
+def message_pool() -> list[str]:
+    """The scripted conversation above, then the NLU test set's wording (other phrasing, typos)."""
+    data = yaml.safe_load((ROOT / "bot" / "tests" / "nlu_test.yml").read_text(encoding="utf-8"))
+    examples = [re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", line.strip()[2:])
+                for block in data["nlu"] if "intent" in block
+                for line in block["examples"].splitlines() if line.strip().startswith("- ")]
+    return MESSAGES + examples
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -37,14 +48,14 @@ def rest_latency(url: str, n: int) -> dict[str, float]:
     latencies = []
     session = requests.Session()
     sender = f"bench-{uuid.uuid4().hex[:8]}"
-    for i, text in zip(range(n), itertools.cycle(MESSAGES)):
-        if i % len(MESSAGES) == 0:
+    for i, text in zip(range(n), itertools.cycle(message_pool())):
+        if i % 20 == 0:  # a new conversation every 20 messages, as real traffic has many short ones
             sender = f"bench-{uuid.uuid4().hex[:8]}"
         start = time.perf_counter()
         response = session.post(url, json={"sender": sender, "message": text}, timeout=30)
         latencies.append((time.perf_counter() - start) * 1000)
         response.raise_for_status()
-    return {"messages": n, "p50_ms": round(statistics.median(latencies), 1),
+    return {"messages": n, "distinct": len(set(itertools.islice(itertools.cycle(message_pool()), n))), "p50_ms": round(statistics.median(latencies), 1),
             "p95_ms": round(percentile(latencies, 0.95), 1), "max_ms": round(max(latencies), 1)}
 
 
@@ -55,6 +66,7 @@ def cross_validation(folds: int) -> dict[str, float]:
     intent = json.loads((out / "intent_report.json").read_text(encoding="utf-8"))
     entity = json.loads((out / "DIETClassifier_report.json").read_text(encoding="utf-8"))
     return {"folds": folds, "intent_macro_f1": round(intent["macro avg"]["f1-score"], 4),
+            "entity_micro_f1": round(entity["micro avg"]["f1-score"], 4),
             "entity_macro_f1": round(entity["macro avg"]["f1-score"], 4)}
 
 

@@ -13,12 +13,17 @@ from pathlib import Path
 
 import pytest
 import requests
+from playwright.sync_api import expect
+
+from conftest import screenshot
 
 from routing.bench import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 RASA = ROOT / ".venv-bot" / "bin" / "rasa"
 RASA_DATA = ["--config", "config.yml", "--domain", "bot/domain.yml", "--data", "nlu_data", "bot/data"]
+
+WECHAT_TOKEN = "qingshan-bot-test-token"
 
 pytestmark = [
     pytest.mark.slow,
@@ -121,7 +126,9 @@ def running_bot(bot_model, model_registry, type_registry, tmp_path_factory):
     api_port, action_port, rasa_port = free_port(), free_port(), free_port()
     env = {**os.environ, "ROUTER_DATABASE_URL": f"sqlite:///{work / 'router.db'}",
            "ROUTER_MODEL_DIR": str(model_registry.root), "ROUTER_TYPE_MODEL_DIR": str(type_registry.root),
-           "ROUTER_API_URL": f"http://127.0.0.1:{api_port}", "TF_CPP_MIN_LOG_LEVEL": "3"}
+           "ROUTER_API_URL": f"http://127.0.0.1:{api_port}", "TF_CPP_MIN_LOG_LEVEL": "3",
+           "ROUTER_BOT_URL": f"http://127.0.0.1:{rasa_port}", "WECHAT_BOT_URL": f"http://127.0.0.1:{rasa_port}",
+           "WECHAT_TOKEN": WECHAT_TOKEN}
     endpoints = work / "endpoints.yml"
     endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n', encoding="utf-8")
     logs = [open(work / f"{name}.log", "w") for name in ("api", "actions", "rasa")]
@@ -131,7 +138,8 @@ def running_bot(bot_model, model_registry, type_registry, tmp_path_factory):
         subprocess.Popen([str(RASA), "run", "actions", "--actions", "actions", "--port", str(action_port)],
                          cwd=ROOT / "bot", env=env, stdout=logs[1], stderr=subprocess.STDOUT),
         subprocess.Popen([str(RASA), "run", "--model", str(bot_model), "--endpoints", str(endpoints),
-                          "--credentials", "bot/credentials.yml", "--port", str(rasa_port), "--enable-api"],
+                          "--credentials", "bot/credentials.yml", "--port", str(rasa_port), "--enable-api",
+                          "--cors", "*"],
                          cwd=ROOT, env=env, stdout=logs[2], stderr=subprocess.STDOUT),
     ]
     try:
@@ -206,3 +214,63 @@ def test_asking_for_a_human_records_the_conversation_for_operators(running_bot):
     mine = next(h for h in handoffs if h["sender_id"] == "c6")
     assert mine["reason"] == "requested"
     assert mine["transcript"][0] == {"speaker": "user", "text": "办护照要带啥"}
+
+
+def test_a_wechat_message_is_answered_by_the_real_bot(running_bot):
+    from wechatpy.utils import WeChatSigner
+
+    stamp, nonce = str(int(time.time())), "20261125"
+    signer = WeChatSigner()
+    signer.add_data(WECHAT_TOKEN, stamp, nonce)
+    xml = ("<xml><ToUserName>gh_qingshan</ToUserName><FromUserName>oWechatCitizen</FromUserName>"
+           f"<CreateTime>{stamp}</CreateTime><MsgType>text</MsgType><Content>办护照要带啥</Content>"
+           "<MsgId>88001</MsgId></xml>")
+    response = requests.post(f"{running_bot['api']}/wechat", data=xml.encode("utf-8"), timeout=10,
+                             params={"signature": signer.signature, "timestamp": stamp, "nonce": nonce})
+    assert response.status_code == 200, response.text
+    assert "护照" in response.text and "<MsgType><![CDATA[text]]></MsgType>" in response.text
+
+
+def bot_turn(page, text: str) -> None:
+    """Type a message and wait until the bot has answered it."""
+    answered = page.locator(".msg.bot, .choices").count()
+    box = page.get_by_label("输入您的问题")
+    box.fill(text)
+    box.press("Enter")
+    expect(page.locator(".msg.bot, .choices")).not_to_have_count(answered, timeout=60_000)
+    page.wait_for_timeout(300)  # the bot's several messages arrive in one response; let them render
+
+
+def test_a_citizen_asks_for_materials_and_completes_a_precheck_in_the_web_chat(running_bot, page):
+    page.goto(f"{running_bot['api']}/chat")
+    bot_turn(page, "小孩上户口带什么")
+    expect(page.locator("#log")).to_contain_text("出生医学证明")
+    bot_turn(page, "帮我预审一下材料")
+    bot_turn(page, "户口迁移")
+    bot_turn(page, "身份证户口本有，房产证还没下来")
+    verdict = page.get_by_role("region", name="预审结果")
+    expect(verdict).to_contain_text("材料可以当天受理")
+    expect(verdict.locator("[data-section=rongque]")).to_contain_text("不动产权证书")
+    expect(verdict.locator("[data-section=complete]")).to_contain_text("居民身份证")
+    screenshot(page, "chat")
+
+
+def test_the_bots_choices_are_buttons_in_the_web_chat(running_bot, page):
+    page.goto(f"{running_bot['api']}/chat")
+    bot_turn(page, "身份证要带什么")
+    choice = page.get_by_role("group", name="可选项").get_by_role("button", name="居民身份证换领、补领")
+    choice.click()
+    expect(page.locator("#log")).to_contain_text("【居民身份证换领、补领】", timeout=60_000)
+
+
+def test_a_complaint_in_the_web_chat_shows_its_work_order_number(running_bot, page):
+    page.goto(f"{running_bot['api']}/chat")
+    for text in ("我要投诉", "小区门口<script>window.__xss=1</script>垃圾堆了一周没人清运", "湖滨路8号", "不留"):
+        bot_turn(page, text)
+    number = page.locator("[data-ticket-id]")
+    expect(number).to_be_visible()
+    assert page.evaluate("window.__xss") is None
+    ticket_id = number.get_attribute("data-ticket-id")
+    stored = requests.get(f"{running_bot['api']}/api/tickets/{ticket_id}", timeout=10,
+                          headers={"Authorization": "Bearer demo-operator"}).json()
+    assert "<script>" in stored["text"] and "垃圾" in stored["text"]
