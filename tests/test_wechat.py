@@ -202,3 +202,9 @@ def test_without_a_token_the_channel_answers_503_not_configured(router_context):
         response = client.get("/wechat", params={**signed(), "echostr": "1"})
     assert response.status_code == 503
     assert "WECHAT_TOKEN" in response.json()["error"]["zh"]
+
+
+def test_a_message_without_any_signature_is_refused_403(wechat_client, bot_calls):
+    response = wechat_client.post("/wechat", content=text_xml("我要投诉", 1011).encode("utf-8"))
+    assert response.status_code == 403
+    assert bot_calls == []
