@@ -112,7 +112,8 @@ def test_a_complaint_containing_markup_is_shown_as_text_and_never_run(page, site
 def test_the_returned_queue_lists_orders_a_department_sent_back(page, site):
     ticket = new_ticket(site, "青山路夜间施工噪音扰民，凌晨两点还在打桩")
     call(site, "operator", "POST", f"/api/tickets/{ticket['id']}/dispatch", json={"department": "zjj"})
-    call(site, "zjj", "POST", f"/api/tickets/{ticket['id']}/return", json={"reason": "夜间施工噪音归环保", "suggested_department": "sthjj"})
+    call(site, "zjj", "POST", f"/api/tickets/{ticket['id']}/return",
+         json={"reason": "夜间施工噪音归环保", "suggested_department": "sthjj"})
     sign_in(page, site, "operator", "/console")
     page.get_by_role("tab", name="退单").click()
     expect(row(page, ticket["id"])).to_contain_text("退单 1 次")
@@ -138,7 +139,8 @@ def test_a_trainer_approves_a_label_by_keyboard_and_sees_it_in_the_retraining_da
 def test_a_trainer_retrains_watches_progress_and_sees_the_comparison_with_pictures(page, site):
     sign_in(page, site, "trainer", "/trainer")
     page.get_by_role("button", name="开始再训练").click()
-    expect(page.locator("#job-status")).to_have_attribute("data-status", re.compile("succeeded|refused"), timeout=120_000)
+    expect(page.locator("#job-status")).to_have_attribute("data-status", re.compile("succeeded|refused"),
+                                                          timeout=120_000)
     expect(page.locator("#report-table")).to_contain_text("macro-F1")
     figures = page.locator("#figures img")
     expect(figures.first).to_be_visible()

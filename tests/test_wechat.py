@@ -142,9 +142,9 @@ def test_an_encrypted_message_is_decrypted_answered_and_the_reply_encrypted(wech
     crypto = WeChatCrypto(TOKEN, AES_KEY, APP_ID)
     params = signed(nonce="1320562132")
     envelope = reply_of(crypto.encrypt_message(text_xml("小孩上户口带什么", 1004), params["nonce"], params["timestamp"]))
-    body = f"<xml><ToUserName><![CDATA[gh_qingshan]]></ToUserName><Encrypt><![CDATA[{envelope['Encrypt']}]]></Encrypt></xml>"
-    response = wechat_client.post("/wechat", params={**params, "encrypt_type": "aes", "msg_signature": envelope["MsgSignature"]},
-                                  content=body.encode("utf-8"))
+    body = f"<xml><ToUserName>gh_qingshan</ToUserName><Encrypt><![CDATA[{envelope['Encrypt']}]]></Encrypt></xml>"
+    aes = {**params, "encrypt_type": "aes", "msg_signature": envelope["MsgSignature"]}
+    response = wechat_client.post("/wechat", params=aes, content=body.encode("utf-8"))
     assert response.status_code == 200, response.text
     encrypted_reply = reply_of(response.text)
     assert "Content" not in encrypted_reply

@@ -89,7 +89,8 @@ def get_channel(request: Request) -> WechatChannel:
 
 @router.get("", response_class=PlainTextResponse)
 def verify_url(signature: str = Query(default=""), timestamp: str = Query(default=""),
-               nonce: str = Query(default=""), echostr: str = Query(...), channel: WechatChannel = Depends(get_channel)) -> str:
+               nonce: str = Query(default=""), echostr: str = Query(...),
+               channel: WechatChannel = Depends(get_channel)) -> str:
     """服务器配置 URL verification: echo ``echostr`` when the signature is WeChat's."""
     channel.verify(signature, timestamp, nonce)
     return echostr
@@ -97,7 +98,8 @@ def verify_url(signature: str = Query(default=""), timestamp: str = Query(defaul
 
 @router.post("")
 async def receive(request: Request, signature: str = Query(default=""), timestamp: str = Query(default=""),
-                  nonce: str = Query(default=""), encrypt_type: str = Query(default="raw"), msg_signature: str | None = Query(default=None),
+                  nonce: str = Query(default=""), encrypt_type: str = Query(default="raw"),
+                  msg_signature: str | None = Query(default=None),
                   channel: WechatChannel = Depends(get_channel)) -> Response:
     channel.verify(signature, timestamp, nonce)
     body = await request.body()
