@@ -140,9 +140,12 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One headless Chromium for the session; `make setup` installs Debian's package."""
+    """One headless Chromium per test module; `make setup` installs Debian's package.
+
+    Per module, not per session: Playwright's sync API keeps an event loop running while it is
+    open, and later modules call asyncio.run() (the router benchmark)."""
     from playwright.sync_api import sync_playwright
 
     assert CHROMIUM.exists(), "Chromium is missing: `make setup` installs Debian's chromium package"

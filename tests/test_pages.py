@@ -179,3 +179,17 @@ def test_a_wrong_token_shows_a_clear_message(page, site):
     page.get_by_label("登录口令").fill("not-a-token")
     page.get_by_role("button", name="登录").click()
     expect(page.locator("#error")).to_contain_text("口令无效")
+
+
+def test_an_operator_sees_a_handed_over_conversation_and_takes_it(page, site):
+    transcript = [{"speaker": "user", "text": "办护照要带啥"}, {"speaker": "bot", "text": "【普通护照签发】…"},
+                  {"speaker": "user", "text": "转人工"}]
+    handoff = call(site, "bot", "POST", "/api/handoffs",
+                   json={"sender_id": "web-page-test", "reason": "requested", "transcript": transcript})
+    sign_in(page, site, "operator", "/console")
+    page.get_by_role("tab", name="转人工").click()
+    entry = page.locator(f"tr[data-handoff='{handoff['id']}']")
+    expect(entry).to_contain_text("市民：办护照要带啥")
+    entry.get_by_role("button", name="接入").click()
+    expect(page.locator("#notice")).to_contain_text(f"已接入会话 #{handoff['id']}")
+    assert next(h for h in call(site, "operator", "GET", "/api/handoffs") if h["id"] == handoff["id"])["taken_by"] == "话务员小王"

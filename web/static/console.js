@@ -83,7 +83,38 @@ function row(ticket) {
     el("td", {}, overrideControl(ticket)));
 }
 
+const REASONS = { requested: "市民要求人工", fallback: "连续两次未听懂" };
+
+function handoffRow(handoff) {
+  return el("tr", { "data-handoff": handoff.id },
+    el("td", { text: `#${handoff.id}` }),
+    el("td", {}, el("div", { text: formatTime(handoff.created_at) }), el("div", { class: "muted", text: handoff.channel })),
+    el("td", { text: REASONS[handoff.reason] || handoff.reason }),
+    el("td", {}, el("ol", { class: "transcript" }, handoff.transcript.map((turn) =>
+      el("li", { class: turn.speaker, text: `${turn.speaker === "user" ? "市民" : "助手"}：${turn.text}` })))),
+    el("td", {}, handoff.status === "待接入"
+      ? el("button", { type: "button", class: "primary", text: "接入", onclick: async () => {
+          if (await attempt(() => api(`/api/handoffs/${handoff.id}/take`, { method: "POST" }))) {
+            notify(`已接入会话 #${handoff.id}`);
+            load();
+          }
+        } })
+      : el("span", { class: "muted", text: `${handoff.status}（${handoff.taken_by}）` })));
+}
+
+async function loadHandoffs() {
+  const handoffs = await attempt(() => api("/api/handoffs"));
+  if (!handoffs) return;
+  const open = handoffs.filter((h) => h.status === "待接入").concat(handoffs.filter((h) => h.status !== "待接入").slice(-20));
+  document.getElementById("handoff-rows").replaceChildren(...(open.length ? open.map(handoffRow)
+    : [el("tr", {}, el("td", { colspan: "5", class: "muted", text: "没有转人工的会话。" }))]));
+}
+
 async function load() {
+  const onHandoffs = view === "handoffs";
+  document.getElementById("handoffs").hidden = !onHandoffs;
+  document.getElementById("ticket-view").hidden = onHandoffs;
+  if (onHandoffs) return loadHandoffs();
   const tickets = await attempt(() => api(query()));
   if (!tickets) return;
   rows.replaceChildren(...(tickets.length ? tickets.map(row)
