@@ -1,0 +1,47 @@
+"""The bot's catalogue-derived NLU files: every item name the catalogue knows reaches the bot."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import yaml
+
+from service_guide.export_nlu import ROOT, TEMPLATES, examples_yaml
+from service_guide.loader import load_catalogue
+
+CATALOGUE = ROOT / "service_guide" / "data" / "qingshan_catalogue.yml"
+
+
+def generated_examples() -> dict[str, list[str]]:
+    templates = yaml.safe_load(TEMPLATES.read_text(encoding="utf-8"))["intents"]
+    data = yaml.safe_load(examples_yaml(load_catalogue(CATALOGUE), templates))
+    return {block["intent"]: [line[2:] for line in block["examples"].splitlines()] for block in data["nlu"]}
+
+
+def test_every_item_name_and_alias_is_annotated_exactly_once():
+    catalogue = load_catalogue(CATALOGUE)
+    entries = [*catalogue.items.values(), *catalogue.bundles.values()]
+    names = {e.name for e in entries} | {a for e in entries for a in e.aliases}
+    annotated = [m for examples in generated_examples().values() for line in examples
+                 for m in re.findall(r"\[([^\]]+)\]\(service_item\)", line)]
+    assert sorted(annotated) == sorted(names)
+
+
+def test_a_name_that_starts_with_a_verb_is_not_doubled():
+    lines = [line for examples in generated_examples().values() for line in examples]
+    assert "[办护照](service_item)" in "".join(lines)
+    assert not any("办[办" in line for line in lines)
+
+
+def test_the_names_are_spread_over_the_question_intents():
+    counts = {intent: len(examples) for intent, examples in generated_examples().items()}
+    assert set(counts) >= {"ask_materials", "ask_fee", "ask_place", "ask_online", "inform_item"}
+    assert max(counts.values()) - min(counts.values()) <= 1
+
+
+def test_the_committed_files_are_up_to_date():
+    result = subprocess.run([sys.executable, "-m", "service_guide.export_nlu", "--check"], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
