@@ -89,11 +89,10 @@ def test_the_training_data_validates_with_no_warning_but_rasas_known_false_posit
     assert unexpected == []
 
 
-# The targets are intent macro-F1 >= 0.95 and entity F1 >= 0.90. Measured with the seeded
-# pipeline: 0.928 and 0.894 (unseeded runs ranged 0.928-0.948 and 0.887-0.925), so the targets are
-# not reached yet. These tests guard what is reached, a little below the measured figures; raise
-# them to the targets once the bot meets them.
-INTENT_FLOOR, ENTITY_FLOOR = 0.90, 0.86
+# The targets: intent macro-F1 >= 0.95 and entity F1 >= 0.90. Measured with the seeded
+# pipeline: entities 0.914 (reached); intents 0.922, not reached yet, so that test guards the
+# measured level a little below it. Raise it to 0.95 once the bot gets there.
+INTENT_FLOOR, ENTITY_TARGET = 0.90, 0.90
 
 
 def test_intents_on_the_separate_test_set_keep_macro_f1_above_the_measured_floor(nlu_results):
@@ -101,9 +100,9 @@ def test_intents_on_the_separate_test_set_keep_macro_f1_above_the_measured_floor
     assert report["macro avg"]["f1-score"] >= INTENT_FLOOR
 
 
-def test_entities_on_the_separate_test_set_keep_f1_above_the_measured_floor(nlu_results):
+def test_entities_on_the_separate_test_set_reach_f1_090(nlu_results):
     report = json.loads((nlu_results / "DIETClassifier_report.json").read_text(encoding="utf-8"))
-    assert report["micro avg"]["f1-score"] >= ENTITY_FLOOR
+    assert report["micro avg"]["f1-score"] >= ENTITY_TARGET
 
 
 def test_every_end_to_end_story_passes(bot_model, tmp_path):
