@@ -121,3 +121,29 @@ def test_rollback_restores_the_previous_model(client):
 def test_rollback_without_a_previous_model_is_a_409(client):
     response = client.post("/api/models/rollback", headers=auth("trainer"))
     assert response.status_code == 409 and response.json()["error"]["zh"]
+
+
+def test_a_trainer_can_promote_a_refused_candidate_after_reading_its_report(client, router_context):
+    router_context.settings.promote_tolerance = -0.5
+    refused = wait_for(client, client.post("/api/models/retrain", headers=auth("trainer")).json()["id"])
+    response = client.post("/api/models/promote", headers=auth("trainer"),
+                           json={"version": refused["candidate_version"]})
+    assert response.status_code == 200
+    assert client.get("/healthz").json()["model_version"] == refused["candidate_version"]
+
+
+def test_promoting_an_unknown_version_is_a_404_and_changes_nothing(client):
+    before = client.get("/healthz").json()["model_version"]
+    response = client.post("/api/models/promote", headers=auth("trainer"), json={"version": "20990101T000000-nope"})
+    assert response.status_code == 404 and response.json()["error"]["zh"]
+    assert client.get("/healthz").json()["model_version"] == before
+
+
+def test_the_comparison_report_has_both_confusion_matrices_as_pictures(client):
+    finished = wait_for(client, client.post("/api/models/retrain", headers=auth("trainer")).json()["id"])
+    for which in ("candidate", "baseline"):
+        picture = client.get(f"/api/models/jobs/{finished['id']}/confusion.png", params={"which": which},
+                             headers=auth("trainer"))
+        assert picture.status_code == 200 and picture.headers["content-type"] == "image/png"
+        assert picture.content.startswith(b"\x89PNG")
+    assert client.get(f"/api/models/jobs/{finished['id']}/confusion.png", headers=auth("operator")).status_code == 403

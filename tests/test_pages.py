@@ -192,4 +192,5 @@ def test_an_operator_sees_a_handed_over_conversation_and_takes_it(page, site):
     expect(entry).to_contain_text("市民：办护照要带啥")
     entry.get_by_role("button", name="接入").click()
     expect(page.locator("#notice")).to_contain_text(f"已接入会话 #{handoff['id']}")
-    assert next(h for h in call(site, "operator", "GET", "/api/handoffs") if h["id"] == handoff["id"])["taken_by"] == "话务员小王"
+    taken = next(h for h in call(site, "operator", "GET", "/api/handoffs") if h["id"] == handoff["id"])
+    assert taken["taken_by"] == "话务员小王"
