@@ -12,9 +12,12 @@ synonyms mapping each alias to the item's official name), ``nlu_data/catalogue_e
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+import tempfile
 from pathlib import Path
 
+import jieba
 import yaml
 
 from service_guide.catalogue import Catalogue
@@ -73,8 +76,33 @@ def _fill(template: str, name: str) -> str:
     return template.replace("{item}", f"[{name}](service_item)")
 
 
-def examples_yaml(catalogue: Catalogue, templates: dict[str, list[str]]) -> str:
-    """Every item name and alias once, dealt round-robin over intents and their templates."""
+def bot_tokenizer(userdict: str) -> jieba.Tokenizer:
+    """jieba as Rasa's JiebaTokenizer will cut the training data: default dictionary plus ``userdict``."""
+    tokenizer = jieba.Tokenizer()
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8", delete=False) as handle:
+        handle.write(userdict)
+    try:
+        tokenizer.load_userdict(handle.name)
+    finally:
+        Path(handle.name).unlink()
+    return tokenizer
+
+
+def _aligned(example: str, tokenizer: jieba.Tokenizer) -> bool:
+    """Whether the annotated name starts and ends on token boundaries (else Rasa cannot use it)."""
+    match = re.search(r"\[([^\]]+)\]\(service_item\)", example)
+    text = example[: match.start()] + match.group(1) + example[match.end():]
+    start, end = match.start(), match.start() + len(match.group(1))
+    bounds = {b for _, s, e in tokenizer.tokenize(text) for b in (s, e)}
+    return start in bounds and end in bounds
+
+
+def examples_yaml(catalogue: Catalogue, templates: dict[str, list[str]], tokenizer: jieba.Tokenizer) -> str:
+    """Every item name and alias once, dealt round-robin over intents and their templates.
+
+    When the dealt template would cut the name across jieba tokens (开饭馆一件事有…), the
+    intent's other templates are tried in turn; a name no template aligns is left out.
+    """
     entries = [*catalogue.items.values(), *catalogue.bundles.values()]
     names = sorted({e.name for e in entries} | {a for e in entries for a in e.aliases})
     intents = list(templates)
@@ -82,7 +110,12 @@ def examples_yaml(catalogue: Catalogue, templates: dict[str, list[str]]) -> str:
     for index, name in enumerate(names):
         intent = intents[index % len(intents)]
         options = templates[intent]
-        by_intent[intent].append(_fill(options[(index // len(intents)) % len(options)], name))
+        first = (index // len(intents)) % len(options)
+        for shift in range(len(options)):
+            example = _fill(options[(first + shift) % len(options)], name)
+            if _aligned(example, tokenizer):
+                by_intent[intent].append(example)
+                break
     nlu = [{"intent": intent, "examples": _examples(examples)} for intent, examples in by_intent.items()]
     return HEADER + yaml.safe_dump({"version": "3.1", "nlu": nlu}, allow_unicode=True, sort_keys=False, width=1000)
 
@@ -105,8 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     catalogue = load_catalogue(args.catalogue)
     templates = yaml.safe_load(TEMPLATES.read_text(encoding="utf-8"))["intents"]
-    outputs = {LOOKUPS: lookups_yaml(catalogue), EXAMPLES: examples_yaml(catalogue, templates),
-               USERDICT: userdict_text(catalogue)}
+    userdict = userdict_text(catalogue)
+    examples = examples_yaml(catalogue, templates, bot_tokenizer(userdict))
+    outputs = {LOOKUPS: lookups_yaml(catalogue), EXAMPLES: examples, USERDICT: userdict}
     stale = [p for p, text in outputs.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
     if args.check:
         for path in stale:
