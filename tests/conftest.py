@@ -159,7 +159,7 @@ def browser():
 @pytest.fixture
 def page(browser):
     """A fresh browser context per test (no shared login); page errors fail the test."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", timezone_id="Asia/Shanghai")
     new_page = context.new_page()
     errors: list[str] = []
     new_page.on("pageerror", lambda error: errors.append(str(error)))

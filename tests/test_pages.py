@@ -159,6 +159,7 @@ def test_the_dashboard_charts_the_metrics_by_department(page, site):
     call(site, "operator", "POST", f"/api/tickets/{ticket['id']}/dispatch", json={"department": "cgj"})
     sign_in(page, site, "operator", "/dashboard")
     expect(page.locator(".card[data-metric='办结率']")).to_be_visible()
+    assert page.get_by_label("开始日期").input_value().endswith("-01-01")  # this year, in the user's time zone
     chart = page.get_by_role("img", name="响应率（按部门）")
     expect(chart).to_contain_text("青山区城市管理和综合执法局")
     screenshot(page, "dashboard")

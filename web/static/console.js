@@ -124,6 +124,7 @@ async function load() {
 document.querySelectorAll("[role=tab]").forEach((tab) => tab.addEventListener("click", () => {
   view = tab.dataset.view;
   document.querySelectorAll("[role=tab]").forEach((t) => t.setAttribute("aria-selected", String(t === tab)));
+  document.getElementById("status").disabled = view !== "all";  // the other tabs fix the status themselves
   load();
 }));
 document.getElementById("filters").addEventListener("submit", (event) => { event.preventDefault(); load(); });
@@ -133,5 +134,6 @@ document.getElementById("filters").addEventListener("submit", (event) => { event
   departments = (await attempt(() => api("/api/departments"))) || [];
   const filter = document.getElementById("department");
   departments.forEach((d) => filter.append(el("option", { value: d.code, text: d.name })));
+  document.getElementById("status").disabled = true;
   await load();
 })();

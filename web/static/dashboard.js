@@ -56,7 +56,8 @@ document.getElementById("period").addEventListener("submit", (event) => { event.
 (async () => {
   if (!(await Site.signIn())) return;
   const today = new Date();
-  const iso = (d) => d.toISOString().slice(0, 10);
+  // The local calendar date (toISOString would give the UTC date, a day early in China before 08:00).
+  const iso = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
   document.getElementById("start").value = iso(new Date(today.getFullYear(), 0, 1));
   document.getElementById("end").value = iso(new Date(today.getTime() + 86400000));
   const departments = (await attempt(() => api("/api/departments"))) || [];
