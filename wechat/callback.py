@@ -37,7 +37,7 @@ class WechatChannel:
     def __init__(self, settings: WechatSettings, bridge: BotBridge | None = None) -> None:
         self.settings = settings
         self.bridge = bridge or BotBridge(settings.bot_url, max_reply_bytes=settings.max_reply_bytes)
-        self.ledger = ReplyLedger(settings.dedupe_ttl_seconds)
+        self.ledger = ReplyLedger(settings.dedupe_ttl_seconds, settings.late_answer_ttl_seconds)
         self.crypto = (WeChatCrypto(settings.token, settings.encoding_aes_key, settings.app_id)
                        if settings.token and settings.encoding_aes_key and settings.app_id else None)
 

@@ -24,10 +24,11 @@ class Entry:
 
 
 class ReplyLedger:
-    def __init__(self, ttl_seconds: float = 120.0) -> None:
+    def __init__(self, ttl_seconds: float = 120.0, late_ttl_seconds: float = 3600.0) -> None:
         self.ttl = ttl_seconds
+        self.late_ttl = late_ttl_seconds
         self._entries: dict[str, Entry] = {}
-        self._late: dict[str, list[tuple[str, str]]] = {}
+        self._late: dict[str, list[tuple[str, str, float]]] = {}
 
     def get(self, key: str) -> Entry | None:
         return self._entries.get(key)
@@ -49,7 +50,7 @@ class ReplyLedger:
         def keep(task: asyncio.Task) -> None:
             if entry.delivered or task.cancelled() or task.exception() is not None:
                 return
-            self._late.setdefault(entry.user, []).append((key, task.result()))
+            self._late.setdefault(entry.user, []).append((key, task.result(), time.monotonic()))
 
         entry.task.add_done_callback(keep)
 
@@ -57,7 +58,7 @@ class ReplyLedger:
         """Answers owed to ``user`` that no retry has delivered meanwhile."""
         owed = self._late.pop(user, [])
         answers = []
-        for key, answer in owed:
+        for key, answer, _ in owed:
             entry = self._entries.get(key)
             if entry is None or not entry.delivered:
                 answers.append(answer)
@@ -65,7 +66,18 @@ class ReplyLedger:
                     entry.delivered = True
         return answers
 
+    def sizes(self) -> tuple[int, int]:
+        """(messages remembered, users owed a late answer): what the ledger holds in memory."""
+        return len(self._entries), len(self._late)
+
     def _expire(self) -> None:
-        cutoff = time.monotonic() - self.ttl
-        for key in [k for k, e in self._entries.items() if e.created < cutoff and e.task.done()]:
+        """Forget finished messages after ``ttl`` and undelivered late answers after ``late_ttl``."""
+        now = time.monotonic()
+        for key in [k for k, e in self._entries.items() if e.created < now - self.ttl and e.task.done()]:
             del self._entries[key]
+        for user in list(self._late):
+            kept = [owed for owed in self._late[user] if owed[2] >= now - self.late_ttl]
+            if kept:
+                self._late[user] = kept
+            else:
+                del self._late[user]

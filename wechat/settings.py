@@ -18,6 +18,7 @@ class WechatSettings(BaseSettings):
     reply_budget_seconds: float = 4.5
     max_clock_skew_seconds: int = 300
     dedupe_ttl_seconds: int = 120
+    late_answer_ttl_seconds: int = 3600  # an answer that missed the 5 s waits this long for the user's next message
     max_body_bytes: int = 65536
     max_reply_bytes: int = 2000  # WeChat truncates passive text replies beyond 2048 bytes
     holding_reply: str = "正在为您查询，请稍后回复任意文字查看结果。"
