@@ -36,10 +36,10 @@ def seed(base: str, rows: list[dict[str, str]]) -> None:
             "text": row["留言详情"], "title": row["留言主题"], "channel": "电话", "external_no": f"DEMO-{row['留言编号']}"})
         if ticket["status"] != "受理" or index % 4 == 3:
             continue  # already seeded, or left waiting in the queue
-        first = ticket["suggestions"][0]["department"] if ticket["suggestions"] else None
-        department = first if first in DEPARTMENT_TOKENS else ("cgj" if index % 2 else "zjj")
-        call(base, "operator", "POST", f"/api/tickets/{ticket['id']}/dispatch",
-             json={"department": department, "reason": None if department == first else "话务员改派"})
+        department = ticket["suggestions"][0]["department"] if ticket["suggestions"] else None
+        if department not in DEPARTMENT_TOKENS:
+            continue  # only the demo departments that have a login take part in the loop
+        call(base, "operator", "POST", f"/api/tickets/{ticket['id']}/dispatch", json={"department": department})
         if index % 5 == 4:
             call(base, department, "POST", f"/api/tickets/{ticket['id']}/return",
                  json={"reason": "不属于本部门职责", "suggested_department": "street_hexi"})
@@ -64,7 +64,7 @@ def screenshots(base: str, out: Path) -> None:
             page.get_by_role("button", name="登录").click()
             page.wait_for_url(f"{base}{path}")
             page.wait_for_load_state("networkidle")
-            page.screenshot(path=str(out / f"{path[1:]}.png"), full_page=path != "/console")
+            page.screenshot(path=str(out / f"{path[1:]}.png"), full_page=path == "/dashboard")
         page.goto(f"{base}/chat")
         for text in ("小孩上户口带什么", "帮我预审一下材料", "户口迁移", "身份证户口本有，房产证还没下来"):
             page.get_by_label("输入您的问题").fill(text)

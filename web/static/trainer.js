@@ -16,14 +16,18 @@ function select(index) {
   current.scrollIntoView({ block: "nearest" });
 }
 
+let departmentNames = {};
+const named = (code) => departmentNames[code] || code;
+
 function itemNode(item, index) {
   const c = item.candidate;
-  const from = c.old_value ? `${c.old_value} → ` : "";
+  const from = c.old_value ? `${named(c.old_value)} → ` : "";
+  const teaches = item.category ? `建议标签：${item.category}` : `建议派单：${named(c.new_value)}（该部门对应多个类别，不生成分类标签）`;
   return el("li", { id: `candidate-${c.id}`, role: "option", "data-candidate": c.id, "aria-selected": "false",
     onclick: () => select(index) },
     el("div", { class: "text", text: c.text }),
-    el("div", {}, el("strong", { text: `建议标签：${item.category || c.new_value}` }),
-      el("span", { class: "muted", text: `（${SOURCES[c.source] || c.source}：${from}${c.new_value}；操作人 ${c.actor}）` })),
+    el("div", {}, el("strong", { text: teaches }),
+      el("span", { class: "muted", text: `（${SOURCES[c.source] || c.source}：${from}${named(c.new_value)}；操作人 ${c.actor}）` })),
     el("div", { class: "muted", text: `模型判为 ${item.model_category || "—"}，置信度 ${percent(c.model_confidence)}` }),
     el("div", { class: "row" },
       el("button", { type: "button", class: "primary", text: "批准 (A)", onclick: () => decide(index, true) }),
@@ -165,6 +169,8 @@ queue.addEventListener("keydown", (event) => {
 
 (async () => {
   if (!(await Site.signIn())) return;
+  const departments = (await attempt(() => api("/api/departments"))) || [];
+  departmentNames = Object.fromEntries(departments.map((d) => [d.code, d.name]));
   await Promise.all([loadQueue(), loadTrainingData(), loadVersions()]);
   const jobs = await attempt(() => api("/api/models/jobs"));
   if (jobs && jobs.length && ["succeeded", "refused"].includes(jobs[0].status)) showReport(jobs[0]);
