@@ -212,19 +212,34 @@ def test_asking_for_a_human_records_the_conversation_for_operators(running_bot):
     assert mine["transcript"][0] == {"speaker": "user", "text": "办护照要带啥"}
 
 
-def test_a_wechat_message_is_answered_by_the_real_bot(running_bot):
+def wechat_say(bot: dict, text: str, msg_id: int, user: str = "oWechatCitizen") -> requests.Response:
+    """A text message as WeChat's server sends it, signed with the token the service was started with."""
     from wechatpy.utils import WeChatSigner
 
-    stamp, nonce = str(int(time.time())), "20261125"
+    stamp, nonce = str(int(time.time())), f"n{msg_id}"
     signer = WeChatSigner()
     signer.add_data(WECHAT_TOKEN, stamp, nonce)
-    xml = ("<xml><ToUserName>gh_qingshan</ToUserName><FromUserName>oWechatCitizen</FromUserName>"
-           f"<CreateTime>{stamp}</CreateTime><MsgType>text</MsgType><Content>办护照要带啥</Content>"
-           "<MsgId>88001</MsgId></xml>")
-    response = requests.post(f"{running_bot['api']}/wechat", data=xml.encode("utf-8"), timeout=10,
-                             params={"signature": signer.signature, "timestamp": stamp, "nonce": nonce})
+    xml = (f"<xml><ToUserName>gh_qingshan</ToUserName><FromUserName>{user}</FromUserName>"
+           f"<CreateTime>{stamp}</CreateTime><MsgType>text</MsgType><Content><![CDATA[{text}]]></Content>"
+           f"<MsgId>{msg_id}</MsgId></xml>")
+    return requests.post(f"{bot['api']}/wechat", data=xml.encode("utf-8"), timeout=10,
+                         params={"signature": signer.signature, "timestamp": stamp, "nonce": nonce})
+
+
+def test_a_wechat_message_is_answered_by_the_real_bot(running_bot):
+    response = wechat_say(running_bot, "办护照要带啥", 88001)
     assert response.status_code == 200, response.text
     assert "护照" in response.text and "<MsgType><![CDATA[text]]></MsgType>" in response.text
+
+
+def test_a_complaint_over_wechat_becomes_a_work_order_from_the_wechat_channel(running_bot):
+    replies = [wechat_say(running_bot, text, 88100 + i, user="oWechatComplainer").text
+               for i, text in enumerate(["我要投诉", "菜市场门口的下水道堵了一个星期，污水漫到路上", "湖滨路菜市场", "不留"])]
+    number = re.search(r"工单编号：(\d+)", replies[-1])
+    assert number, replies[-1]
+    stored = requests.get(f"{running_bot['api']}/api/tickets/{number.group(1)}", timeout=10,
+                          headers={"Authorization": "Bearer demo-operator"}).json()
+    assert stored["channel"] == "微信" and "下水道" in stored["text"]
 
 
 def bot_turn(page, text: str) -> None:

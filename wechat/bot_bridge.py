@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import httpx
 
+#: Conversations from WeChat are "wx:<openid>" to the bot; its actions file their work orders as 微信.
+SENDER_PREFIX = "wx:"
+
 
 class BotUnavailable(Exception):
     """The bot did not answer (down, error status, or malformed reply)."""

@@ -18,7 +18,7 @@ from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
 from routing.errors import BadRequest, Forbidden, ServiceError
-from wechat.bot_bridge import BotBridge, BotUnavailable
+from wechat.bot_bridge import SENDER_PREFIX, BotBridge, BotUnavailable
 from wechat.ledger import ReplyLedger
 from wechat.settings import WechatSettings
 
@@ -59,7 +59,7 @@ class WechatChannel:
         """The bot's answer to one message, sent to the bot once however often WeChat retries it."""
         entry = self.ledger.get(key)
         if entry is None:
-            entry = self.ledger.add(key, user, asyncio.create_task(self.bridge.ask(f"wx:{user}", text)))
+            entry = self.ledger.add(key, user, asyncio.create_task(self.bridge.ask(SENDER_PREFIX + user, text)))
         try:
             answer = await asyncio.wait_for(asyncio.shield(entry.task), self.settings.reply_budget_seconds)
         except asyncio.TimeoutError:

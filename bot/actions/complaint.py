@@ -17,9 +17,13 @@ OPENING = re.compile(r"^(你好|您好|喂)?[，,]?(我要|我想|想)?(投诉|�
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 NO_CONTACT = re.compile(r"^(不留|不用|不需要|不想留|算了|匿名)")
 CHANNELS = {"wechat": "微信", "rest": "网页", "socketio": "网页"}
+#: The WeChat callback (wechat/bot_bridge.py) talks to the REST channel with senders "wx:<openid>".
+WECHAT_SENDER_PREFIX = "wx:"
 
 
 def channel_of(tracker: Tracker) -> str:
+    if tracker.sender_id.startswith(WECHAT_SENDER_PREFIX):
+        return "微信"
     return CHANNELS.get(tracker.get_latest_input_channel() or "", "网页")
 
 
