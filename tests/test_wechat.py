@@ -208,3 +208,11 @@ def test_a_message_without_any_signature_is_refused_403(wechat_client, bot_calls
     response = wechat_client.post("/wechat", content=text_xml("我要投诉", 1011).encode("utf-8"))
     assert response.status_code == 403
     assert bot_calls == []
+
+
+def test_a_long_answer_is_cut_to_wechats_reply_limit_with_a_pointer_to_the_full_guide():
+    from wechat.bot_bridge import BotBridge
+
+    cut = BotBridge("http://127.0.0.1:1", max_reply_bytes=2000).truncate("申请材料：居民身份证原件及复印件。" * 200)
+    assert len(cut.encode("utf-8")) <= 2000
+    assert cut.endswith("完整清单请到网上办事大厅查看）")

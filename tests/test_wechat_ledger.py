@@ -34,3 +34,17 @@ def test_unclaimed_late_answers_and_old_messages_are_forgotten():
         return ledger.sizes()
 
     assert asyncio.run(scenario()) == (1, 0)
+
+
+def test_two_holding_replies_for_one_message_owe_its_answer_once():
+    async def scenario() -> list[str]:
+        ledger = ReplyLedger()
+        task = asyncio.create_task(_answer("一次就好"))
+        ledger.add("m1", "oUser", task)
+        ledger.keep_when_done("m1")
+        ledger.keep_when_done("m1")  # WeChat's retry of m1 timed out too
+        await task
+        await asyncio.sleep(0)
+        return ledger.take_late("oUser")
+
+    assert asyncio.run(scenario()) == ["一次就好"]

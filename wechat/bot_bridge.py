@@ -60,9 +60,10 @@ class BotBridge:
         if payloads:
             self._choices[sender] = payloads
         text = "\n".join(parts) or "抱歉，我没有理解，请换个说法，或回复“转人工”。"
-        return self._truncate(text)
+        return self.truncate(text)
 
-    def _truncate(self, text: str) -> str:
+    def truncate(self, text: str) -> str:
+        """At most ``max_reply_bytes`` of UTF-8, cut with a pointer to the full guide."""
         if len(text.encode("utf-8")) <= self.max_reply_bytes:
             return text
         tail = "…（内容较长，完整清单请到网上办事大厅查看）"

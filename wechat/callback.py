@@ -69,7 +69,7 @@ class WechatChannel:
             return self.settings.unavailable_reply
         self.ledger.delivered(key)
         late = self.ledger.take_late(user)
-        return "\n——\n".join([*late, answer])
+        return self.bridge.truncate("\n——\n".join([*late, answer]))
 
     async def reply_to(self, message) -> str:
         if message.type == "text":

@@ -21,6 +21,7 @@ class Entry:
     user: str
     created: float = field(default_factory=time.monotonic)
     delivered: bool = False
+    kept: bool = False
 
 
 class ReplyLedger:
@@ -46,6 +47,9 @@ class ReplyLedger:
     def keep_when_done(self, key: str) -> None:
         """After a holding reply: when the answer comes, keep it for the user's next message."""
         entry = self._entries[key]
+        if entry.kept:  # a retry that also timed out: the answer is already waited for
+            return
+        entry.kept = True
 
         def keep(task: asyncio.Task) -> None:
             if entry.delivered or task.cancelled() or task.exception() is not None:
