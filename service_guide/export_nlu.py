@@ -12,9 +12,9 @@ synonyms mapping each alias to the item's official name), ``nlu_data/catalogue_e
 from __future__ import annotations
 
 import argparse
+import io
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 import jieba
@@ -79,12 +79,7 @@ def _fill(template: str, name: str) -> str:
 def bot_tokenizer(userdict: str) -> jieba.Tokenizer:
     """jieba as Rasa's JiebaTokenizer will cut the training data: default dictionary plus ``userdict``."""
     tokenizer = jieba.Tokenizer()
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8", delete=False) as handle:
-        handle.write(userdict)
-    try:
-        tokenizer.load_userdict(handle.name)
-    finally:
-        Path(handle.name).unlink()
+    tokenizer.load_userdict(io.StringIO(userdict))
     return tokenizer
 
 
