@@ -134,6 +134,28 @@ def auth(who: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {TOKENS[who]}"}
 
 
+# ---- services started as processes -------------------------------------------------------
+
+
+def wait_for(url: str, process, seconds: float = 180) -> None:
+    """Until ``url`` answers below 500; fail at once if the process behind it exits."""
+    import time
+
+    import requests
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: process exited with {process.returncode}")
+        try:
+            if requests.get(url, timeout=2).status_code < 500:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(url)
+
+
 # ---- browser fixtures (Debian's Chromium driven by Playwright) ---------------------------
 
 CHROMIUM = Path("/usr/bin/chromium")

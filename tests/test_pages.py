@@ -8,14 +8,12 @@ import re
 import shutil
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import pytest
 import requests
 from playwright.sync_api import expect
 
-from conftest import ROOT, SAMPLE, TOKENS, screenshot
+from conftest import ROOT, SAMPLE, TOKENS, screenshot, wait_for
 from routing.bench import free_port
 
 pytestmark = pytest.mark.browser
@@ -37,16 +35,7 @@ def site(model_registry, type_registry, tmp_path_factory):
                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert process.poll() is None, (work / "api.log").read_text()
-            try:
-                if requests.get(f"{base}/healthz", timeout=2).ok:
-                    break
-            except requests.RequestException:
-                pass
-            assert time.monotonic() < deadline, "the service did not start"
-            time.sleep(0.3)
+        wait_for(f"{base}/healthz", process, seconds=90)
         yield base
     finally:
         process.terminate()
