@@ -1,9 +1,14 @@
 """Find the service item a citizen means from everyday wording ("小孩上户口带什么").
 
 Each item is indexed under its name and every alias; a query is normalised, stripped of
-question phrasing, expanded with colloquial→formal wording, and compared by TF-IDF cosine
-over character 1–3-grams (robust to typos and to words jieba splits differently) blended
-with jieba word unigrams. An item's score is its best-matching name or alias.
+question phrasing, expanded with colloquial→formal wording, and compared with each name by
+IDF-weighted overlap of character 1–2-grams (robust to typos and to words jieba splits
+differently) blended with jieba words. An item's score is its best-matching name or alias.
+
+Why overlap and not cosine: cosine divides by the name's length, so a short generic name
+("咨询投诉") beats the long official one that covers most of the question ("商标注册咨询服务").
+The overlap score is a weighted harmonic mean of how much of the query the name covers
+(recall, weighted ``recall_weight``) and how much of the name the query covers (precision).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer
 
 from service_guide.catalogue import Catalogue
 from zhtext.segment import Segmenter, cached_segmenter, read_dictionary, resource_path
@@ -29,6 +34,15 @@ _FILLER = re.compile(
 )
 _PUNCT = re.compile(r"[\s，。！？、；：,.!?;:（）()《》“”\"'【】\[\]/-]+")
 _INFO_SERVICE = re.compile(r"(查询|查阅|指引|指南|公示|公布|公告|下载|列表|名录|宣传)$")
+
+
+def char_grams(text: str) -> list[str]:
+    """Character unigrams and bigrams inside each word-run (never across the gaps filler leaves)."""
+    grams: list[str] = []
+    for run in text.split():
+        grams.extend(run)
+        grams.extend(run[i:i + 2] for i in range(len(run) - 1))
+    return grams
 
 
 def normalise_query(text: str) -> str:
@@ -55,9 +69,44 @@ class Resolution:
     ambiguous: bool
 
 
+class _Overlap:
+    """IDF-weighted overlap between a query and every indexed name, over one kind of token."""
+
+    def __init__(self, vectorizer: CountVectorizer, recall_weight: float) -> None:
+        self.vectorizer = vectorizer
+        self.recall_weight = recall_weight
+
+    def fit(self, docs: list[str]) -> "_Overlap":
+        present = self.vectorizer.fit_transform(docs).tocsc()
+        present.data[:] = 1
+        df = np.asarray(present.sum(axis=0)).ravel()
+        self._idf = np.log((present.shape[0] + 1) / (df + 1)) + 1
+        self._unseen_idf = np.log(present.shape[0] + 1) + 1  # a token no name contains
+        self._present = present
+        self._doc_weight = np.asarray(present @ self._idf).ravel()
+        self._analyse = self.vectorizer.build_analyzer()
+        return self
+
+    def scores(self, text: str) -> np.ndarray:
+        grams = set(self._analyse(text))
+        known = [self.vectorizer.vocabulary_[g] for g in grams if g in self.vectorizer.vocabulary_]
+        if not known:
+            return np.zeros(self._present.shape[0])
+        weights = self._idf[known]
+        total = weights.sum() + (len(grams) - len(known)) * self._unseen_idf
+        shared = self._present[:, known] @ weights
+        recall = shared / total
+        precision = shared / self._doc_weight
+        with np.errstate(divide="ignore"):
+            harmonic = 1 / (self.recall_weight / recall + (1 - self.recall_weight) / precision)
+        return np.where(shared > 0, harmonic, 0.0)
+
+
 class ItemMatcher:
     """Fuzzy item lookup, configured like a scikit-learn estimator: ``fit`` then ``search``.
 
+    ``char_weight``: share of the character score (the rest is jieba words).
+    ``recall_weight``: how much covering the query counts against covering the name.
     ``min_score``: below it there is no match. ``ambiguity_ratio``: when the runner-up
     (a different name) scores at least this share of the best, the bot asks back.
     ``info_penalty``: official catalogues list many information services (…查询, …指引,
@@ -65,10 +114,11 @@ class ItemMatcher:
     is multiplied by this unless the query itself asks to look something up (查).
     """
 
-    def __init__(self, char_weight: float = 0.5, min_score: float = 0.2, ambiguity_ratio: float = 0.8,
-                 info_penalty: float = 0.85, expansions: dict[str, list[str]] | None = None,
-                 segmenter: Segmenter | None = None) -> None:
+    def __init__(self, char_weight: float = 0.8, recall_weight: float = 0.6, min_score: float = 0.2,
+                 ambiguity_ratio: float = 0.8, info_penalty: float = 0.85,
+                 expansions: dict[str, list[str]] | None = None, segmenter: Segmenter | None = None) -> None:
         self.char_weight = char_weight
+        self.recall_weight = recall_weight
         self.info_penalty = info_penalty
         self.min_score = min_score
         self.ambiguity_ratio = ambiguity_ratio
@@ -93,10 +143,8 @@ class ItemMatcher:
         self._owner_index = np.array([self._code_index[c] for c in owners])
         self._info_item = np.array([bool(_INFO_SERVICE.search(names[c])) for c in self._codes])
         cleaned = [normalise_query(d) or d for d in docs]
-        self._char = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
-        self._word = TfidfVectorizer(analyzer=self._words, sublinear_tf=True)
-        self._char_matrix = self._char.fit_transform(cleaned)
-        self._word_matrix = self._word.fit_transform(cleaned)
+        self._char = _Overlap(CountVectorizer(analyzer=char_grams), self.recall_weight).fit(cleaned)
+        self._word = _Overlap(CountVectorizer(analyzer=self._words), self.recall_weight).fit(cleaned)
         return self
 
     def _words(self, text: str) -> list[str]:
@@ -112,9 +160,7 @@ class ItemMatcher:
         text = self.expand(query)
         if not text:
             return []
-        char_scores = (self._char_matrix @ self._char.transform([text]).T).toarray().ravel()
-        word_scores = (self._word_matrix @ self._word.transform([text]).T).toarray().ravel()
-        doc_scores = self.char_weight * char_scores + (1 - self.char_weight) * word_scores
+        doc_scores = self.char_weight * self._char.scores(text) + (1 - self.char_weight) * self._word.scores(text)
         best_doc = np.full(len(self._codes), -1)
         best_score = np.zeros(len(self._codes))
         order = np.argsort(-doc_scores)

@@ -1,5 +1,7 @@
 """Item lookup from everyday Chinese: colloquial names, typos, and asking back when two are close."""
 
+import json
+
 import pytest
 
 from service_guide.guangdong import import_guangdong
@@ -56,3 +58,21 @@ def test_the_same_service_from_two_offices_is_one_answer_with_both_codes():
     match = matcher.search("第一次考驾照领驾驶证", 3)[0]
     assert match.name == "机动车驾驶证初次申领"
     assert {match.code, *match.same_name} == {"SAMPLE0000000000000000000000002", "SAMPLE0000000000000000000000003"}
+
+
+def _export(tmp_path, names):
+    lines = [json.dumps({"TASK_CODE": f"T{i}", "matter_name": name, "DEPT_NAME": "市场监管局"}, ensure_ascii=False)
+             for i, name in enumerate(names)]
+    path = tmp_path / "export.jsonl"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return import_guangdong(path).catalogue
+
+
+def test_a_name_covering_the_question_beats_a_short_generic_name(tmp_path):
+    catalogue = _export(tmp_path, ["咨询投诉", "电话咨询", "商标注册咨询服务"])
+    assert ItemMatcher().fit(catalogue).search("注册商标不懂想咨询", 1)[0].name == "商标注册咨询服务"
+
+
+def test_words_no_item_mentions_keep_a_chitchat_sentence_unmatched(tmp_path):
+    catalogue = _export(tmp_path, ["个人参保", "营业执照", "住房公积金", "护照"])
+    assert ItemMatcher().fit(catalogue).resolve("你是机器人吗").best is None
