@@ -1,10 +1,12 @@
-"""The NLU test set is written apart from the training data, so `make bot-eval` measures new wording."""
+"""The NLU test and development sets are written apart from the training data, so `make bot-eval`
+measures new wording and the development set can guide data changes without touching the test set."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,7 +21,12 @@ def example_texts(path: Path) -> set[str]:
     return texts
 
 
-def test_no_test_sentence_is_also_a_training_example():
-    test = example_texts(ROOT / "bot" / "tests" / "nlu_test.yml")
-    shared = {path.name: sorted(example_texts(path) & test) for path in (ROOT / "nlu_data").glob("*.yml")}
+@pytest.mark.parametrize("held_out", ["nlu_test.yml", "nlu_dev.yml"])
+def test_no_held_out_sentence_is_also_a_training_example(held_out):
+    sentences = example_texts(ROOT / "bot" / "tests" / held_out)
+    shared = {path.name: sorted(example_texts(path) & sentences) for path in (ROOT / "nlu_data").glob("*.yml")}
     assert {name: texts for name, texts in shared.items() if texts} == {}
+
+
+def test_the_development_set_does_not_repeat_the_test_set():
+    assert example_texts(ROOT / "bot" / "tests" / "nlu_dev.yml") & example_texts(ROOT / "bot" / "tests" / "nlu_test.yml") == set()
