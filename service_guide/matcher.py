@@ -95,9 +95,9 @@ class _Overlap:
         weights = self._idf[known]
         total = weights.sum() + (len(grams) - len(known)) * self._unseen_idf
         shared = self._present[:, known] @ weights
-        recall = shared / total
-        precision = shared / self._doc_weight
-        with np.errstate(divide="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore"):  # names sharing nothing score 0 below
+            recall = shared / total
+            precision = shared / self._doc_weight
             harmonic = 1 / (self.recall_weight / recall + (1 - self.recall_weight) / precision)
         return np.where(shared > 0, harmonic, 0.0)
 
