@@ -5,8 +5,8 @@ def test_full_width_letters_and_digits_become_half_width():
     assert normalize("ＡＢＣ１２３号楼") == "ABC123号楼"
 
 
-def test_courtesy_boilerplate_is_removed():
-    assert normalize("领导你好:枫林路的井盖丢了三天。谢谢你们!") == "枫林路的井盖丢了三天。"
+def test_greetings_and_thanks_are_removed():
+    assert normalize("你好:枫林路的井盖丢了三天。谢谢!") == "枫林路的井盖丢了三天。"
 
 
 def test_whitespace_and_excel_line_breaks_collapse_to_single_spaces():
