@@ -1,8 +1,8 @@
 """Normalisation for hotline text: width, whitespace, spreadsheet debris and courtesy words.
 
 Citizens type on phones and PCs with full-width digits and letters, paste from Word and
-Excel (``_x000D_``), and open and close with greetings and thanks that say nothing about the
-matter. Removing these before segmentation keeps features about the matter itself, and lets
+Excel (its ``_xHHHH_`` escape of a line break), and open and close with greetings and thanks
+that say nothing about the matter. Removing these before segmentation keeps features about the matter itself, and lets
 intake refuse a message that is nothing but courtesy.
 """
 
@@ -14,9 +14,11 @@ import unicodedata
 from zhtext.segment import read_wordlist, resource_path
 
 _COURTESIES = sorted(read_wordlist(resource_path("courtesies.txt")), key=len, reverse=True)
-# A courtesy takes its trailing punctuation with it ("您好！" goes whole).
+# A courtesy takes its trailing punctuation with it, so a greeting and its comma go together.
 _COURTESY_RE = re.compile("(?:" + "|".join(map(re.escape, _COURTESIES)) + r")[\s:;,.!?，。！？：；、]*")
-_EXCEL_CR_RE = re.compile(r"_x000[dD]_|x000[dD]")
+# Excel writes a carriage return in a cell as "x" and its code point in hex, wrapped in underscores.
+_EXCEL_CR = "x%04X" % ord("\r")
+_EXCEL_CR_RE = re.compile(f"_{_EXCEL_CR}_|{_EXCEL_CR}", re.IGNORECASE)
 _SPACE_RE = re.compile(r"\s+")
 
 
