@@ -56,7 +56,7 @@ evaluate: train
 # The citizen bot (Rasa, its own Python 3.10 environment); retrained only when its data changes.
 RASA := $(BOT_VENV)/bin/rasa
 BOT_MODEL := bot/models/citizen-bot.tar.gz
-BOT_DATA := config.yml bot/domain.yml $(wildcard nlu_data/*.yml bot/data/*.yml bot/jieba_dict/*)
+BOT_DATA := config.yml bot/domain.yml $(wildcard nlu_data/*.yml bot/data/*.yml bot/jieba_dict/* bot/components/*.py)
 RASA_DATA := --config config.yml --domain bot/domain.yml --data nlu_data bot/data
 
 $(BOT_MODEL): $(BOT_DATA) | setup
