@@ -21,12 +21,16 @@ def example_texts(path: Path) -> set[str]:
     return texts
 
 
-@pytest.mark.parametrize("held_out", ["nlu_test.yml", "nlu_dev.yml"])
+DEVELOPMENT_SETS = ["nlu_dev.yml", "nlu_dev2.yml", "nlu_dev_typos.yml"]
+
+
+@pytest.mark.parametrize("held_out", ["nlu_test.yml", *DEVELOPMENT_SETS])
 def test_no_held_out_sentence_is_also_a_training_example(held_out):
     sentences = example_texts(ROOT / "bot" / "tests" / held_out)
     shared = {path.name: sorted(example_texts(path) & sentences) for path in (ROOT / "nlu_data").glob("*.yml")}
     assert {name: texts for name, texts in shared.items() if texts} == {}
 
 
-def test_the_development_set_does_not_repeat_the_test_set():
-    assert example_texts(ROOT / "bot" / "tests" / "nlu_dev.yml") & example_texts(ROOT / "bot" / "tests" / "nlu_test.yml") == set()
+@pytest.mark.parametrize("development_set", DEVELOPMENT_SETS)
+def test_a_development_set_does_not_repeat_the_test_set(development_set):
+    assert example_texts(ROOT / "bot" / "tests" / development_set) & example_texts(ROOT / "bot" / "tests" / "nlu_test.yml") == set()
