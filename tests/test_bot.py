@@ -165,6 +165,11 @@ def test_a_vague_item_is_asked_back_with_buttons(running_bot):
     assert {"居民身份证首次申领", "居民身份证换领、补领"} <= set(buttons)
 
 
+def test_an_item_name_with_a_typo_still_gets_its_checklist(running_bot):
+    reply = texts(say(running_bot, "c3b", "办营业执找要带什么"))
+    assert "【有限责任公司设立登记】" in reply and "申请材料" in reply
+
+
 def test_a_precheck_ends_with_a_verdict_listing_what_is_missing(running_bot):
     say(running_bot, "c4", "帮我预审一下材料")
     checklist = texts(say(running_bot, "c4", "户口迁移"))

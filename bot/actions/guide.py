@@ -30,6 +30,20 @@ def item_query(tracker: Tracker) -> Optional[str]:
     return entity or tracker.get_slot("service_item")
 
 
+def search_item(tracker: Tracker) -> Dict[str, Any]:
+    """Search the catalogue for the item; when the item's words find nothing, for the whole message.
+
+    A typo can cut the extracted item short (办营业执找要带什么 gives 执找), while the matcher's
+    character n-grams still find 营业执照 in the full sentence.
+    """
+    query = item_query(tracker)
+    text = tracker.latest_message.get("text") or ""
+    found = client.search(query or text)
+    if not found["matches"] and query and text and text != query:
+        found = client.search(text)
+    return found
+
+
 def choice_buttons(matches: List[Dict[str, Any]], intent: str) -> List[Dict[str, str]]:
     return [{"title": m["name"], "payload": f'/{intent}{{"service_item": "{m["name"]}"}}'} for m in matches]
 
@@ -41,9 +55,8 @@ class ActionAnswerItem(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         intent = tracker.latest_message.get("intent", {}).get("name") or "inform_item"
         aspect = ASPECTS.get(intent, "all")
-        query = item_query(tracker) or tracker.latest_message.get("text") or ""
         try:
-            found = client.search(query)
+            found = search_item(tracker)
             matches = found["matches"]
             if not matches:
                 dispatcher.utter_message(text="没有找到您说的事项，请换个说法，比如“办护照”“小孩上户口”。")
