@@ -2,8 +2,8 @@
 
 Citizens type on phones and PCs with full-width digits and letters, paste from Word and
 Excel (its ``_xHHHH_`` escape of a line break), and open and close with greetings and thanks
-that say nothing about the matter. Removing these before segmentation keeps features about the matter itself, and lets
-intake refuse a message that is nothing but courtesy.
+that say nothing about the matter. Removing these before segmentation keeps features about the
+matter itself, and lets intake refuse a message that is nothing but courtesy.
 """
 
 from __future__ import annotations
