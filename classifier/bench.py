@@ -18,7 +18,7 @@ from typing import Sequence
 import numpy as np
 
 from classifier.dataset import load_many
-from classifier.errors import UserFacingError
+from core.errors import UserFacingError
 from classifier.evaluation import evaluate_probabilities
 from classifier.model import ComplaintClassifier
 

@@ -18,13 +18,14 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Sequence
 
-from classifier.dataset import clean_text, fingerprint, load_many
-from classifier.errors import DataError, UserFacingError
+from classifier.dataset import fingerprint, load_many
+from core.errors import DataError, UserFacingError
 from classifier.evaluation import evaluate, plot_confusion_matrix
 from classifier.model import ComplaintClassifier
 from classifier.registry import ModelRegistry
 from classifier.settings import ClassifierSettings
 from classifier.taxonomy import Taxonomy
+from zhtext.clean import clean_text
 
 
 def build_parser(settings: ClassifierSettings) -> argparse.ArgumentParser:

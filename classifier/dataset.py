@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from classifier.errors import DataError
-from zhtext.normalize import normalize
-from zhtext.privacy import mask_personal_data
+from core.errors import DataError
+from zhtext.clean import clean_text
 from zhtext.segment import detokenize
 
 ID_COLUMNS = ("留言编号", "row_id")
@@ -107,11 +106,6 @@ def _read_jsonl(path: Path) -> list[dict[str, str]]:
 def _first_present(columns: Iterable[str], candidates: Sequence[str]) -> str | None:
     present = set(columns)
     return next((c for c in candidates if c in present), None)
-
-
-def clean_text(text: str) -> str:
-    """Normalise and mask personal data: the form in which text may be stored or learned from."""
-    return mask_personal_data(normalize(text))
 
 
 def load_examples(path: Path | str, require_label: bool = True) -> list[Example]:

@@ -1,4 +1,4 @@
-"""The classifier in service, swappable without a restart.
+"""A model in service (the category or the work-order type model), swappable without a restart.
 
 Callers use ``reload()``: it reads the registry's small CURRENT file and loads only when the
 version changed, so a promotion made by any worker process reaches every worker.
@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from classifier.errors import NoModelError
+from core.errors import NoModelError
 from classifier.registry import ModelRegistry
 
 
@@ -29,6 +30,13 @@ class ModelHolder:
         self.registry = registry
         self._lock = threading.Lock()
         self.current: LoadedModel | None = None
+
+    @classmethod
+    def open(cls, root: Path) -> ModelHolder:
+        """A holder on the registry at ``root``, its current version (if any) already loaded."""
+        holder = cls(ModelRegistry(root))
+        holder.reload()
+        return holder
 
     def reload(self) -> LoadedModel | None:
         """Load the registry's current version (if it changed), warm it up, and swap it in."""

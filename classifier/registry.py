@@ -24,7 +24,7 @@ from typing import Any
 
 import joblib
 
-from classifier.errors import NoModelError
+from core.errors import NoModelError
 
 MODEL_FILE = "model.joblib"
 METADATA_FILE = "metadata.json"

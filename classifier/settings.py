@@ -1,18 +1,24 @@
-"""Classifier settings, from the environment (prefix ``CLASSIFIER_``) or a ``.env`` file."""
+"""Classifier settings: where the category and work-order type models live, the taxonomy, reports."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from core.settings import Settings, env, in_home
 
 
-class ClassifierSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="CLASSIFIER_", env_file=".env", extra="ignore")
+class ClassifierSettings(Settings):
+    model_config = SettingsConfigDict(env_prefix="CLASSIFIER_")
 
-    model_dir: Path = PROJECT_ROOT / "models" / "classifier"
-    taxonomy_path: Path = PROJECT_ROOT / "sample_data" / "taxonomy.csv"
-    report_dir: Path = PROJECT_ROOT / "reports"
+    # Model registries (see classifier.registry): the first-level category model and the work-order type model.
+    model_dir: Path = Field(default_factory=lambda: in_home("models", "classifier"),
+                            validation_alias=env("CLASSIFIER_MODEL_DIR", "ROUTER_MODEL_DIR"))
+    type_model_dir: Path = Field(default_factory=lambda: in_home("models", "ticket_type"),
+                                 validation_alias=env("CLASSIFIER_TYPE_MODEL_DIR", "ROUTER_TYPE_MODEL_DIR"))
+    # The 3-level category system for the level 2–3 candidates (附件1; the real one is ../shared/data/taxonomy.csv).
+    taxonomy_path: Path = Field(default_factory=lambda: in_home("sample_data", "taxonomy.csv"))
+    report_dir: Path = Field(default_factory=lambda: in_home("reports"))
     n_jobs: int = 2

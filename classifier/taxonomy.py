@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from classifier.dataset import clean_text, read_rows
-from classifier.errors import DataError
+from classifier.dataset import read_rows
+from core.errors import DataError
+from zhtext.clean import clean_text
 from zhtext.segment import Segmenter, default_segmenter
 
 TAXONOMY_COLUMNS = ("一级分类", "二级分类", "三级分类")

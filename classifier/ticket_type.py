@@ -5,8 +5,8 @@ Trained on real 12345 orders whose 性质 the citizen chose (the Fuzhou file: �
 by the class prior raised to ``prior_alpha`` before taking the argmax, which trades a little
 投诉 precision for recall on the rare types an operator would otherwise never see suggested.
 
-    python -m routing.ticket_type train --data ../shared/data/fuzhou12345_water_complaints.csv
-    python -m routing.ticket_type cv --data FILE      # cross-validated macro-F1
+    python -m classifier.ticket_type train --data ../shared/data/fuzhou12345_water_complaints.csv
+    python -m classifier.ticket_type cv --data FILE      # cross-validated macro-F1
 """
 
 from __future__ import annotations
@@ -22,10 +22,12 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.metrics import classification_report, f1_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-from classifier.dataset import Example, clean_text, fingerprint, read_rows
-from classifier.errors import DataError, UserFacingError
+from classifier.dataset import Example, fingerprint, read_rows
 from classifier.model import ComplaintClassifier
 from classifier.registry import ModelRegistry
+from classifier.settings import ClassifierSettings
+from core.errors import DataError, UserFacingError
+from zhtext.clean import clean_text
 
 TYPE_COLUMN = "性质"
 TITLE_COLUMN = "标题"
@@ -91,12 +93,10 @@ def cross_validate(examples: list[Example], folds: int = 5, random_state: int = 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from routing.settings import RouterSettings
-
-    parser = argparse.ArgumentParser(prog="python -m routing.ticket_type", description="工单类型模型 / work-order type model")
+    parser = argparse.ArgumentParser(prog="python -m classifier.ticket_type", description="工单类型模型 / work-order type model")
     parser.add_argument("command", choices=["train", "cv"])
     parser.add_argument("--data", type=Path, required=True)
-    parser.add_argument("--out", type=Path, default=RouterSettings().type_model_dir)
+    parser.add_argument("--out", type=Path, default=ClassifierSettings().type_model_dir)
     args = parser.parse_args(argv)
     try:
         examples = load_typed_orders(args.data)
@@ -105,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         print(f"[工单类型 type model] training on {len(examples)} orders", file=sys.stderr)
         # Under `python -m` this file runs as __main__; pickle must record the importable class.
-        from routing.ticket_type import TicketTypeClassifier as Importable
+        from classifier.ticket_type import TicketTypeClassifier as Importable
 
         model = Importable().fit([e.text for e in examples], [e.label for e in examples])
         registry = ModelRegistry(args.out)

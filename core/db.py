@@ -1,18 +1,34 @@
-"""Database engine and sessions: SQLite (WAL) by default, PostgreSQL through the same URL."""
+"""Database engine, sessions and the declarative base: SQLite (WAL) by default, PostgreSQL through the same URL.
+
+Every package declares its tables on ``Base`` (``routing.orm``, ``learning.orm``); the Alembic
+migrations of all of them live in ``core/migrations``.
+"""
 
 from __future__ import annotations
 
 import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+from core.settings import package_file
+
+MIGRATIONS = package_file("core", "migrations")
+
+
+def utcnow() -> datetime:
+    """Naive UTC: SQLite and PostgreSQL then store and compare times the same way."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
 
 
 def make_engine(url: str, pool_size: int = 10) -> Engine:

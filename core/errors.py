@@ -1,4 +1,4 @@
-"""Errors that reach users, with a Chinese and an English message."""
+"""Errors that reach users, with a Chinese and an English message; the HTTP ones carry a status."""
 
 from __future__ import annotations
 
@@ -25,3 +25,25 @@ class NoModelError(UserFacingError):
     """No trained model exists yet (or the requested version does not)."""
 
     exit_code = 3
+
+
+class ServiceError(UserFacingError):
+    """A user-facing error answered over HTTP with ``status_code``."""
+
+    status_code = 400
+
+
+class BadRequest(ServiceError):
+    status_code = 400
+
+
+class Forbidden(ServiceError):
+    status_code = 403
+
+
+class NotFound(ServiceError):
+    status_code = 404
+
+
+class Conflict(ServiceError):
+    status_code = 409

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from classifier.dataset import Example, clean_text
-from routing.auth import User
-from routing.errors import BadRequest, Conflict, NotFound
-from routing.orm import LabelCandidate, utcnow
+from classifier.dataset import Example
+from core.auth import User
+from core.db import utcnow
+from core.errors import BadRequest, Conflict, NotFound
+from learning.orm import LabelCandidate
 from routing.table import RoutingTable
+from routing.tickets import Correction
+from zhtext.clean import clean_text
 
 TRAINING_COLUMNS = ["留言编号", "留言主题", "留言详情", "一级标签"]
 
@@ -30,6 +33,11 @@ class ReviewItem:
     category: str | None
     model_category: str | None
     priority: float
+
+
+def record(session: Session, correction: Correction) -> None:
+    """Keep a correction made in routing as a pending candidate, in the same transaction as the correction."""
+    session.add(LabelCandidate(**asdict(correction)))
 
 
 def training_label(candidate: LabelCandidate, table: RoutingTable) -> str | None:

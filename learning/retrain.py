@@ -15,16 +15,17 @@ from sqlalchemy import select
 from classifier.dataset import fingerprint, load_many
 from classifier.evaluation import evaluate
 from classifier.model import ComplaintClassifier
-from routing.context import RouterContext
-from routing.errors import Conflict
-from routing.feedback import approved_examples
-from routing.orm import RetrainJob, utcnow
+from core.db import utcnow
+from core.errors import Conflict
+from learning.context import LearningContext
+from learning.feedback import approved_examples
+from learning.orm import RetrainJob
 
 _RUNNING = threading.Lock()
 ACTIVE = ("queued", "running")
 
 
-def start_job(ctx: RouterContext, requested_by: str) -> RetrainJob:
+def start_job(ctx: LearningContext, requested_by: str) -> RetrainJob:
     """Queue a job and run it on a background thread; refuse if one is already active."""
     with ctx.sessions() as session:
         if session.scalar(select(RetrainJob).where(RetrainJob.status.in_(ACTIVE))) is not None:
@@ -37,7 +38,7 @@ def start_job(ctx: RouterContext, requested_by: str) -> RetrainJob:
     return job
 
 
-def _update(ctx: RouterContext, job_id: int, **fields: object) -> None:
+def _update(ctx: LearningContext, job_id: int, **fields: object) -> None:
     with ctx.sessions() as session:
         job = session.get(RetrainJob, job_id)
         for key, value in fields.items():
@@ -45,7 +46,7 @@ def _update(ctx: RouterContext, job_id: int, **fields: object) -> None:
         session.commit()
 
 
-def run_job(ctx: RouterContext, job_id: int) -> None:
+def run_job(ctx: LearningContext, job_id: int) -> None:
     """Train, compare and decide; every failure ends the job as 'failed' with its message."""
     with _RUNNING:
         try:
@@ -54,7 +55,7 @@ def run_job(ctx: RouterContext, job_id: int) -> None:
             _update(ctx, job_id, status="failed", progress="失败 failed", message=str(error), finished_at=utcnow())
 
 
-def _run(ctx: RouterContext, job_id: int) -> None:
+def _run(ctx: LearningContext, job_id: int) -> None:
     settings = ctx.settings
     registry = ctx.models.registry
     _update(ctx, job_id, status="running", progress="加载数据 loading data", percent=5)

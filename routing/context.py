@@ -1,70 +1,48 @@
-"""Everything the service loads once at start-up, validated, in one object."""
+"""Everything routing loads once at start-up, validated, in one object."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session
 
-from service_guide.catalogue import Catalogue
-from service_guide.loader import load_catalogue
-from service_guide.matcher import ItemMatcher
-from classifier.registry import ModelRegistry
-from routing.auth import UserDirectory
-from routing.db import make_engine, make_session_factory, upgrade_database
+from classifier.holder import ModelHolder
+from classifier.taxonomy import Taxonomy
+from core.db import utcnow
 from routing.dispatch import Dispatcher
-from routing.model_holder import ModelHolder
-from routing.orm import utcnow
 from routing.places import PlaceExtractor
 from routing.settings import RouterSettings
 from routing.sla import SlaTable, load_sla_table
 from routing.table import RoutingTable, load_routing_table
 
+if TYPE_CHECKING:
+    from routing.tickets import Correction
+
+#: Called in the operation's session for every human correction (the learning stage stores them).
+CorrectionSink = Callable[[Session, "Correction"], None]
+
 
 @dataclass
 class RouterContext:
     settings: RouterSettings
-    engine: Engine
-    sessions: sessionmaker
     table: RoutingTable
     sla: SlaTable
     dispatcher: Dispatcher
     models: ModelHolder
     types: ModelHolder
-    users: UserDirectory
-    catalogue: Catalogue
-    matcher: ItemMatcher
+    taxonomy: Taxonomy
+    record_correction: CorrectionSink
     clock: Callable[[], datetime] = field(default=utcnow)
 
     @classmethod
-    def build(cls, settings: RouterSettings) -> "RouterContext":
-        """Load and validate configuration, migrate the database, load the current model.
-
-        A broken catalogue entry stops start-up here, naming the item and the field.
-        """
+    def build(cls, settings: RouterSettings, models: ModelHolder, types: ModelHolder, taxonomy: Taxonomy,
+              record_correction: CorrectionSink) -> RouterContext:
+        """Load and validate the routing table, SLA table and gazetteer; warm the place extractor up."""
         table = load_routing_table(settings.routing_table)
-        catalogue = load_catalogue(settings.catalogue_file)
-        engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
-        upgrade_database(engine)
-        models = ModelHolder(ModelRegistry(settings.model_dir))
-        models.reload()
-        types = ModelHolder(ModelRegistry(settings.type_model_dir))
-        types.reload()
         dispatcher = Dispatcher(table, PlaceExtractor(settings.gazetteer), settings.auto_dispatch_threshold)
         dispatcher.places.extract("预热")
-        return cls(
-            settings=settings,
-            engine=engine,
-            sessions=make_session_factory(engine),
-            table=table,
-            sla=load_sla_table(settings.sla_table),
-            dispatcher=dispatcher,
-            models=models,
-            types=types,
-            users=UserDirectory.from_file(settings.users_file),
-            catalogue=catalogue,
-            matcher=ItemMatcher().fit(catalogue),
-        )
+        return cls(settings=settings, table=table, sla=load_sla_table(settings.sla_table), dispatcher=dispatcher,
+                   models=models, types=types, taxonomy=taxonomy, record_correction=record_correction)

@@ -1,21 +1,14 @@
-"""Persistent records: work orders, their transition log, and candidate labels for retraining."""
+"""Persistent records of routing: work orders, their transition log, and handoffs to a human."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-
-def utcnow() -> datetime:
-    """Naive UTC: SQLite and PostgreSQL then store and compare times the same way."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-class Base(DeclarativeBase):
-    pass
+from core.db import Base, utcnow
 
 
 class Ticket(Base):
@@ -73,47 +66,6 @@ class TicketEvent(Base):
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     ticket: Mapped[Ticket] = relationship(back_populates="events")
-
-
-class LabelCandidate(Base):
-    """A correction that may become training data: an override, a 退单, or a trainer's fix."""
-
-    __tablename__ = "label_candidates"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="SET NULL"), index=True)
-    text: Mapped[str] = mapped_column(Text)
-    field: Mapped[str] = mapped_column(String(16))
-    old_value: Mapped[str | None] = mapped_column(String(64))
-    new_value: Mapped[str] = mapped_column(String(64))
-    source: Mapped[str] = mapped_column(String(16))
-    actor: Mapped[str] = mapped_column(String(64))
-    model_category: Mapped[str | None] = mapped_column(String(32))
-    model_confidence: Mapped[float | None] = mapped_column(Float)
-    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
-    reviewed_by: Mapped[str | None] = mapped_column(String(64))
-    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class RetrainJob(Base):
-    """One retraining run: progress while it runs, the comparison and the decision after."""
-
-    __tablename__ = "retrain_jobs"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    status: Mapped[str] = mapped_column(String(12), default="queued", index=True)
-    progress: Mapped[str] = mapped_column(String(200), default="排队中 queued")
-    percent: Mapped[int] = mapped_column(Integer, default=0)
-    requested_by: Mapped[str] = mapped_column(String(64))
-    n_feedback: Mapped[int] = mapped_column(Integer, default=0)
-    candidate_version: Mapped[str | None] = mapped_column(String(64))
-    baseline_version: Mapped[str | None] = mapped_column(String(64))
-    report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    decision: Mapped[str | None] = mapped_column(String(16))
-    message: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class Handoff(Base):

@@ -1,30 +1,46 @@
 """Work-order operations: intake, dispatch, department handling, citizen rating.
 
 Each operation runs in the caller's session, checks the state machine, records a
-TicketEvent (who, when, why) and, for corrections, a LabelCandidate for retraining. The
+TicketEvent (who, when, why) and, for corrections, hands a Correction to the context's
+``record_correction`` (the learning stage keeps it as a candidate label for retraining). The
 HTTP layer only translates; this module is where the rules live.
 """
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from classifier.dataset import clean_text
-from routing.auth import Role, User
+from core.auth import Role, User
+from core.errors import BadRequest, Forbidden, NotFound
 from routing.context import RouterContext
-from routing.errors import BadRequest, Forbidden, NotFound
 from routing.lifecycle import Action, Status, next_status
-from routing.orm import LabelCandidate, Ticket, TicketEvent
+from routing.orm import Ticket, TicketEvent
 from routing.schemas import Rating, TicketIn, TicketType
+from zhtext.clean import clean_text
 
 SYSTEM_ACTOR = "系统自动派单"
 DEFAULT_TYPE = TicketType.COMPLAINT
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A person corrected the model or a department: what was said, what is right, and who said so."""
+
+    ticket_id: int
+    text: str
+    field: str
+    old_value: str | None
+    new_value: str
+    source: str
+    actor: str
+    model_category: str | None
+    model_confidence: float | None
 
 
 def is_overdue(ticket: Ticket, now: datetime) -> bool:
@@ -148,9 +164,10 @@ def dispatch(session: Session, ctx: RouterContext, ticket: Ticket, department: s
     _move(session, ticket, Action.DISPATCH, user, now, reason or ("改派 override" if overridden else "确认 confirm"))
     model_category = ticket.category
     if overridden or ticket.suggested_department is None:
-        _candidate(session, ticket, "department", ticket.suggested_department, department, "override", user, model_category)
+        _candidate(session, ctx, ticket, "department", ticket.suggested_department, department, "override", user,
+                   model_category)
     if category and category != ticket.category:
-        _candidate(session, ticket, "category", ticket.category, category, "override", user, model_category)
+        _candidate(session, ctx, ticket, "category", ticket.category, category, "override", user, model_category)
         ticket.category = category
     session.commit()
     return ticket
@@ -162,7 +179,7 @@ def reassign(session: Session, ctx: RouterContext, ticket: Ticket, department: s
     ticket.department = department
     ticket.responded_at = None
     _move(session, ticket, Action.REASSIGN, user, ctx.clock(), reason)
-    _candidate(session, ticket, "department", previous, department, "override", user)
+    _candidate(session, ctx, ticket, "department", previous, department, "override", user)
     session.commit()
     return ticket
 
@@ -206,7 +223,7 @@ def return_ticket(session: Session, ctx: RouterContext, ticket: Ticket, user: Us
         _check_department(ctx, suggested_department)
     _move(session, ticket, Action.RETURN, user, ctx.clock(), reason)
     if suggested_department:
-        _candidate(session, ticket, "department", ticket.department, suggested_department, "return", user)
+        _candidate(session, ctx, ticket, "department", ticket.department, suggested_department, "return", user)
     ticket.return_count += 1
     ticket.department = None
     ticket.responded_at = None
@@ -253,11 +270,11 @@ def rate(session: Session, ctx: RouterContext, ticket: Ticket, code: str, rating
     return ticket
 
 
-def _candidate(session: Session, ticket: Ticket, field: str, old: str | None, new: str, source: str, user: User,
-               model_category: str | None = None) -> None:
-    """Store a correction with its provenance, including what the model had said."""
+def _candidate(session: Session, ctx: RouterContext, ticket: Ticket, field: str, old: str | None, new: str,
+               source: str, user: User, model_category: str | None = None) -> None:
+    """Pass a correction on with its provenance, including what the model had said."""
     full_text = f"{ticket.title}。{ticket.text}" if ticket.title else ticket.text
-    session.add(LabelCandidate(
+    ctx.record_correction(session, Correction(
         ticket_id=ticket.id, text=full_text, field=field, old_value=old, new_value=new, source=source,
         actor=user.name, model_category=model_category or ticket.category, model_confidence=ticket.category_confidence,
     ))

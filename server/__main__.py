@@ -1,4 +1,4 @@
-"""``python -m routing``: serve the router API with uvicorn."""
+"""``python -m server``: serve the main service (API, pages, WeChat callback) with uvicorn."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ import uvicorn
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m routing", description="12345 热线派单服务 / hotline router service")
+    parser = argparse.ArgumentParser(prog="python -m server", description="12345 热线派单服务 / hotline router service")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--log-level", default="info")
     args = parser.parse_args()
     print(f"派单服务 router API: http://{args.host}:{args.port}/docs", flush=True)
-    uvicorn.run("routing.app:app", host=args.host, port=args.port, log_level=args.log_level)
+    uvicorn.run("server.app:app", host=args.host, port=args.port, log_level=args.log_level)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,8 @@
-"""The router service (FastAPI): ``uvicorn routing.app:app`` or ``python -m routing``."""
+"""The main service (FastAPI): ``uvicorn server.app:app`` or ``python -m server``.
+
+The composition root: it builds every package's state (server.context) and mounts every router —
+routing's, the catalogue's, learning's, the pages and the WeChat callback. Nothing imports it.
+"""
 
 from __future__ import annotations
 
@@ -8,34 +12,35 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from routing.api import catalogue, directory, feedback, handoffs, metrics, models, tickets
-from routing.context import RouterContext
-from routing.errors import ServiceError
+from core.errors import ServiceError
+from learning.api import feedback, models
+from routing.api import directory, handoffs, metrics, tickets
 from routing.lifecycle import IllegalTransition
-from routing.settings import RouterSettings
+from server.context import AppContext, AppSettings
+from service_guide import api as catalogue
 from web import pages
 from wechat import callback as wechat_callback
-from wechat.settings import WechatSettings
 
 
 def error_body(zh: str, en: str, **extra: object) -> dict:
     return {"error": {"zh": zh, "en": en, **extra}}
 
 
-def create_app(settings: RouterSettings | None = None, context: RouterContext | None = None,
+def create_app(settings: AppSettings | None = None, context: AppContext | None = None,
                wechat: wechat_callback.WechatChannel | None = None) -> FastAPI:
     """Build the app; tests pass a ready context (for example with a fixed clock) or WeChat channel."""
+    settings = context.settings if context is not None else settings or AppSettings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        if getattr(app.state, "context", None) is None:
-            app.state.context = RouterContext.build(settings or RouterSettings())
+        built = context or AppContext.build(settings)
+        built.install(app.state)
         yield
-        app.state.context.engine.dispose()
+        built.engine.dispose()
 
     app = FastAPI(title="12345 热线派单服务 / hotline router", version="0.1.0", lifespan=lifespan)
-    app.state.context = context
-    app.state.wechat = wechat or wechat_callback.WechatChannel(WechatSettings())
+    app.state.wechat = wechat or wechat_callback.WechatChannel(settings.wechat, settings.bot)
+    app.state.bot_url = settings.bot.url
 
     @app.exception_handler(ServiceError)
     async def service_error(_: Request, exc: ServiceError) -> JSONResponse:
@@ -53,8 +58,7 @@ def create_app(settings: RouterSettings | None = None, context: RouterContext | 
 
     @app.get("/healthz", tags=["health"])
     def health(request: Request) -> dict:
-        ctx: RouterContext = request.app.state.context
-        loaded = ctx.models.current
+        loaded = request.app.state.models.current
         return {"status": "ok", "model_version": loaded.version if loaded else None}
 
     app.include_router(tickets.router)

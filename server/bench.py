@@ -1,6 +1,6 @@
 """Benchmark: the router service under a fixed-rate mix of intake and read requests.
 
-    python -m routing.bench [--rate 100] [--seconds 30] [--messages FILE] --json
+    python -m server.bench [--rate 100] [--seconds 30] [--messages FILE] --json
 
 Starts the service (uvicorn, SQLite in a temporary folder, the current classifier), sends
 requests on an open-loop schedule — each at its planned time whether or not earlier ones
@@ -27,8 +27,8 @@ import numpy as np
 from sqlalchemy import create_engine, func, select
 
 from classifier.dataset import load_examples
+from core.settings import home
 from routing.orm import Ticket
-from routing.settings import PROJECT_ROOT
 
 OPERATOR = {"Authorization": "Bearer demo-operator"}
 CHANNELS = ["电话", "网页", "微信", "12345app"]
@@ -99,11 +99,11 @@ def run(messages: Path, rate: float, seconds: float, read_share: float, workers:
     workdir = Path(tempfile.mkdtemp(prefix="router-bench-"))
     database = f"sqlite:///{workdir / 'bench.db'}"
     port = free_port()
-    env = {**os.environ, "ROUTER_DATABASE_URL": database, "ROUTER_AUTO_DISPATCH_THRESHOLD": "0.8"}
+    env = {**os.environ, "DATABASE_URL": database, "ROUTER_AUTO_DISPATCH_THRESHOLD": "0.8"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "routing.app:app", "--port", str(port), "--log-level", "warning",
+        [sys.executable, "-m", "uvicorn", "server.app:app", "--port", str(port), "--log-level", "warning",
          "--workers", str(workers)],
-        cwd=PROJECT_ROOT, env=env,
+        cwd=home(), env=env,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -130,8 +130,8 @@ def run(messages: Path, rate: float, seconds: float, read_share: float, workers:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m routing.bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--messages", type=Path, default=PROJECT_ROOT.parent / "shared" / "data" / "messages_test.csv")
+    parser = argparse.ArgumentParser(prog="python -m server.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=Path, default=home().parent / "shared" / "data" / "messages_test.csv")
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--read-share", type=float, default=0.5, help="share of requests that are reads")
@@ -139,7 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     if not args.messages.exists():
-        args.messages = PROJECT_ROOT / "sample_data" / "messages_test.csv"
+        args.messages = home() / "sample_data" / "messages_test.csv"
     result = run(args.messages, args.rate, args.seconds, args.read_share, args.workers)
     print(json.dumps(result, ensure_ascii=False, indent=None if args.json else 2))
     return 0 if result["errors"] == 0 and result["lost_tickets"] == 0 else 1

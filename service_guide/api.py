@@ -6,18 +6,42 @@ chat and the consoles all read this one source of truth.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.errors import NotFound
+from service_guide.catalogue import Catalogue
+from service_guide.loader import load_catalogue
+from service_guide.matcher import ItemMatcher
 from service_guide.precheck import Verdict, precheck
 from service_guide.render import Aspect, bundle_answer, item_answer, verdict_text
-from routing.api.deps import get_context
-from routing.context import RouterContext
-from routing.errors import NotFound
+from service_guide.settings import GuideSettings
 
 router = APIRouter(prefix="/api/catalogue", tags=["catalogue"])
+
+
+@dataclass
+class Guide:
+    """The catalogue and its item matcher, loaded once at start-up."""
+
+    catalogue: Catalogue
+    matcher: ItemMatcher
+
+    @classmethod
+    def build(cls, settings: GuideSettings) -> Guide:
+        """Load and validate the catalogue: a broken entry stops start-up, naming the item and the field."""
+        catalogue = load_catalogue(settings.catalogue_file)
+        return cls(catalogue=catalogue, matcher=ItemMatcher().fit(catalogue))
+
+
+async def get_guide(request: Request) -> Guide:
+    return request.app.state.guide
+
+
+GuideDep = Annotated[Guide, Depends(get_guide)]
 
 
 class MatchOut(BaseModel):
@@ -47,8 +71,8 @@ def _unknown(code: str) -> NotFound:
 
 
 @router.get("/items", response_model=SearchOut)
-def search_items(q: str = Query(min_length=1, max_length=200, description="市民的说法，如“小孩上户口”"),
-                 k: int = Query(3, ge=1, le=10), ctx: RouterContext = Depends(get_context)) -> SearchOut:
+def search_items(ctx: GuideDep, q: str = Query(min_length=1, max_length=200, description="市民的说法，如“小孩上户口”"),
+                 k: int = Query(3, ge=1, le=10)) -> SearchOut:
     resolution = ctx.matcher.resolve(q, k)
     out = []
     for match in resolution.candidates:
@@ -59,7 +83,7 @@ def search_items(q: str = Query(min_length=1, max_length=200, description="市�
 
 
 @router.get("/items/{code}")
-def read_item(code: str, aspect: Aspect = Aspect.ALL, ctx: RouterContext = Depends(get_context)) -> dict[str, Any]:
+def read_item(code: str, ctx: GuideDep, aspect: Aspect = Aspect.ALL) -> dict[str, Any]:
     """An item (or bundle) with its full record and the citizen-facing answer for ``aspect``."""
     item = ctx.catalogue.item(code)
     if item is not None:
@@ -73,7 +97,7 @@ def read_item(code: str, aspect: Aspect = Aspect.ALL, ctx: RouterContext = Depen
             "text": bundle_answer(ctx.catalogue, code)}
 
 
-def _verdict_out(ctx: RouterContext, verdict: Verdict) -> dict[str, Any]:
+def _verdict_out(ctx: Guide, verdict: Verdict) -> dict[str, Any]:
     def names(entries: list) -> list[dict[str, str]]:
         return [{"id": e.material.id, "name": e.material.name} for e in entries]
 
@@ -91,7 +115,7 @@ def _verdict_out(ctx: RouterContext, verdict: Verdict) -> dict[str, Any]:
 
 
 @router.post("/precheck")
-def run_precheck(body: PrecheckIn, ctx: RouterContext = Depends(get_context)) -> dict[str, Any]:
+def run_precheck(body: PrecheckIn, ctx: GuideDep) -> dict[str, Any]:
     """自助预审: which materials are complete, missing, 容缺 or 承诺, and whether it can be accepted today."""
     try:
         verdict = precheck(ctx.catalogue, body.code, had=body.have, text=body.text)

@@ -20,7 +20,7 @@ import numpy as np
 
 from service_guide.loader import load_catalogue
 from service_guide.matcher import ItemMatcher
-from classifier.errors import UserFacingError
+from core.errors import UserFacingError
 
 
 def evaluate(matcher: ItemMatcher, rows: list[dict[str, str]], repeats: int = 5) -> dict[str, object]:

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from service_guide.catalogue import Catalogue
 from service_guide.schema import Material, Online, Place, ServiceItem, TimeLimit
-from classifier.errors import DataError
+from core.errors import DataError
 
 _NONE = {"", "无", "null", "None", "暂无", "/"}
 _DAYS = re.compile(r"^\s*(\d+)\s*[(（]\s*(工作日|自然日)\s*[)）]\s*$")

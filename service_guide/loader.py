@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from service_guide.catalogue import Catalogue
 from service_guide.schema import Bundle, ServiceItem
-from classifier.errors import DataError
+from core.errors import DataError
 
 
 class CatalogueError(DataError):

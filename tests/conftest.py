@@ -1,16 +1,17 @@
-"""Shared fixtures: the project's sample data and one classifier trained on it per session."""
+"""Shared fixtures: the project's sample data, one classifier trained on it per session, the service
+built on a fresh database, and a browser. Plain helper functions are in tests/helpers.py."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
+import shutil
 
 import pytest
 
 from classifier.dataset import Example, load_examples
 from classifier.model import ComplaintClassifier
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "sample_data"
+from classifier.registry import ModelRegistry
+from tests.helpers import CHROMIUM, SAMPLE, FakeClock
 
 
 @pytest.fixture(scope="session")
@@ -30,31 +31,7 @@ def trained_model(sample_train: list[Example]) -> ComplaintClassifier:
     return model.fit([e.text for e in sample_train], [e.label for e in sample_train])
 
 
-# ---- router service fixtures -------------------------------------------------------------
-
-import os  # noqa: E402
-from datetime import datetime, timedelta  # noqa: E402
-
-
-from classifier.registry import ModelRegistry  # noqa: E402
-
-TOKENS = {
-    "operator": "demo-operator", "zjj": "demo-dept-zjj", "cgj": "demo-dept-cgj",
-    "hexi": "demo-dept-hexi", "trainer": "demo-trainer", "admin": "demo-admin", "bot": "demo-bot",
-}
-
-
-class FakeClock:
-    """A clock the tests move forward, to reach deadlines without waiting."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 3, 2, 9, 0, 0)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, hours: float) -> None:
-        self.now += timedelta(hours=hours)
+# ---- the main service -----------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +44,7 @@ def model_registry(tmp_path_factory, trained_model) -> ModelRegistry:
 @pytest.fixture(scope="session")
 def type_registry(tmp_path_factory) -> ModelRegistry:
     """The work-order type model, trained once on the hand-written typed sample."""
-    from routing.ticket_type import TicketTypeClassifier, load_typed_orders
+    from classifier.ticket_type import TicketTypeClassifier, load_typed_orders
 
     examples = load_typed_orders(SAMPLE / "work_orders_typed.csv")
     model = TicketTypeClassifier().fit([e.text for e in examples], [e.label for e in examples])
@@ -104,62 +81,41 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def router_context(database_url, model_registry, type_registry, clock, tmp_path):
-    """A fully built service context on its own copy of the registry (retraining promotes into it)."""
-    import shutil
-
-    from routing.context import RouterContext
+def app_settings(database_url, model_registry, type_registry, tmp_path):
+    """Settings of a service on its own database and its own copy of the registry (retraining promotes into it)."""
+    from classifier.settings import ClassifierSettings
+    from core.settings import DatabaseSettings
     from routing.settings import RouterSettings
+    from server.context import AppSettings
 
     model_dir = shutil.copytree(model_registry.root, tmp_path / "models")
-    settings = RouterSettings(database_url=database_url, model_dir=model_dir, type_model_dir=type_registry.root,
-                              auto_dispatch_threshold=1.01)  # operators dispatch unless a test lowers it
-    context = RouterContext.build(settings)
-    context.clock = clock
+    return AppSettings(database=DatabaseSettings(url=database_url),
+                       classifier=ClassifierSettings(model_dir=model_dir, type_model_dir=type_registry.root),
+                       router=RouterSettings(auto_dispatch_threshold=1.01))  # operators dispatch unless a test lowers it
+
+
+@pytest.fixture
+def app_context(app_settings, clock):
+    """The whole service's state, built as at start-up, with a clock the test moves."""
+    from server.context import AppContext
+
+    context = AppContext.build(app_settings)
+    context.router.clock = clock
     yield context
     context.engine.dispose()
 
 
 @pytest.fixture
-def client(router_context):
+def client(app_context):
     from fastapi.testclient import TestClient
 
-    from routing.app import create_app
+    from server.app import create_app
 
-    with TestClient(create_app(context=router_context)) as test_client:
+    with TestClient(create_app(context=app_context)) as test_client:
         yield test_client
 
 
-def auth(who: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {TOKENS[who]}"}
-
-
-# ---- services started as processes -------------------------------------------------------
-
-
-def wait_for(url: str, process, seconds: float = 180) -> None:
-    """Until ``url`` answers below 500; fail at once if the process behind it exits."""
-    import time
-
-    import requests
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url}: process exited with {process.returncode}")
-        try:
-            if requests.get(url, timeout=2).status_code < 500:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    raise TimeoutError(url)
-
-
 # ---- browser fixtures (Debian's Chromium driven by Playwright) ---------------------------
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = ROOT / "test-artifacts"
 
 
 @pytest.fixture(scope="module")
@@ -189,10 +145,3 @@ def page(browser):
     context.close()
     assert errors == [], errors
 
-
-def screenshot(page, name: str) -> Path:
-    """Saved as a test artefact (CI keeps test-artifacts/)."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path

@@ -15,11 +15,8 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from conftest import screenshot, wait_for
+from tests.helpers import ROOT, free_port, screenshot, wait_for
 
-from routing.bench import free_port
-
-ROOT = Path(__file__).resolve().parent.parent
 RASA = ROOT / ".venv-bot" / "bin" / "rasa"
 RASA_DATA = ["--config", "config.yml", "--domain", "bot/domain.yml", "--data", "nlu_data", "bot/data"]
 
@@ -106,16 +103,15 @@ def running_bot(bot_model, model_registry, type_registry, tmp_path_factory):
     """Main service, action server and Rasa server, each its own process on a free port."""
     work = tmp_path_factory.mktemp("bot-run")
     api_port, action_port, rasa_port = free_port(), free_port(), free_port()
-    env = {**os.environ, "ROUTER_DATABASE_URL": f"sqlite:///{work / 'router.db'}",
-           "ROUTER_MODEL_DIR": str(model_registry.root), "ROUTER_TYPE_MODEL_DIR": str(type_registry.root),
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{work / 'router.db'}",
+           "CLASSIFIER_MODEL_DIR": str(model_registry.root), "CLASSIFIER_TYPE_MODEL_DIR": str(type_registry.root),
            "ROUTER_API_URL": f"http://127.0.0.1:{api_port}", "TF_CPP_MIN_LOG_LEVEL": "3",
-           "ROUTER_BOT_URL": f"http://127.0.0.1:{rasa_port}", "WECHAT_BOT_URL": f"http://127.0.0.1:{rasa_port}",
-           "WECHAT_TOKEN": WECHAT_TOKEN}
+           "BOT_URL": f"http://127.0.0.1:{rasa_port}", "WECHAT_TOKEN": WECHAT_TOKEN}
     endpoints = work / "endpoints.yml"
     endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n', encoding="utf-8")
     logs = [open(work / f"{name}.log", "w") for name in ("api", "actions", "rasa")]
     processes = [
-        subprocess.Popen([sys.executable, "-m", "routing", "--port", str(api_port), "--log-level", "warning"],
+        subprocess.Popen([sys.executable, "-m", "server", "--port", str(api_port), "--log-level", "warning"],
                          cwd=ROOT, env=env, stdout=logs[0], stderr=subprocess.STDOUT),
         subprocess.Popen([str(RASA), "run", "actions", "--actions", "actions", "--port", str(action_port)],
                          cwd=ROOT / "bot", env=env, stdout=logs[1], stderr=subprocess.STDOUT),

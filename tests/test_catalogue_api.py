@@ -1,6 +1,6 @@
 """/api/catalogue and /api/handoffs: the one source of truth the bot and the consoles read."""
 
-from tests.conftest import auth
+from tests.helpers import auth
 
 
 def test_search_returns_the_item_a_citizen_means(client):

@@ -4,8 +4,8 @@ import pytest
 from openpyxl import Workbook
 
 from classifier.dataset import fingerprint, load_examples, load_many
-from classifier.errors import DataError
-from tests.conftest import SAMPLE
+from core.errors import DataError
+from tests.helpers import SAMPLE
 
 HEADER = ["留言编号", "留言主题", "留言详情", "一级标签"]
 

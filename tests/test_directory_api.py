@@ -1,6 +1,6 @@
 """/api/me and /api/departments, which the pages use to show themselves by role."""
 
-from conftest import auth
+from tests.helpers import auth
 
 
 def test_me_names_the_signed_in_user_and_role(client):

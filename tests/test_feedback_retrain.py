@@ -7,8 +7,7 @@ import io
 import threading
 import time
 
-from tests.conftest import auth
-from tests.test_router_api import COMPLAINT, intake
+from tests.helpers import COMPLAINT, auth, intake
 
 
 def override(client, text: str, department: str, category: str | None = None) -> dict:
@@ -99,8 +98,8 @@ def test_retrain_with_feedback_promotes_and_the_service_swaps_without_failing_re
     assert statuses and set(statuses) == {201}
 
 
-def test_retrain_that_is_worse_than_the_tolerance_allows_is_refused(client, router_context):
-    router_context.settings.promote_tolerance = -0.5
+def test_retrain_that_is_worse_than_the_tolerance_allows_is_refused(client, app_context):
+    app_context.learning.settings.promote_tolerance = -0.5
     before = client.get("/healthz").json()["model_version"]
     finished = wait_for(client, client.post("/api/models/retrain", headers=auth("trainer")).json()["id"])
     assert finished["status"] == "refused" and finished["decision"] == "refused"
@@ -123,8 +122,8 @@ def test_rollback_without_a_previous_model_is_a_409(client):
     assert response.status_code == 409 and response.json()["error"]["zh"]
 
 
-def test_a_trainer_can_promote_a_refused_candidate_after_reading_its_report(client, router_context):
-    router_context.settings.promote_tolerance = -0.5
+def test_a_trainer_can_promote_a_refused_candidate_after_reading_its_report(client, app_context):
+    app_context.learning.settings.promote_tolerance = -0.5
     refused = wait_for(client, client.post("/api/models/retrain", headers=auth("trainer")).json()["id"])
     response = client.post("/api/models/promote", headers=auth("trainer"),
                            json={"version": refused["candidate_version"]})

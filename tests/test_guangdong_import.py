@@ -2,7 +2,7 @@
 
 import pytest
 
-from classifier.errors import DataError
+from core.errors import DataError
 from service_guide.guangdong import import_guangdong
 from service_guide.loader import load_catalogue
 

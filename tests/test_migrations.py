@@ -4,7 +4,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import inspect
 
-from routing.db import make_engine, upgrade_database
+from core.db import make_engine, upgrade_database
 
 
 def test_concurrent_upgrades_of_one_database_all_succeed(database_url):

@@ -13,8 +13,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from conftest import ROOT, SAMPLE, TOKENS, screenshot, wait_for
-from routing.bench import free_port
+from tests.helpers import ROOT, SAMPLE, TOKENS, free_port, screenshot, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -24,14 +23,14 @@ def site(model_registry, type_registry, tmp_path_factory):
     work = tmp_path_factory.mktemp("site")
     port = free_port()
     env = {**os.environ,
-           "ROUTER_DATABASE_URL": f"sqlite:///{work / 'router.db'}",
-           "ROUTER_MODEL_DIR": str(shutil.copytree(model_registry.root, work / "models")),
-           "ROUTER_TYPE_MODEL_DIR": str(type_registry.root),
+           "DATABASE_URL": f"sqlite:///{work / 'router.db'}",
+           "CLASSIFIER_MODEL_DIR": str(shutil.copytree(model_registry.root, work / "models")),
+           "CLASSIFIER_TYPE_MODEL_DIR": str(type_registry.root),
            "ROUTER_AUTO_DISPATCH_THRESHOLD": "1.01",
-           "ROUTER_BASE_TRAINING_FILES": f'["{SAMPLE / "messages_train.csv"}"]',
-           "ROUTER_FROZEN_TEST_FILE": str(SAMPLE / "messages_test.csv")}
+           "LEARNING_BASE_TRAINING_FILES": f'["{SAMPLE / "messages_train.csv"}"]',
+           "LEARNING_FROZEN_TEST_FILE": str(SAMPLE / "messages_test.csv")}
     log = open(work / "api.log", "w")
-    process = subprocess.Popen([sys.executable, "-m", "routing", "--port", str(port), "--log-level", "warning"],
+    process = subprocess.Popen([sys.executable, "-m", "server", "--port", str(port), "--log-level", "warning"],
                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -1,6 +1,6 @@
 import pytest
 
-from classifier.errors import NoModelError
+from core.errors import NoModelError
 from classifier.registry import ModelRegistry
 
 

@@ -4,20 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from routing.orm import LabelCandidate, Ticket
-from tests.conftest import auth
-
-COMPLAINT = {"text": "小区物业擅自把公共车位改成收费车位，每月三百元，业主反映多次没人管", "channel": "电话", "contact": "13812345678"}
-
-
-def intake(client, **overrides):
-    response = client.post("/api/tickets", json={**COMPLAINT, **overrides}, headers=auth("operator"))
-    assert response.status_code in (200, 201), response.text
-    return response.json()
+from learning.orm import LabelCandidate
+from routing.orm import Ticket
+from tests.helpers import COMPLAINT, auth, intake
 
 
-def count(router_context, model) -> int:
-    with router_context.sessions() as session:
+def count(app_context, model) -> int:
+    with app_context.sessions() as session:
         return session.scalar(select(func.count()).select_from(model))
 
 
@@ -54,7 +47,7 @@ def test_confirmed_suggestion_counts_as_kept_in_metrics(client):
     assert metrics["by_department"]["zjj"]["dispatched"] == 1
 
 
-def test_return_goes_back_to_the_queue_and_becomes_a_candidate_label(client, router_context):
+def test_return_goes_back_to_the_queue_and_becomes_a_candidate_label(client, app_context):
     ticket = intake(client, text="河西街道翠竹园6栋楼顶违章搭建彩钢房，正在施工")
     tid = ticket["id"]
     client.post(f"/api/tickets/{tid}/dispatch", json={"department": "zjj"}, headers=auth("operator"))
@@ -63,15 +56,15 @@ def test_return_goes_back_to_the_queue_and_becomes_a_candidate_label(client, rou
     queue = client.get("/api/tickets?returned=true", headers=auth("operator")).json()
     assert [t["id"] for t in queue] == [tid]
     assert client.post(f"/api/tickets/{tid}/dispatch", json={"department": "cgj"}, headers=auth("operator")).json()["department"] == "cgj"
-    with router_context.sessions() as session:
+    with app_context.sessions() as session:
         sources = sorted(c.source for c in session.scalars(select(LabelCandidate)))
     assert "return" in sources
 
 
-def test_override_is_stored_as_a_labelled_example_with_provenance(client, router_context):
+def test_override_is_stored_as_a_labelled_example_with_provenance(client, app_context):
     ticket = intake(client)
     client.post(f"/api/tickets/{ticket['id']}/dispatch", json={"department": "scjgj", "category": "商贸旅游"}, headers=auth("operator"))
-    with router_context.sessions() as session:
+    with app_context.sessions() as session:
         candidates = {c.field: c for c in session.scalars(select(LabelCandidate))}
     assert (candidates["department"].old_value, candidates["department"].new_value) == ("zjj", "scjgj")
     assert (candidates["category"].old_value, candidates["category"].new_value) == ("城乡建设", "商贸旅游")
@@ -114,12 +107,12 @@ def test_wrong_feedback_code_is_refused(client):
     assert response.status_code == 403
 
 
-def test_same_external_number_twice_creates_one_order(client, router_context):
+def test_same_external_number_twice_creates_one_order(client, app_context):
     first = client.post("/api/tickets", json={**COMPLAINT, "external_no": "QS20260302001"}, headers=auth("operator"))
     second = client.post("/api/tickets", json={**COMPLAINT, "external_no": "QS20260302001"}, headers=auth("operator"))
     assert (first.status_code, second.status_code) == (201, 200)
     assert first.json()["id"] == second.json()["id"]
-    assert count(router_context, Ticket) == 1
+    assert count(app_context, Ticket) == 1
 
 
 def test_personal_data_is_masked_except_in_the_protected_contact_field(client):
@@ -159,33 +152,33 @@ def test_a_department_cannot_act_on_another_departments_order(client):
     assert response.status_code == 403
 
 
-def test_empty_text_is_refused_and_nothing_is_stored(client, router_context):
+def test_empty_text_is_refused_and_nothing_is_stored(client, app_context):
     for text in ("", "   ", "您好！谢谢！"):
         response = client.post("/api/tickets", json={**COMPLAINT, "text": text}, headers=auth("operator"))
         assert response.status_code in (400, 422)
         assert response.json()["error"]["zh"]
-    assert count(router_context, Ticket) == 0
+    assert count(app_context, Ticket) == 0
 
 
-def test_hundred_thousand_characters_are_refused_and_nothing_is_stored(client, router_context):
+def test_hundred_thousand_characters_are_refused_and_nothing_is_stored(client, app_context):
     response = client.post("/api/tickets", json={**COMPLAINT, "text": "物业乱收费" * 20000}, headers=auth("operator"))
     assert response.status_code == 400 and "过长" in response.json()["error"]["zh"]
-    assert count(router_context, Ticket) == 0
+    assert count(app_context, Ticket) == 0
 
 
-def test_malformed_json_is_a_422_with_a_bilingual_message(client, router_context):
+def test_malformed_json_is_a_422_with_a_bilingual_message(client, app_context):
     response = client.post("/api/tickets", content='{"text": "物业'.encode(), headers={**auth("operator"), "Content-Type": "application/json"})
     assert response.status_code == 422
     assert response.json()["error"]["en"]
-    assert count(router_context, Ticket) == 0
+    assert count(app_context, Ticket) == 0
 
 
-def test_unknown_department_is_refused_and_the_order_stays_in_the_queue(client, router_context):
+def test_unknown_department_is_refused_and_the_order_stays_in_the_queue(client, app_context):
     ticket = intake(client)
     response = client.post(f"/api/tickets/{ticket['id']}/dispatch", json={"department": "nosuch"}, headers=auth("operator"))
     assert response.status_code == 400 and "nosuch" in response.json()["error"]["zh"]
     assert client.get(f"/api/tickets/{ticket['id']}", headers=auth("operator")).json()["status"] == "受理"
-    assert count(router_context, LabelCandidate) == 0
+    assert count(app_context, LabelCandidate) == 0
 
 
 def test_unknown_ticket_is_404(client):
@@ -197,8 +190,8 @@ def test_metrics_reject_an_inverted_period(client):
     assert response.status_code == 400
 
 
-def test_confident_orders_are_dispatched_automatically_by_the_system(client, router_context):
-    router_context.dispatcher.auto_threshold = 0.5
+def test_confident_orders_are_dispatched_automatically_by_the_system(client, app_context):
+    app_context.router.dispatcher.auto_threshold = 0.5
     ticket = intake(client)
     assert ticket["status"] == "转办" and ticket["auto_dispatched"] is True
     assert ticket["department"] == ticket["suggested_department"]

@@ -90,14 +90,16 @@ def test_a_bundle_naming_an_unknown_item_is_refused(raw_catalogue):
 
 
 def test_the_service_refuses_to_start_on_a_broken_catalogue(tmp_path, raw_catalogue):
-    from routing.context import RouterContext
-    from routing.settings import RouterSettings
+    from core.settings import DatabaseSettings
+    from server.context import AppContext, AppSettings
+    from service_guide.settings import GuideSettings
 
     broken = copy.deepcopy(raw_catalogue)
     del broken["items"][3]["department"]
     path = tmp_path / "broken.yml"
     path.write_text(yaml.safe_dump(broken, allow_unicode=True), encoding="utf-8")
-    settings = RouterSettings(database_url=f"sqlite:///{tmp_path / 'r.db'}", catalogue_file=path)
+    settings = AppSettings(database=DatabaseSettings(url=f"sqlite:///{tmp_path / 'r.db'}"),
+                           guide=GuideSettings(catalogue_file=path))
     with pytest.raises(CatalogueError) as error:
-        RouterContext.build(settings)
+        AppContext.build(settings)
     assert "QS-SC-004" in error.value.zh and "department" in error.value.zh

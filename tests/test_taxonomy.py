@@ -1,8 +1,8 @@
 import pytest
 
-from classifier.errors import DataError
+from core.errors import DataError
 from classifier.taxonomy import Taxonomy
-from tests.conftest import SAMPLE
+from tests.helpers import SAMPLE
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from classifier.errors import DataError
-from routing.ticket_type import TicketTypeClassifier, cross_validate, load_typed_orders
-from tests.conftest import SAMPLE
+from core.errors import DataError
+from classifier.ticket_type import TicketTypeClassifier, cross_validate, load_typed_orders
+from tests.helpers import SAMPLE
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,10 @@ from fastapi.testclient import TestClient
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.utils import WeChatSigner
 
-from routing.app import create_app
-from routing.bench import free_port
+from core.settings import BotSettings
+from server.app import create_app
+from server.context import AppContext
+from tests.helpers import free_port
 from wechat.callback import WechatChannel
 from wechat.settings import WechatSettings
 
@@ -72,15 +74,16 @@ def bot_calls():
 
 @pytest.fixture(scope="module")
 def wechat_client(rasa_url, model_registry, type_registry, tmp_path_factory):
-    from routing.context import RouterContext
-    from routing.settings import RouterSettings
+    from classifier.settings import ClassifierSettings
+    from core.settings import DatabaseSettings
+    from server.context import AppSettings
 
     work = tmp_path_factory.mktemp("wechat")
-    context = RouterContext.build(RouterSettings(database_url=f"sqlite:///{work / 'router.db'}",
-                                                 model_dir=model_registry.root, type_model_dir=type_registry.root))
-    settings = WechatSettings(token=TOKEN, app_id=APP_ID, encoding_aes_key=AES_KEY, bot_url=rasa_url,
-                              reply_budget_seconds=0.8)
-    with TestClient(create_app(context=context, wechat=WechatChannel(settings))) as client:
+    context = AppContext.build(AppSettings(
+        database=DatabaseSettings(url=f"sqlite:///{work / 'router.db'}"),
+        classifier=ClassifierSettings(model_dir=model_registry.root, type_model_dir=type_registry.root)))
+    settings = WechatSettings(token=TOKEN, app_id=APP_ID, encoding_aes_key=AES_KEY, reply_budget_seconds=0.8)
+    with TestClient(create_app(context=context, wechat=WechatChannel(settings, BotSettings(url=rasa_url)))) as client:
         yield client
     context.engine.dispose()
 
@@ -196,8 +199,8 @@ def test_a_malformed_body_with_a_valid_signature_is_a_clear_400(wechat_client, b
     assert bot_calls == []
 
 
-def test_without_a_token_the_channel_answers_503_not_configured(router_context):
-    app = create_app(context=router_context, wechat=WechatChannel(WechatSettings(token=None)))
+def test_without_a_token_the_channel_answers_503_not_configured(app_context):
+    app = create_app(context=app_context, wechat=WechatChannel(WechatSettings(token=None)))
     with TestClient(app) as client:
         response = client.get("/wechat", params={**signed(), "echostr": "1"})
     assert response.status_code == 503

@@ -1,24 +1,22 @@
 """HTML pages: server-rendered shells whose data comes from the JSON API in the user's browser.
 
 The shells carry no data, so they need no login themselves; every call they make goes through
-the API's bearer-token role checks, and each page refuses itself for the wrong role.
+the API's bearer-token role checks, and each page refuses itself for the wrong role. The one
+value a shell carries, the bot's URL for the web chat, is what the composition root put on
+``app.state.bot_url``.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from routing.api.deps import get_context
-from routing.context import RouterContext
+from core.settings import package_file
 
-HERE = Path(__file__).resolve().parent
-templates = Jinja2Templates(directory=HERE / "templates")
-static_files = StaticFiles(directory=HERE / "static")
+templates = Jinja2Templates(directory=package_file("web", "templates"))
+static_files = StaticFiles(directory=package_file("web", "static"))
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -35,9 +33,9 @@ PAGES: dict[str, tuple[str, str, tuple[str, ...]]] = {
 def _page(path: str):
     template, title, roles = PAGES[path]
 
-    def show(request: Request, ctx: RouterContext = Depends(get_context)) -> HTMLResponse:
+    def show(request: Request) -> HTMLResponse:
         return templates.TemplateResponse(request, template, {
-            "title": title, "roles": list(roles), "bot_url": ctx.settings.bot_url, "path": path,
+            "title": title, "roles": list(roles), "bot_url": request.app.state.bot_url, "path": path,
         })
 
     return show

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import PlainTextResponse
@@ -17,7 +18,8 @@ from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
-from routing.errors import BadRequest, Forbidden, ServiceError
+from core.errors import BadRequest, Forbidden, ServiceError
+from core.settings import BotSettings
 from wechat.bot_bridge import SENDER_PREFIX, BotBridge, BotUnavailable
 from wechat.ledger import ReplyLedger
 from wechat.settings import WechatSettings
@@ -34,9 +36,10 @@ class PayloadTooLarge(ServiceError):
 class WechatChannel:
     """The channel's state: settings, the bot bridge and the reply ledger (one per app)."""
 
-    def __init__(self, settings: WechatSettings, bridge: BotBridge | None = None) -> None:
+    def __init__(self, settings: WechatSettings, bot: BotSettings | None = None, bridge: BotBridge | None = None) -> None:
         self.settings = settings
-        self.bridge = bridge or BotBridge(settings.bot_url, max_reply_bytes=settings.max_reply_bytes)
+        bot = bot or BotSettings()
+        self.bridge = bridge or BotBridge(bot.url, max_reply_bytes=settings.max_reply_bytes)
         self.ledger = ReplyLedger(settings.dedupe_ttl_seconds, settings.late_answer_ttl_seconds)
         self.crypto = (WeChatCrypto(settings.token, settings.encoding_aes_key, settings.app_id)
                        if settings.token and settings.encoding_aes_key and settings.app_id else None)
@@ -87,20 +90,21 @@ def get_channel(request: Request) -> WechatChannel:
     return request.app.state.wechat
 
 
+ChannelDep = Annotated[WechatChannel, Depends(get_channel)]
+
+
 @router.get("", response_class=PlainTextResponse)
-def verify_url(signature: str = Query(default=""), timestamp: str = Query(default=""),
-               nonce: str = Query(default=""), echostr: str = Query(...),
-               channel: WechatChannel = Depends(get_channel)) -> str:
+def verify_url(channel: ChannelDep, signature: str = Query(default=""), timestamp: str = Query(default=""),
+               nonce: str = Query(default=""), echostr: str = Query(...)) -> str:
     """服务器配置 URL verification: echo ``echostr`` when the signature is WeChat's."""
     channel.verify(signature, timestamp, nonce)
     return echostr
 
 
 @router.post("")
-async def receive(request: Request, signature: str = Query(default=""), timestamp: str = Query(default=""),
-                  nonce: str = Query(default=""), encrypt_type: str = Query(default="raw"),
-                  msg_signature: str | None = Query(default=None),
-                  channel: WechatChannel = Depends(get_channel)) -> Response:
+async def receive(request: Request, channel: ChannelDep, signature: str = Query(default=""),
+                  timestamp: str = Query(default=""), nonce: str = Query(default=""),
+                  encrypt_type: str = Query(default="raw"), msg_signature: str | None = Query(default=None)) -> Response:
     channel.verify(signature, timestamp, nonce)
     body = await request.body()
     if len(body) > channel.settings.max_body_bytes:

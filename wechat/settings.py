@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from core.settings import Settings
 
 
-class WechatSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="WECHAT_", env_file=".env", extra="ignore")
+class WechatSettings(Settings):
+    """The 公众号's credentials and the channel's limits; the bot's URL is ``core.settings.BotSettings``."""
+
+    model_config = SettingsConfigDict(env_prefix="WECHAT_")
 
     # From the 公众号 admin console (基本配置 → 服务器配置); without a token the channel is off.
     token: str | None = None
     app_id: str | None = None
     encoding_aes_key: str | None = None  # 43 characters; needed for 安全模式 (AES) messages
-    # The Rasa server's REST channel as this service reaches it.
-    bot_url: str = "http://127.0.0.1:5005"
     # WeChat waits 5 s for a passive reply, then retries; answer (or hold) well inside that.
     reply_budget_seconds: float = 4.5
     max_clock_skew_seconds: int = 300

@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Optional
 import requests
 
 SERVICE_URL = os.environ.get("ROUTER_API_URL", "http://127.0.0.1:8000")
-#: The bot role's API token (routing/config/users.yml); the demo token unless configured.
+#: The bot role's API token (core/config/users.yml); the demo token unless configured.
 BOT_TOKEN = os.environ.get("BOT_API_TOKEN", "demo-bot")
 TIMEOUT_S = float(os.environ.get("ROUTER_API_TIMEOUT", "5"))
 

@@ -1,11 +1,20 @@
-"""Alembic environment: runs on the connection handed in by routing.db.upgrade_database,
-or on ROUTER_DATABASE_URL when called from the alembic CLI."""
+"""Alembic environment: runs on the connection handed in by core.db.upgrade_database, or on the
+configured database (DatabaseSettings) when called from the alembic CLI.
+
+``target_metadata`` (for ``alembic revision --autogenerate``) is every package's tables: the
+modules that declare them are listed in alembic.ini (``orm_modules``), so core imports none of them.
+"""
+
+import importlib
 
 from alembic import context
 from sqlalchemy import create_engine
 
-from routing.orm import Base
-from routing.settings import RouterSettings
+from core.db import Base
+from core.settings import DatabaseSettings
+
+for module in (context.config.get_main_option("orm_modules") or "").split():
+    importlib.import_module(module)
 
 connection = context.config.attributes.get("connection")
 
@@ -19,5 +28,5 @@ def run(connection) -> None:  # type: ignore[no-untyped-def]
 if connection is not None:
     run(connection)
 else:
-    with create_engine(RouterSettings().database_url).begin() as conn:
+    with create_engine(DatabaseSettings().url).begin() as conn:
         run(conn)

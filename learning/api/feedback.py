@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.orm import Session
 
-from routing import feedback as store
-from routing.api.deps import get_context, get_session, require
-from routing.auth import Role, User
-from routing.context import RouterContext
+from core.auth import Role
+from core.deps import SessionDep, require
+from learning import feedback as store
+from learning.api.deps import LearningDep
+from learning.context import LearningContext
 
 router = APIRouter(prefix="/api/feedback", tags=["feedback"])
-TRAINER = require(Role.TRAINER)
+Trainer = require(Role.TRAINER)
 
 
 class CandidateOut(BaseModel):
@@ -52,39 +52,35 @@ class CorrectionIn(BaseModel):
     label: str
 
 
-def _labels(ctx: RouterContext) -> set[str]:
+def _labels(ctx: LearningContext) -> set[str]:
     return ctx.table.categories
 
 
 @router.get("/queue", response_model=list[ReviewItemOut])
-def queue(limit: int = Query(default=50, ge=1, le=500), session: Session = Depends(get_session),
-          ctx: RouterContext = Depends(get_context), user: User = Depends(TRAINER)):
+def queue(session: SessionDep, ctx: LearningDep, user: Trainer, limit: int = Query(default=50, ge=1, le=500)):
     return [ReviewItemOut(candidate=CandidateOut.model_validate(i.candidate), category=i.category,
                           model_category=i.model_category, priority=i.priority)
             for i in store.review_queue(session, ctx.table, limit)]
 
 
 @router.post("/{candidate_id}/approve", response_model=CandidateOut)
-def approve(candidate_id: int, body: DecisionIn | None = None, session: Session = Depends(get_session),
-            ctx: RouterContext = Depends(get_context), user: User = Depends(TRAINER)):
+def approve(candidate_id: int, session: SessionDep, ctx: LearningDep, user: Trainer, body: DecisionIn | None = None):
     label = body.label if body else None
     return store.review(session, candidate_id, True, user, label, _labels(ctx))
 
 
 @router.post("/{candidate_id}/reject", response_model=CandidateOut)
-def reject(candidate_id: int, session: Session = Depends(get_session), user: User = Depends(TRAINER)):
+def reject(candidate_id: int, session: SessionDep, user: Trainer):
     return store.review(session, candidate_id, False, user)
 
 
 @router.post("", response_model=CandidateOut, status_code=201)
-def correct(body: CorrectionIn, session: Session = Depends(get_session), ctx: RouterContext = Depends(get_context),
-            user: User = Depends(TRAINER)):
+def correct(body: CorrectionIn, session: SessionDep, ctx: LearningDep, user: Trainer):
     return store.add_correction(session, body.text, body.label, user, _labels(ctx))
 
 
 @router.get("/export.csv")
-def export(session: Session = Depends(get_session), ctx: RouterContext = Depends(get_context),
-           user: User = Depends(TRAINER)) -> Response:
+def export(session: SessionDep, ctx: LearningDep, user: Trainer) -> Response:
     body = store.export_csv(store.approved_examples(session, ctx.table))
     return Response(body, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=feedback_train.csv"})

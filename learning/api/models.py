@@ -8,22 +8,20 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from classifier.errors import NoModelError
 from classifier.evaluation import EvaluationReport, plot_confusion_matrix
-from routing import retrain
-from routing.api.deps import get_context, get_session, require
-from routing.auth import Role, User
-from routing.context import RouterContext
-from routing.errors import Conflict, NotFound
-from routing.orm import RetrainJob
+from core.auth import Role
+from core.deps import SessionDep, require
+from core.errors import Conflict, NoModelError, NotFound
+from learning import retrain
+from learning.api.deps import LearningDep
+from learning.orm import RetrainJob
 
 router = APIRouter(prefix="/api/models", tags=["models"])
-TRAINER = require(Role.TRAINER)
+Trainer = require(Role.TRAINER)
 
 
 class JobOut(BaseModel):
@@ -44,7 +42,7 @@ class JobOut(BaseModel):
 
 
 @router.get("")
-def versions(ctx: RouterContext = Depends(get_context), user: User = Depends(TRAINER)) -> dict:
+def versions(ctx: LearningDep, user: Trainer) -> dict:
     registry = ctx.models.registry
     return {
         "current": registry.current_version(),
@@ -54,19 +52,18 @@ def versions(ctx: RouterContext = Depends(get_context), user: User = Depends(TRA
 
 
 @router.post("/retrain", response_model=JobOut, status_code=status.HTTP_202_ACCEPTED)
-def start_retrain(ctx: RouterContext = Depends(get_context), session: Session = Depends(get_session),
-                  user: User = Depends(TRAINER)):
+def start_retrain(ctx: LearningDep, session: SessionDep, user: Trainer):
     job = retrain.start_job(ctx, user.name)
     return session.get(RetrainJob, job.id)
 
 
 @router.get("/jobs", response_model=list[JobOut])
-def jobs(session: Session = Depends(get_session), user: User = Depends(TRAINER)):
+def jobs(session: SessionDep, user: Trainer):
     return list(session.scalars(select(RetrainJob).order_by(RetrainJob.id.desc()).limit(50)))
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut)
-def job(job_id: int, session: Session = Depends(get_session), user: User = Depends(TRAINER)):
+def job(job_id: int, session: SessionDep, user: Trainer):
     found = session.get(RetrainJob, job_id)
     if found is None:
         raise NotFound(f"训练任务 {job_id} 不存在", f"retrain job {job_id} not found")
@@ -80,8 +77,7 @@ class Which(StrEnum):
 
 @router.get("/jobs/{job_id}/confusion.png", response_class=Response,
             responses={200: {"content": {"image/png": {}}}})
-def job_confusion_matrix(job_id: int, which: Which = Which.CANDIDATE, session: Session = Depends(get_session),
-                         user: User = Depends(TRAINER)) -> Response:
+def job_confusion_matrix(job_id: int, session: SessionDep, user: Trainer, which: Which = Which.CANDIDATE) -> Response:
     """The candidate's or the baseline's confusion matrix on the frozen test set, as a picture."""
     found = job(job_id, session, user)
     evaluation = (found.report or {}).get(which.value)
@@ -100,7 +96,7 @@ class PromoteIn(BaseModel):
 
 
 @router.post("/promote")
-def promote(body: PromoteIn, ctx: RouterContext = Depends(get_context), user: User = Depends(TRAINER)) -> dict:
+def promote(body: PromoteIn, ctx: LearningDep, user: Trainer) -> dict:
     """Make a trained version current, e.g. a candidate refused by the automatic rule that a trainer accepts."""
     registry = ctx.models.registry
     try:
@@ -112,7 +108,7 @@ def promote(body: PromoteIn, ctx: RouterContext = Depends(get_context), user: Us
 
 
 @router.post("/rollback")
-def rollback(ctx: RouterContext = Depends(get_context), user: User = Depends(TRAINER)) -> dict:
+def rollback(ctx: LearningDep, user: Trainer) -> dict:
     try:
         version = ctx.models.registry.rollback()
     except NoModelError as error:

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
-from routing.api.deps import current_user, get_context, require
-from routing.auth import Role, User
-from routing.context import RouterContext
+from core.auth import Role
+from core.deps import CurrentUser, require
+from routing.api.deps import ContextDep
 
 router = APIRouter(prefix="/api", tags=["directory"])
+Staff = require(Role.OPERATOR, Role.DEPARTMENT, Role.TRAINER)
 
 
 @router.get("/me")
-async def me(user: User = Depends(current_user)) -> dict:
+async def me(user: CurrentUser) -> dict:
     """The signed-in user as the pages need it: they show or refuse themselves by role."""
     return {"name": user.name, "role": user.role.value, "department": user.department}
 
 
 @router.get("/departments")
-async def departments(ctx: RouterContext = Depends(get_context),
-                      user: User = Depends(require(Role.OPERATOR, Role.DEPARTMENT, Role.TRAINER))) -> list[dict]:
+async def departments(ctx: ContextDep, user: Staff) -> list[dict]:
     return [{"code": code, "name": d.name, "kind": d.kind} for code, d in ctx.table.departments.items()]

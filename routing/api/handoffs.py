@@ -5,21 +5,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from routing.api.deps import get_context, get_session, require
-from routing.auth import Role, User
-from routing.context import RouterContext
-from routing.errors import Conflict, NotFound
+from core.auth import Role
+from core.deps import SessionDep, require
+from core.errors import Conflict, NotFound
+from routing.api.deps import ContextDep
 from routing.orm import Handoff
 
 router = APIRouter(prefix="/api/handoffs", tags=["handoffs"])
 
 WAITING = "待接入"
 TAKEN = "已接入"
+Bot = require(Role.BOT)
+Operator = require(Role.OPERATOR)
 
 
 class Turn(BaseModel):
@@ -50,8 +51,7 @@ class HandoffOut(BaseModel):
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=HandoffOut)
-def create_handoff(body: HandoffIn, session: Session = Depends(get_session), ctx: RouterContext = Depends(get_context),
-                   user: User = Depends(require(Role.BOT))) -> Handoff:
+def create_handoff(body: HandoffIn, session: SessionDep, ctx: ContextDep, user: Bot) -> Handoff:
     """One open handoff per conversation: asking again adds to the waiting one."""
     waiting = session.scalar(select(Handoff).where(Handoff.sender_id == body.sender_id, Handoff.status == WAITING))
     turns = [t.model_dump() for t in body.transcript]
@@ -67,8 +67,8 @@ def create_handoff(body: HandoffIn, session: Session = Depends(get_session), ctx
 
 
 @router.get("", response_model=list[HandoffOut])
-def list_handoffs(status_: str | None = Query(None, alias="status"), session: Session = Depends(get_session),
-                  user: User = Depends(require(Role.OPERATOR))) -> list[Handoff]:
+def list_handoffs(session: SessionDep, user: Operator,
+                  status_: str | None = Query(None, alias="status")) -> list[Handoff]:
     query = select(Handoff).order_by(Handoff.created_at)
     if status_:
         query = query.where(Handoff.status == status_)
@@ -76,8 +76,7 @@ def list_handoffs(status_: str | None = Query(None, alias="status"), session: Se
 
 
 @router.post("/{handoff_id}/take", response_model=HandoffOut)
-def take_handoff(handoff_id: int, session: Session = Depends(get_session), ctx: RouterContext = Depends(get_context),
-                 user: User = Depends(require(Role.OPERATOR))) -> Handoff:
+def take_handoff(handoff_id: int, session: SessionDep, ctx: ContextDep, user: Operator) -> Handoff:
     handoff = session.get(Handoff, handoff_id)
     if handoff is None:
         raise NotFound(f"没有编号为 {handoff_id} 的转人工记录", f"no handoff {handoff_id}")

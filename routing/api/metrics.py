@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter, Depends
-from sqlalchemy.orm import Session
+from fastapi import APIRouter
 
-from routing.api.deps import get_session, require
-from routing.auth import Role, User
-from routing.errors import BadRequest
+from core.auth import Role
+from core.deps import SessionDep, require
+from core.errors import BadRequest
 from routing.metrics import compute_metrics
 
 router = APIRouter(prefix="/api/metrics", tags=["metrics"])
+Reader = require(Role.OPERATOR, Role.TRAINER, Role.DEPARTMENT)
 
 
 @router.get("")
-def metrics(start: datetime | None = None, end: datetime | None = None, department: str | None = None,
-            session: Session = Depends(get_session),
-            user: User = Depends(require(Role.OPERATOR, Role.TRAINER, Role.DEPARTMENT))):
+def metrics(session: SessionDep, user: Reader, start: datetime | None = None, end: datetime | None = None,
+            department: str | None = None):
     if start and end and start >= end:
         raise BadRequest("开始时间必须早于结束时间", "start must be before end")
     if user.role == Role.DEPARTMENT:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from core.auth import Role, User
+from core.deps import SessionDep, require
 from routing import tickets as ops
-from routing.api.deps import get_context, get_session, require
-from routing.auth import Role, User
+from routing.api.deps import ContextDep
 from routing.context import RouterContext
 from routing.lifecycle import Status
 from routing.orm import Ticket
@@ -17,6 +17,11 @@ from routing.schemas import (DispatchIn, EventOut, RatingIn, ReasonIn, ReplyIn, 
 
 router = APIRouter(prefix="/api/tickets", tags=["tickets"])
 STAFF = (Role.OPERATOR, Role.DEPARTMENT, Role.TRAINER)
+Operator = require(Role.OPERATOR)
+Department = require(Role.DEPARTMENT)
+Staff = require(*STAFF)
+OperatorOrBot = require(Role.OPERATOR, Role.BOT)
+StaffOrBot = require(*STAFF, Role.BOT)
 
 
 def render(ticket: Ticket, ctx: RouterContext, user: User | None = None) -> TicketOut:
@@ -31,8 +36,7 @@ def render(ticket: Ticket, ctx: RouterContext, user: User | None = None) -> Tick
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=TicketCreated)
-def create_ticket(data: TicketIn, response: Response, session: Session = Depends(get_session),
-                  ctx: RouterContext = Depends(get_context), user: User = Depends(require(Role.OPERATOR, Role.BOT))):
+def create_ticket(data: TicketIn, response: Response, session: SessionDep, ctx: ContextDep, user: OperatorOrBot):
     ticket, created = ops.intake(session, ctx, data, user)
     if not created:
         response.status_code = status.HTTP_200_OK
@@ -41,14 +45,13 @@ def create_ticket(data: TicketIn, response: Response, session: Session = Depends
 
 @router.get("", response_model=list[TicketOut])
 def list_tickets(
+    session: SessionDep, ctx: ContextDep, user: Staff,
     status_: Status | None = Query(default=None, alias="status"),
     department: str | None = None,
     overdue: bool | None = None,
     returned: bool | None = None,
     q: str | None = Query(default=None, max_length=100),
     limit: int = Query(default=50, ge=1, le=500),
-    session: Session = Depends(get_session), ctx: RouterContext = Depends(get_context),
-    user: User = Depends(require(*STAFF)),
 ):
     query = select(Ticket).order_by(Ticket.id.desc())
     if user.role == Role.DEPARTMENT:
@@ -71,66 +74,57 @@ def list_tickets(
 
 
 @router.get("/{ticket_id}", response_model=TicketOut)
-def read_ticket(ticket_id: int, session: Session = Depends(get_session), ctx: RouterContext = Depends(get_context),
-                user: User = Depends(require(*STAFF, Role.BOT))):
+def read_ticket(ticket_id: int, session: SessionDep, ctx: ContextDep, user: StaffOrBot):
     return render(ops.get_ticket(session, ticket_id), ctx, user)
 
 
 @router.get("/{ticket_id}/events", response_model=list[EventOut])
-def ticket_events(ticket_id: int, session: Session = Depends(get_session), user: User = Depends(require(*STAFF))):
+def ticket_events(ticket_id: int, session: SessionDep, user: Staff):
     return ops.get_ticket(session, ticket_id).events
 
 
 @router.post("/{ticket_id}/dispatch", response_model=TicketOut)
-def dispatch_ticket(ticket_id: int, body: DispatchIn, session: Session = Depends(get_session),
-                    ctx: RouterContext = Depends(get_context), user: User = Depends(require(Role.OPERATOR))):
+def dispatch_ticket(ticket_id: int, body: DispatchIn, session: SessionDep, ctx: ContextDep, user: Operator):
     ticket = ops.get_ticket(session, ticket_id)
     return render(ops.dispatch(session, ctx, ticket, body.department, user, body.category, body.reason), ctx, user)
 
 
 @router.post("/{ticket_id}/reassign", response_model=TicketOut)
-def reassign_ticket(ticket_id: int, body: DispatchIn, session: Session = Depends(get_session),
-                    ctx: RouterContext = Depends(get_context), user: User = Depends(require(Role.OPERATOR))):
+def reassign_ticket(ticket_id: int, body: DispatchIn, session: SessionDep, ctx: ContextDep, user: Operator):
     ticket = ops.get_ticket(session, ticket_id)
     return render(ops.reassign(session, ctx, ticket, body.department, user, body.reason or "改派"), ctx, user)
 
 
 @router.post("/{ticket_id}/triage", response_model=TicketOut)
-def triage_ticket(ticket_id: int, body: TriageIn, session: Session = Depends(get_session),
-                  ctx: RouterContext = Depends(get_context), user: User = Depends(require(Role.OPERATOR))):
+def triage_ticket(ticket_id: int, body: TriageIn, session: SessionDep, ctx: ContextDep, user: Operator):
     """Operator confirms or corrects the work-order type and marks urgency."""
     ticket = ops.get_ticket(session, ticket_id)
     return render(ops.triage(session, ctx, ticket, body.urgency, body.ticket_type, user), ctx, user)
 
 
 @router.post("/{ticket_id}/accept", response_model=TicketOut)
-def accept_ticket(ticket_id: int, session: Session = Depends(get_session), ctx: RouterContext = Depends(get_context),
-                  user: User = Depends(require(Role.DEPARTMENT))):
+def accept_ticket(ticket_id: int, session: SessionDep, ctx: ContextDep, user: Department):
     return render(ops.accept(session, ctx, ops.get_ticket(session, ticket_id), user), ctx, user)
 
 
 @router.post("/{ticket_id}/return", response_model=TicketOut)
-def return_ticket(ticket_id: int, body: ReturnIn, session: Session = Depends(get_session),
-                  ctx: RouterContext = Depends(get_context), user: User = Depends(require(Role.DEPARTMENT))):
+def return_ticket(ticket_id: int, body: ReturnIn, session: SessionDep, ctx: ContextDep, user: Department):
     ticket = ops.get_ticket(session, ticket_id)
     return render(ops.return_ticket(session, ctx, ticket, user, body.reason, body.suggested_department), ctx, user)
 
 
 @router.post("/{ticket_id}/reply", response_model=TicketOut)
-def reply_ticket(ticket_id: int, body: ReplyIn, session: Session = Depends(get_session),
-                 ctx: RouterContext = Depends(get_context), user: User = Depends(require(Role.DEPARTMENT))):
+def reply_ticket(ticket_id: int, body: ReplyIn, session: SessionDep, ctx: ContextDep, user: Department):
     return render(ops.reply(session, ctx, ops.get_ticket(session, ticket_id), user, body.reply), ctx, user)
 
 
 @router.post("/{ticket_id}/close", response_model=TicketOut)
-def close_ticket(ticket_id: int, body: ReasonIn, session: Session = Depends(get_session),
-                 ctx: RouterContext = Depends(get_context), user: User = Depends(require(Role.OPERATOR))):
+def close_ticket(ticket_id: int, body: ReasonIn, session: SessionDep, ctx: ContextDep, user: Operator):
     return render(ops.close(session, ctx, ops.get_ticket(session, ticket_id), user, body.reason), ctx, user)
 
 
 @router.post("/{ticket_id}/rating", response_model=TicketOut)
-def rate_ticket(ticket_id: int, body: RatingIn, session: Session = Depends(get_session),
-                ctx: RouterContext = Depends(get_context)):
+def rate_ticket(ticket_id: int, body: RatingIn, session: SessionDep, ctx: ContextDep):
     """Citizens rate with the feedback code they got at intake; no login."""
     ticket = ops.get_ticket(session, ticket_id)
     return render(ops.rate(session, ctx, ticket, body.feedback_code, body.rating, body.comment), ctx)

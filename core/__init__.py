@@ -1,0 +1,1 @@
+"""Shared infrastructure below every stage: errors, settings base, database, auth, API dependencies."""

@@ -1,0 +1,1 @@
+"""Learning from corrections: the feedback store (candidate labels) and retraining jobs."""

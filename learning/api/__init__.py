@@ -1,0 +1,1 @@
+"""HTTP routers of the learning stage: /api/feedback and /api/models."""

@@ -1,0 +1,80 @@
+"""Settings assembly and start-up: each package's state built from its own settings, lowest layer first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import sessionmaker
+from starlette.datastructures import State
+
+from classifier.holder import ModelHolder
+from classifier.settings import ClassifierSettings
+from classifier.taxonomy import Taxonomy
+from core.auth import UserDirectory
+from core.db import make_engine, make_session_factory, upgrade_database
+from core.settings import AuthSettings, BotSettings, DatabaseSettings
+from learning import feedback
+from learning.context import LearningContext
+from learning.settings import LearningSettings
+from routing.context import RouterContext
+from routing.settings import RouterSettings
+from service_guide.api import Guide
+from service_guide.settings import GuideSettings
+from wechat.settings import WechatSettings
+
+
+@dataclass
+class AppSettings:
+    """Every package's settings, one object per concern; each reads its own environment variables."""
+
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    auth: AuthSettings = field(default_factory=AuthSettings)
+    bot: BotSettings = field(default_factory=BotSettings)
+    classifier: ClassifierSettings = field(default_factory=ClassifierSettings)
+    guide: GuideSettings = field(default_factory=GuideSettings)
+    router: RouterSettings = field(default_factory=RouterSettings)
+    learning: LearningSettings = field(default_factory=LearningSettings)
+    wechat: WechatSettings = field(default_factory=WechatSettings)
+
+
+@dataclass
+class AppContext:
+    """Everything the service loads once at start-up, validated."""
+
+    settings: AppSettings
+    engine: Engine
+    sessions: sessionmaker
+    users: UserDirectory
+    models: ModelHolder
+    guide: Guide
+    router: RouterContext
+    learning: LearningContext
+
+    @classmethod
+    def build(cls, settings: AppSettings) -> AppContext:
+        """Load and validate configuration, migrate the database, load the current models.
+
+        A broken catalogue entry or routing table stops start-up here, naming what is wrong,
+        before the database is touched.
+        """
+        guide = Guide.build(settings.guide)
+        taxonomy = Taxonomy.from_file(settings.classifier.taxonomy_path)
+        models = ModelHolder.open(settings.classifier.model_dir)
+        types = ModelHolder.open(settings.classifier.type_model_dir)
+        router = RouterContext.build(settings.router, models, types, taxonomy, record_correction=feedback.record)
+        users = UserDirectory.from_file(settings.auth.users_file)
+        engine = make_engine(settings.database.url, pool_size=settings.database.pool_size)
+        upgrade_database(engine)
+        sessions = make_session_factory(engine)
+        return cls(settings=settings, engine=engine, sessions=sessions, users=users, models=models, guide=guide,
+                   router=router, learning=LearningContext(settings.learning, sessions, models, router.table))
+
+    def install(self, state: State) -> None:
+        """Put each package's state where its dependencies read it (``core.deps``, each ``api/deps``)."""
+        state.sessions = self.sessions
+        state.users = self.users
+        state.models = self.models
+        state.guide = self.guide
+        state.router = self.router
+        state.learning = self.learning

@@ -1,0 +1,18 @@
+"""Service-guide settings: which 办事指南 catalogue the service loads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from core.settings import Settings, env, package_file
+
+
+class GuideSettings(Settings):
+    model_config = SettingsConfigDict(env_prefix="GUIDE_")
+
+    # The hand-written YAML, or an official .jsonl export (same data model).
+    catalogue_file: Path = Field(default_factory=lambda: package_file("service_guide", "data", "qingshan_catalogue.yml"),
+                                 validation_alias=env("GUIDE_CATALOGUE_FILE", "ROUTER_CATALOGUE_FILE"))

@@ -1,0 +1,74 @@
+"""Plain helpers the tests share (fixtures are in conftest.py): paths, tokens, intake, waiting, screenshots."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import requests
+
+from server.bench import free_port
+
+__all__ = ["ARTIFACTS", "CHROMIUM", "COMPLAINT", "ROOT", "SAMPLE", "TOKENS", "FakeClock", "auth", "free_port", "intake",
+           "screenshot", "wait_for"]
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample_data"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+
+TOKENS = {
+    "operator": "demo-operator", "zjj": "demo-dept-zjj", "cgj": "demo-dept-cgj",
+    "hexi": "demo-dept-hexi", "trainer": "demo-trainer", "admin": "demo-admin", "bot": "demo-bot",
+}
+
+COMPLAINT = {"text": "小区物业擅自把公共车位改成收费车位，每月三百元，业主反映多次没人管", "channel": "电话",
+             "contact": "13812345678"}
+
+
+def auth(who: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {TOKENS[who]}"}
+
+
+def intake(client, **overrides) -> dict:
+    """File the sample complaint (or a variant) as the operator; the created or existing order."""
+    response = client.post("/api/tickets", json={**COMPLAINT, **overrides}, headers=auth("operator"))
+    assert response.status_code in (200, 201), response.text
+    return response.json()
+
+
+class FakeClock:
+    """A clock the tests move forward, to reach deadlines without waiting."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 3, 2, 9, 0, 0)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, hours: float) -> None:
+        self.now += timedelta(hours=hours)
+
+
+def wait_for(url: str, process, seconds: float = 180) -> None:
+    """Until ``url`` answers below 500; fail at once if the process behind it exits."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: process exited with {process.returncode}")
+        try:
+            if requests.get(url, timeout=2).status_code < 500:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(url)
+
+
+def screenshot(page, name: str) -> Path:
+    """Saved as a test artefact (CI keeps test-artifacts/)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
