@@ -1,5 +1,6 @@
-# Two commands are the contract (see README): `make run` and `make test`.
+# Two commands are the contract (see README): `make run` and `make test`. `make help` lists the rest.
 SHELL := /bin/bash
+.DEFAULT_GOAL := help
 VENV := .venv
 BOT_VENV := .venv-bot
 PY := $(VENV)/bin/python
@@ -13,17 +14,23 @@ ifneq ($(wildcard $(SHARED_DATA)/messages_train_tokenized.csv),)
 TRAIN_FILES := $(SHARED_DATA)/messages_train_tokenized.csv $(SHARED_DATA)/messages_train.csv
 TEST_DATA := $(SHARED_DATA)/messages_test.csv
 TYPE_DATA := $(SHARED_DATA)/fuzhou12345_water_complaints.csv
+TAXONOMY := $(SHARED_DATA)/taxonomy.csv
 else
 TRAIN_FILES := sample_data/messages_train.csv
 TEST_DATA := sample_data/messages_test.csv
 TYPE_DATA := sample_data/work_orders_typed.csv
+TAXONOMY := sample_data/taxonomy.csv
 endif
 comma := ,
 TRAIN_JSON := [$(subst $(eval) ,$(comma),$(patsubst %,"%",$(TRAIN_FILES)))]
 
-.PHONY: setup run serve test train evaluate bench bench-router bench-bot bench-catalogue bot-train bot-eval system-packages clean
+.PHONY: help setup run serve test test-fast test-bot-actions lint train evaluate bench bench-router bench-bot \
+	bench-catalogue bot-train bot-eval system-packages clean
 
-setup: $(VENV)/.installed $(BOT_VENV)/.installed system-packages
+help: ## list the targets
+	@awk 'BEGIN {FS = ":[^#]*## "} /^[a-z][a-z-]*:[^#]*## / {printf "  make %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+setup: $(VENV)/.installed $(BOT_VENV)/.installed system-packages ## build both Python environments (.venv 3.11, .venv-bot 3.10)
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@python=$$(scripts/find-python.sh 3.11) || exit 1; [ -x $(PY) ] || $$python -m venv $(VENV)
@@ -37,21 +44,23 @@ $(BOT_VENV)/.installed: bot/requirements.txt
 	$(BOT_VENV)/bin/python -m pip install -q -r bot/requirements.txt
 	@touch $@
 
-system-packages:
+system-packages: ## install Debian's Chromium and a CJK font (when root)
 	@scripts/install-system-packages.sh
 
-# Models are (re)built only when their training data changed.
-models/classifier/CURRENT: $(TRAIN_FILES) | setup
+# Models are (re)built when their training data or the code that builds them changed.
+MODEL_CODE := $(wildcard classifier/*.py zhtext/*.py zhtext/resources/*)
+
+models/classifier/CURRENT: $(TRAIN_FILES) $(MODEL_CODE) | setup
 	$(PY) -m classifier train $(addprefix --data ,$(TRAIN_FILES))
 
-models/ticket_type/CURRENT: $(TYPE_DATA) | setup
-	$(PY) -m routing.ticket_type train --data $(TYPE_DATA)
+models/ticket_type/CURRENT: $(TYPE_DATA) $(MODEL_CODE) | setup
+	$(PY) -m classifier.ticket_type train --data $(TYPE_DATA)
 
-train: models/classifier/CURRENT models/ticket_type/CURRENT
+train: models/classifier/CURRENT models/ticket_type/CURRENT ## train the category and work-order type models (if stale)
 
-evaluate: train
+evaluate: train ## evaluate the classifier on the held-out split and classify one example
 	$(PY) -m classifier evaluate --data $(TEST_DATA)
-	$(PY) -m classifier predict "尊敬的领导：我们小区物业擅自把公共车位改成收费车位，每月三百元，业主反映多次没人管。"
+	CLASSIFIER_TAXONOMY_PATH=$(TAXONOMY) $(PY) -m classifier predict "尊敬的领导：我们小区物业擅自把公共车位改成收费车位，每月三百元，业主反映多次没人管。"
 
 # The citizen bot (Rasa, its own Python 3.10 environment); retrained only when its data changes.
 RASA := $(BOT_VENV)/bin/rasa
@@ -63,50 +72,62 @@ $(BOT_MODEL): $(BOT_DATA) | setup
 	$(RASA) data validate $(RASA_DATA)
 	$(RASA) train $(RASA_DATA) --out bot/models --fixed-model-name citizen-bot
 
-bot-train: $(BOT_MODEL)
+bot-train: $(BOT_MODEL) ## train the citizen bot (if its data changed)
 
 # Rasa's standard reports under bot/results/ (intent_report.json, DIETClassifier_report.json, failed_test_stories.yml).
-bot-eval: $(BOT_MODEL)
+bot-eval: $(BOT_MODEL) ## rasa test nlu + core → bot/results/
 	$(RASA) test nlu --nlu bot/tests/nlu_test.yml --model $(BOT_MODEL) --config config.yml --domain bot/domain.yml --out bot/results
 	$(RASA) test core --stories bot/tests/test_stories.yml --model $(BOT_MODEL) --out bot/results
 
 # The main service (router API, catalogue, pages, WeChat callback) with the Rasa server and action server beside it.
 BOT_PORT ?= 5005
 BOT_CORS ?= *
-serve: train $(BOT_MODEL)
+serve: train $(BOT_MODEL) ## serve the main app, the Rasa server and the action server
 	@echo "市民智能咨询 citizen chat:   http://$(HOST):$(PORT)/chat"
 	@echo "派单台 operator console:     http://$(HOST):$(PORT)/console    (login: demo-operator)"
 	@echo "训练台 trainer console:      http://$(HOST):$(PORT)/trainer    (login: demo-trainer)"
 	@echo "指标 dashboard:              http://$(HOST):$(PORT)/dashboard  (login: demo-operator)"
 	@echo "微信公众号 WeChat callback:  http://$(HOST):$(PORT)/wechat     (set WECHAT_TOKEN, WECHAT_APP_ID, WECHAT_ENCODING_AES_KEY)"
-	@echo "派单服务 router API:         http://$(HOST):$(PORT)/docs       (demo tokens: routing/config/users.yml)"
+	@echo "派单服务 router API:         http://$(HOST):$(PORT)/docs       (demo tokens: core/config/users.yml)"
 	@echo "市民助手 Rasa REST:          http://$(HOST):$(BOT_PORT)/webhooks/rest/webhook   (socket.io on the same port)"
 	@trap 'kill 0' EXIT; \
 	(cd bot && ../$(RASA) run actions --actions actions --port 5055) & \
 	$(RASA) run --model $(BOT_MODEL) --endpoints bot/endpoints.yml --credentials bot/credentials.yml \
 		--interface $(HOST) --port $(BOT_PORT) --enable-api --cors "$(BOT_CORS)" & \
-	ROUTER_BASE_TRAINING_FILES='$(TRAIN_JSON)' ROUTER_FROZEN_TEST_FILE=$(TEST_DATA) \
-		ROUTER_BOT_URL=http://$(HOST):$(BOT_PORT) WECHAT_BOT_URL=http://$(HOST):$(BOT_PORT) \
-		$(PY) -m routing --host $(HOST) --port $(PORT)
+	LEARNING_BASE_TRAINING_FILES='$(TRAIN_JSON)' LEARNING_FROZEN_TEST_FILE=$(TEST_DATA) \
+		CLASSIFIER_TAXONOMY_PATH=$(TAXONOMY) BOT_URL=http://$(HOST):$(BOT_PORT) \
+		$(PY) -m server --host $(HOST) --port $(PORT)
 
-run: evaluate serve
+run: evaluate serve ## set up everything and run the main job (the README's first command)
 
-test: setup
+# Test tiers: markers slow (trains the bot or starts processes), bot (needs .venv-bot), browser (Chromium).
+test: setup lint ## everything CI runs: lint, the whole 3.11 suite, the bot's action unit tests
 	$(PY) -m pytest -q
+	$(MAKE) --no-print-directory test-bot-actions
 
-bench: setup
+test-fast: $(VENV)/.installed ## the quick tier: no Rasa, no browser, no process-starting tests (under 3 min)
+	$(PY) -m pytest -q -m "not slow and not bot and not browser"
+
+test-bot-actions: $(BOT_VENV)/.installed ## unit tests of the bot's custom actions, in the bot's environment
+	cd bot && ../$(BOT_VENV)/bin/python -m pytest -q tests/actions
+
+lint: $(VENV)/.installed ## ruff (rules in pyproject.toml)
+	$(PY) -m ruff check .
+
+bench: setup ## classifier benchmark on the real data (JSON)
 	$(PY) -m classifier.bench --train $(SHARED_DATA)/messages_train_tokenized.csv --train $(SHARED_DATA)/messages_train.csv --test $(SHARED_DATA)/messages_test.csv --json
 
-bench-router: train
-	$(PY) -m routing.bench --json
+bench-router: train ## the service under a fixed-rate load (JSON)
+	$(PY) -m server.bench --json
 
 # Item matcher on 100 colloquial queries for the real Guangdong export (top-1/top-3, p99).
-bench-catalogue: setup
+bench-catalogue: setup ## item matcher on the Guangdong export (top-1/top-3, p99)
 	$(PY) -m service_guide.bench --catalogue $(SHARED_DATA)/guangdong_service_guides.jsonl --queries service_guide/eval/guangdong_queries.csv
 
 # REST latency of the running bot (make serve first) and NLU cross-validation.
-bench-bot: $(BOT_MODEL)
+bench-bot: $(BOT_MODEL) ## REST latency of the running bot (make serve first)
 	$(PY) bot/bench.py --json
 
-clean:
-	rm -rf $(VENV) $(BOT_VENV) models reports data test-artifacts bot/models bot/results
+# data/ holds the live work-order database: never removed here.
+clean: ## remove the environments, models, reports and test artefacts (never data/)
+	rm -rf $(VENV) $(BOT_VENV) models reports test-artifacts bot/models bot/results
