@@ -12,15 +12,15 @@ import json
 import resource
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
 from classifier.dataset import load_many
-from core.errors import UserFacingError
 from classifier.evaluation import evaluate_probabilities
 from classifier.model import ComplaintClassifier
+from core.errors import UserFacingError
 
 
 def measure(train_paths: Sequence[Path], test_path: Path, n_jobs: int, batch_repeat: int) -> dict:

@@ -21,7 +21,7 @@ class TemperatureScaler(BaseEstimator):
     def __init__(self, bounds: tuple[float, float] = (-5.0, 5.0)) -> None:
         self.bounds = bounds
 
-    def fit(self, scores: np.ndarray, y_index: np.ndarray) -> "TemperatureScaler":
+    def fit(self, scores: np.ndarray, y_index: np.ndarray) -> TemperatureScaler:
         rows = np.arange(len(y_index))
 
         def log_loss(log_t: float) -> float:

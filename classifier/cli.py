@@ -14,17 +14,17 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Sequence
 
 from classifier.dataset import fingerprint, load_many
-from core.errors import DataError, UserFacingError
 from classifier.evaluation import evaluate, plot_confusion_matrix
 from classifier.model import ComplaintClassifier
 from classifier.registry import ModelRegistry
 from classifier.settings import ClassifierSettings
 from classifier.taxonomy import Taxonomy
+from core.errors import DataError, UserFacingError
 from zhtext.clean import clean_text
 
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from core.errors import NoModelError
 from classifier.registry import ModelRegistry
+from core.errors import NoModelError
 
 
 @dataclass(frozen=True)

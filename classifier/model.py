@@ -8,8 +8,8 @@ adds the top-k labels and the terms that drove each decision, for the operator t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -106,7 +106,7 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
             return [t for part in parts for t in part]
         return _tokens_for(texts, self.user_words_, self.stopwords_, self.max_chars, self.keep_function_words)
 
-    def fit(self, X: Sequence[str], y: Sequence[str]) -> "ComplaintClassifier":
+    def fit(self, X: Sequence[str], y: Sequence[str]) -> ComplaintClassifier:
         progress = Progress("训练 train", total_steps=4, enabled=self.verbose)
         segmenter = default_segmenter()
         self.user_words_ = segmenter.user_words

@@ -7,7 +7,7 @@ they are, which would teach the calibrator to be overconfident.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from scipy.sparse.csgraph import connected_components

@@ -51,7 +51,7 @@ class Taxonomy:
         self._terms = {p: self._path_terms(p) for p in paths}
 
     @classmethod
-    def from_file(cls, path: Path | str, segmenter: Segmenter | None = None) -> "Taxonomy":
+    def from_file(cls, path: Path | str, segmenter: Segmenter | None = None) -> Taxonomy:
         rows = read_rows(path)
         missing = [c for c in TAXONOMY_COLUMNS if c not in rows[0]]
         if missing:

@@ -14,8 +14,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
@@ -57,7 +57,7 @@ class TicketTypeClassifier(ClassifierMixin, BaseEstimator):
         self.estimator = estimator
         self.prior_alpha = prior_alpha
 
-    def fit(self, X: Sequence[str], y: Sequence[str]) -> "TicketTypeClassifier":
+    def fit(self, X: Sequence[str], y: Sequence[str]) -> TicketTypeClassifier:
         base = self.estimator if self.estimator is not None else ComplaintClassifier(keep_function_words=True, min_df=1)
         self.estimator_ = clone(base).fit(X, y)
         self.classes_ = self.estimator_.classes_

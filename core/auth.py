@@ -31,7 +31,7 @@ class UserDirectory:
         self._by_hash = {u.token_sha256: u for u in users}
 
     @classmethod
-    def from_file(cls, path: Path | str) -> "UserDirectory":
+    def from_file(cls, path: Path | str) -> UserDirectory:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
         return cls([User.model_validate(u) for u in data["users"]])
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
@@ -24,7 +24,7 @@ MIGRATIONS = package_file("core", "migrations")
 
 def utcnow() -> datetime:
     """Naive UTC: SQLite and PostgreSQL then store and compare times the same way."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class Base(DeclarativeBase):

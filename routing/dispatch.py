@@ -12,8 +12,8 @@ category's probability: the top score is the confidence auto-dispatch compares t
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from classifier.model import LabelScore
 from routing.places import Place, PlaceExtractor

@@ -20,7 +20,7 @@ class SlaTable(BaseModel):
     deadlines: dict[str, dict[str, Deadline]]
 
     @model_validator(mode="after")
-    def _complete(self) -> "SlaTable":
+    def _complete(self) -> SlaTable:
         for ticket_type in self.types:
             for urgency in self.urgencies:
                 if urgency not in self.deadlines.get(ticket_type, {}):

@@ -31,7 +31,7 @@ class Route(BaseModel):
     street_level: bool = False
 
     @model_validator(mode="after")
-    def _tags_or_default(self) -> "Route":
+    def _tags_or_default(self) -> Route:
         if not self.default and not self.tags:
             raise ValueError("a route needs tags unless it is the category's default")
         return self
@@ -42,7 +42,7 @@ class RoutingTable(BaseModel):
     routes: list[Route]
 
     @model_validator(mode="after")
-    def _consistent(self) -> "RoutingTable":
+    def _consistent(self) -> RoutingTable:
         for index, route in enumerate(self.routes):
             if route.department not in self.departments:
                 raise ValueError(f"routes[{index}] ({route.category}): unknown department '{route.department}'")

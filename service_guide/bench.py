@@ -18,9 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
+from core.errors import UserFacingError
 from service_guide.loader import load_catalogue
 from service_guide.matcher import ItemMatcher
-from core.errors import UserFacingError
 
 
 def evaluate(matcher: ItemMatcher, rows: list[dict[str, str]], repeats: int = 5) -> dict[str, object]:

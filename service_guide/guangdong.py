@@ -18,9 +18,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from core.errors import DataError
 from service_guide.catalogue import Catalogue
 from service_guide.schema import Material, Online, Place, ServiceItem, TimeLimit
-from core.errors import DataError
 
 _NONE = {"", "无", "null", "None", "暂无", "/"}
 _DAYS = re.compile(r"^\s*(\d+)\s*[(（]\s*(工作日|自然日)\s*[)）]\s*$")

@@ -15,9 +15,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from core.errors import DataError
 from service_guide.catalogue import Catalogue
 from service_guide.schema import Bundle, ServiceItem
-from core.errors import DataError
 
 
 class CatalogueError(DataError):

@@ -76,7 +76,7 @@ class _Overlap:
         self.vectorizer = vectorizer
         self.recall_weight = recall_weight
 
-    def fit(self, docs: list[str]) -> "_Overlap":
+    def fit(self, docs: list[str]) -> _Overlap:
         present = self.vectorizer.fit_transform(docs).tocsc()
         present.data[:] = 1
         df = np.asarray(present.sum(axis=0)).ravel()
@@ -125,7 +125,7 @@ class ItemMatcher:
         self.expansions = expansions if expansions is not None else load_expansions()
         self.segmenter = segmenter
 
-    def fit(self, catalogue: Catalogue) -> "ItemMatcher":
+    def fit(self, catalogue: Catalogue) -> ItemMatcher:
         self._segmenter = self.segmenter or cached_segmenter(
             tuple(read_dictionary(resource_path("domain_dict.txt"))), frozenset())
         docs: list[str] = []

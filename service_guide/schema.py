@@ -48,7 +48,7 @@ class Material(Strict):
     note: str | None = None
 
     @model_validator(mode="after")
-    def _optional_needs_no_substitute(self) -> "Material":
+    def _optional_needs_no_substitute(self) -> Material:
         if not self.required and (self.rongque or self.chengnuo):
             raise ValueError("非必需材料无需容缺或承诺 (an optional material needs no rongque/chengnuo)")
         return self
@@ -60,7 +60,7 @@ class TimeLimit(Strict):
     unit: str = "工作日"
 
     @model_validator(mode="after")
-    def _promise_within_law(self) -> "TimeLimit":
+    def _promise_within_law(self) -> TimeLimit:
         if self.legal_days is not None and self.promised_days is not None and self.promised_days > self.legal_days:
             raise ValueError("承诺时限不能长于法定时限 (promised time exceeds the legal limit)")
         return self

@@ -1,7 +1,7 @@
 import pytest
 
-from core.errors import NoModelError
 from classifier.registry import ModelRegistry
+from core.errors import NoModelError
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 import pytest
 
-from core.errors import DataError
 from classifier.taxonomy import Taxonomy
+from core.errors import DataError
 from tests.helpers import SAMPLE
 
 

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from core.errors import DataError
 from classifier.ticket_type import TicketTypeClassifier, cross_validate, load_typed_orders
+from core.errors import DataError
 from tests.helpers import SAMPLE
 
 

@@ -65,7 +65,7 @@ class WechatChannel:
             entry = self.ledger.add(key, user, asyncio.create_task(self.bridge.ask(SENDER_PREFIX + user, text)))
         try:
             answer = await asyncio.wait_for(asyncio.shield(entry.task), self.settings.reply_budget_seconds)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self.ledger.keep_when_done(key)
             return self.settings.holding_reply
         except BotUnavailable:

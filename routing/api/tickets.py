@@ -12,8 +12,18 @@ from routing.api.deps import ContextDep
 from routing.context import RouterContext
 from routing.lifecycle import Status
 from routing.orm import Ticket
-from routing.schemas import (DispatchIn, EventOut, RatingIn, ReasonIn, ReplyIn, ReturnIn, TicketCreated, TicketIn,
-                             TicketOut, TriageIn)
+from routing.schemas import (
+    DispatchIn,
+    EventOut,
+    RatingIn,
+    ReasonIn,
+    ReplyIn,
+    ReturnIn,
+    TicketCreated,
+    TicketIn,
+    TicketOut,
+    TriageIn,
+)
 
 router = APIRouter(prefix="/api/tickets", tags=["tickets"])
 STAFF = (Role.OPERATOR, Role.DEPARTMENT, Role.TRAINER)
