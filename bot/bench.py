@@ -55,14 +55,16 @@ def rest_latency(url: str, n: int) -> dict[str, float]:
         response = session.post(url, json={"sender": sender, "message": text}, timeout=30)
         latencies.append((time.perf_counter() - start) * 1000)
         response.raise_for_status()
-    return {"messages": n, "distinct": len(set(itertools.islice(itertools.cycle(message_pool()), n))), "p50_ms": round(statistics.median(latencies), 1),
+    return {"messages": n, "distinct": len(set(itertools.islice(itertools.cycle(message_pool()), n))),
+            "p50_ms": round(statistics.median(latencies), 1),
             "p95_ms": round(percentile(latencies, 0.95), 1), "max_ms": round(max(latencies), 1)}
 
 
 def cross_validation(folds: int) -> dict[str, float]:
     out = ROOT / "bot" / "results" / "cross_validation"
-    subprocess.run([str(ROOT / ".venv-bot" / "bin" / "rasa"), "test", "nlu", "--nlu", "nlu_data", "--config", "config.yml",
-                    "--cross-validation", "--folds", str(folds), "--out", str(out)], cwd=ROOT, check=True)
+    subprocess.run([str(ROOT / ".venv-bot" / "bin" / "rasa"), "test", "nlu", "--nlu", "nlu_data",
+                    "--config", "config.yml", "--cross-validation", "--folds", str(folds), "--out", str(out)],
+                   cwd=ROOT, check=True)
     intent = json.loads((out / "intent_report.json").read_text(encoding="utf-8"))
     entity = json.loads((out / "DIETClassifier_report.json").read_text(encoding="utf-8"))
     return {"folds": folds, "intent_macro_f1": round(intent["macro avg"]["f1-score"], 4),
@@ -81,7 +83,8 @@ def main() -> int:
     try:
         result: dict[str, object] = {"rest": rest_latency(args.url, args.n)}
     except requests.RequestException as exc:
-        print(f"机器人服务无法访问 / bot server not reachable at {args.url}: {exc} (run `make serve` first)", file=sys.stderr)
+        print(f"机器人服务无法访问 / bot server not reachable at {args.url}: {exc} (run `make serve` first)",
+              file=sys.stderr)
         return 2
     if args.cross_validation:
         result["nlu_cross_validation"] = cross_validation(args.folds)

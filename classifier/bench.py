@@ -73,7 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--train", type=Path, action="append", required=True)
     parser.add_argument("--test", type=Path, required=True)
     parser.add_argument("--jobs", type=int, default=2, help="processes for training and batch prediction")
-    parser.add_argument("--batch-repeat", type=int, default=10, help="times the test set is repeated for the batch figure")
+    parser.add_argument("--batch-repeat", type=int, default=10,
+                        help="times the test set is repeated for the batch figure")
     parser.add_argument("--json", action="store_true", help="print only the JSON object (progress goes to stderr)")
     args = parser.parse_args(argv)
     try:

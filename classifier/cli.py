@@ -29,7 +29,8 @@ from zhtext.clean import clean_text
 
 
 def build_parser(settings: ClassifierSettings) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m classifier", description="12345 工单智能标签归类 / complaint classifier")
+    parser = argparse.ArgumentParser(prog="python -m classifier",
+                                     description="12345 工单智能标签归类 / complaint classifier")
     parser.add_argument("--models", type=Path, default=settings.model_dir, help="model registry directory")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -99,7 +100,8 @@ def cmd_evaluate(args: argparse.Namespace, settings: ClassifierSettings) -> int:
         print(json.dumps(result, ensure_ascii=False))
         return 0
     print(f"模型 model {version}  样本 n={report.n}")
-    print(f"accuracy {report.accuracy:.4f}  macro-F1 {report.macro_f1:.4f}  top-2 {report.top2_accuracy:.4f}  ECE {report.ece:.4f}")
+    print(f"accuracy {report.accuracy:.4f}  macro-F1 {report.macro_f1:.4f}  "
+          f"top-2 {report.top2_accuracy:.4f}  ECE {report.ece:.4f}")
     print(f"{'类别 label':<12}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>9}")
     for label, scores in report.per_class.items():
         print(f"{label:<12}{scores['precision']:>10.3f}{scores['recall']:>10.3f}{scores['f1']:>10.3f}{scores['support']:>9d}")
@@ -142,7 +144,8 @@ def cmd_models(args: argparse.Namespace, settings: ClassifierSettings) -> int:
         for version in registry.versions():
             meta = registry.metadata(version)
             marker = "*" if version == current else " "
-            print(f"{marker} {version}  n={meta.get('n_examples')}  cv_macro_f1={meta.get('metrics', {}).get('cv_macro_f1', 0):.4f}")
+            cv_macro_f1 = meta.get("metrics", {}).get("cv_macro_f1", 0)
+            print(f"{marker} {version}  n={meta.get('n_examples')}  cv_macro_f1={cv_macro_f1:.4f}")
     return 0
 
 

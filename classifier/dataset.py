@@ -84,7 +84,7 @@ def _read_xlsx(path: Path) -> list[dict[str, str]]:
         for values in rows:
             if values is None or all(v is None for v in values):
                 continue
-            table.append({n: _clean(v) for n, v in zip(names, values) if n})
+            table.append({n: _clean(v) for n, v in zip(names, values, strict=False) if n})
         return table
     finally:
         workbook.close()

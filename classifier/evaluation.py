@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
-CJK_FONTS = ("WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Sans SC", "SimHei", "Microsoft YaHei")
+CJK_FONTS = ("WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Sans SC", "SimHei",
+             "Microsoft YaHei")
 
 
 @dataclass
@@ -34,7 +35,7 @@ def expected_calibration_error(proba: np.ndarray, y_index: np.ndarray, bins: int
     correct = proba.argmax(axis=1) == y_index
     edges = np.linspace(0.0, 1.0, bins + 1)
     error = 0.0
-    for low, high in zip(edges[:-1], edges[1:]):
+    for low, high in zip(edges[:-1], edges[1:], strict=True):
         in_bin = (confidence > low) & (confidence <= high)
         if in_bin.any():
             error += in_bin.mean() * abs(correct[in_bin].mean() - confidence[in_bin].mean())
@@ -55,12 +56,12 @@ def evaluate_probabilities(classes: Sequence[str], proba: np.ndarray, y_true: Se
         n=len(y_true),
         accuracy=float(accuracy_score(y_true, y_pred)),
         macro_f1=float(f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)),
-        top2_accuracy=float(np.mean([yi in row for yi, row in zip(y_index, top2)])),
+        top2_accuracy=float(np.mean([yi in row for yi, row in zip(y_index, top2, strict=True)])),
         ece=expected_calibration_error(proba, y_index),
         labels=labels,
         per_class={
             label: {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(s)}
-            for label, p, r, f, s in zip(labels, precision, recall, f1, support)
+            for label, p, r, f, s in zip(labels, precision, recall, f1, support, strict=True)
         },
         confusion_matrix=confusion_matrix(y_true, y_pred, labels=labels).tolist(),
     )

@@ -26,4 +26,5 @@ class Progress:
         yield
         if self.enabled:
             elapsed = time.perf_counter() - started
-            print(f"[{self.name} {self._done}/{self.total_steps}] 完成 done in {elapsed:.1f}s", file=sys.stderr, flush=True)
+            print(f"[{self.name} {self._done}/{self.total_steps}] 完成 done in {elapsed:.1f}s", file=sys.stderr,
+                  flush=True)

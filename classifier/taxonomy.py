@@ -87,7 +87,8 @@ class Taxonomy:
             if not matched:
                 continue
             score = sum(terms[t] for t in matched) / sum(terms.values())
-            evidence = sorted({t for t in matched if len(t) > 2 or terms[t] >= 1.0} or set(matched), key=len, reverse=True)
+            telling = {t for t in matched if len(t) > 2 or terms[t] >= 1.0} or set(matched)
+            evidence = sorted(telling, key=len, reverse=True)
             found.append(SubcategoryCandidate(path.level2, path.level3, round(score, 4), evidence[:5]))
         found.sort(key=lambda c: (-c.score, c.level2, c.level3))
         return found[:k]

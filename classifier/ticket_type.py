@@ -93,7 +93,8 @@ def cross_validate(examples: list[Example], folds: int = 5, random_state: int = 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m classifier.ticket_type", description="工单类型模型 / work-order type model")
+    parser = argparse.ArgumentParser(prog="python -m classifier.ticket_type",
+                                     description="工单类型模型 / work-order type model")
     parser.add_argument("command", choices=["train", "cv"])
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--out", type=Path, default=ClassifierSettings().type_model_dir)

@@ -99,10 +99,12 @@ def approved_examples(session: Session, table: RoutingTable) -> list[Example]:
     each (text, label) pair is kept once.
     """
     examples: dict[tuple[str, str], Example] = {}
-    for candidate in session.scalars(select(LabelCandidate).where(LabelCandidate.status == "approved").order_by(LabelCandidate.id)):
+    approved = select(LabelCandidate).where(LabelCandidate.status == "approved").order_by(LabelCandidate.id)
+    for candidate in session.scalars(approved):
         label = training_label(candidate, table)
         if label:
-            examples.setdefault((candidate.text, label), Example(id=f"FB{candidate.id}", text=candidate.text, label=label))
+            example = Example(id=f"FB{candidate.id}", text=candidate.text, label=label)
+            examples.setdefault((candidate.text, label), example)
     return list(examples.values())
 
 

@@ -69,7 +69,8 @@ def _run(ctx: LearningContext, job_id: int) -> None:
     _update(ctx, job_id, progress=f"训练 training on {len(examples)} examples ({len(feedback)} from feedback)",
             percent=20, n_feedback=len(feedback))
     started = datetime.now()
-    model = ComplaintClassifier(n_jobs=settings.retrain_n_jobs).fit([e.text for e in examples], [e.label for e in examples])
+    model = ComplaintClassifier(n_jobs=settings.retrain_n_jobs)
+    model.fit([e.text for e in examples], [e.label for e in examples])
     train_seconds = (datetime.now() - started).total_seconds()
 
     _update(ctx, job_id, progress="评估 evaluating on the frozen test set", percent=70)

@@ -116,7 +116,8 @@ def intake(session: Session, ctx: RouterContext, data: TicketIn, user: User) -> 
     if ticket.suggestions and ctx.dispatcher.should_auto_dispatch_score(ticket.suggestions[0]["score"]):
         ticket.department = ticket.suggested_department
         ticket.auto_dispatched = True
-        _move(session, ticket, Action.DISPATCH, None, now, reason=f"置信度 {ticket.suggestions[0]['score']:.2f} 达到自动派单阈值")
+        _move(session, ticket, Action.DISPATCH, None, now,
+              reason=f"置信度 {ticket.suggestions[0]['score']:.2f} 达到自动派单阈值")
     try:
         session.commit()
     except IntegrityError:
@@ -249,7 +250,8 @@ def close(session: Session, ctx: RouterContext, ticket: Ticket, user: User, reas
     return ticket
 
 
-def rate(session: Session, ctx: RouterContext, ticket: Ticket, code: str, rating: Rating, comment: str | None) -> Ticket:
+def rate(session: Session, ctx: RouterContext, ticket: Ticket, code: str, rating: Rating,
+         comment: str | None) -> Ticket:
     """Citizen feedback with the code given at intake: satisfied closes, unsatisfied reopens."""
     if not secrets.compare_digest(code, ticket.feedback_code):
         raise Forbidden("评价码不正确", "wrong feedback code")

@@ -33,7 +33,8 @@ def seed(base: str, rows: list[dict[str, str]]) -> None:
     """Orders in every state: waiting, dispatched, overridden, returned, answered and rated."""
     for index, row in enumerate(rows):
         ticket = call(base, "operator", "POST", "/api/tickets", json={
-            "text": row["留言详情"], "title": row["留言主题"], "channel": "电话", "external_no": f"DEMO-{row['留言编号']}"})
+            "text": row["留言详情"], "title": row["留言主题"], "channel": "电话",
+            "external_no": f"DEMO-{row['留言编号']}"})
         if ticket["status"] != "受理" or index % 4 == 3:
             continue  # already seeded, or left waiting in the queue
         department = ticket["suggestions"][0]["department"] if ticket["suggestions"] else None

@@ -71,7 +71,8 @@ async def load(url: str, texts: list[str], rate: float, seconds: float, read_sha
                     response = await client.get(f"/api/tickets/{ids[index % len(ids)]}")
                     ok = response.status_code == 200
                 else:
-                    body = {"text": texts[index % len(texts)], "channel": CHANNELS[index % 4], "external_no": f"BENCH-{index}"}
+                    body = {"text": texts[index % len(texts)], "channel": CHANNELS[index % 4],
+                            "external_no": f"BENCH-{index}"}
                     response = await client.post("/api/tickets", json=body)
                     ok = response.status_code == 201
                     if ok:

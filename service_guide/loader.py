@@ -104,7 +104,8 @@ def load_catalogue(path: Path | str) -> Catalogue:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise CatalogueError(f"办事指南文件不是合法的 YAML：{path}：{exc}", f"catalogue is not valid YAML: {path}: {exc}") from exc
+        raise CatalogueError(f"办事指南文件不是合法的 YAML：{path}：{exc}",
+                             f"catalogue is not valid YAML: {path}: {exc}") from exc
     if not isinstance(data, dict):
         raise CatalogueError(f"办事指南文件格式不对：{path}", f"catalogue must be a mapping: {path}")
     return catalogue_from_dict(data)

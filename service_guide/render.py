@@ -46,7 +46,8 @@ def material_line(material: Material, items: tuple[str, ...] = (), catalogue: Ca
 def _time_limit(item: ServiceItem) -> str:
     limit = item.time_limit
     if limit.instant:
-        return "即办件，材料齐全当场办结" + (f"（法定时限{limit.legal_days}个{limit.unit}）" if limit.legal_days else "")
+        legal = f"（法定时限{limit.legal_days}个{limit.unit}）" if limit.legal_days else ""
+        return "即办件，材料齐全当场办结" + legal
     parts = []
     if limit.promised_days is not None:
         parts.append(f"承诺{limit.promised_days}个{limit.unit}内办结")

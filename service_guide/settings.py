@@ -14,5 +14,5 @@ class GuideSettings(Settings):
     model_config = SettingsConfigDict(env_prefix="GUIDE_")
 
     # The hand-written YAML, or an official .jsonl export (same data model).
-    catalogue_file: Path = Field(default_factory=lambda: package_file("service_guide", "data", "qingshan_catalogue.yml"),
+    catalogue_file: Path = Field(default=package_file("service_guide", "data", "qingshan_catalogue.yml"),
                                  validation_alias=env("GUIDE_CATALOGUE_FILE", "ROUTER_CATALOGUE_FILE"))

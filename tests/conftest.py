@@ -91,7 +91,8 @@ def app_settings(database_url, model_registry, type_registry, tmp_path):
     model_dir = shutil.copytree(model_registry.root, tmp_path / "models")
     return AppSettings(database=DatabaseSettings(url=database_url),
                        classifier=ClassifierSettings(model_dir=model_dir, type_model_dir=type_registry.root),
-                       router=RouterSettings(auto_dispatch_threshold=1.01))  # operators dispatch unless a test lowers it
+                       # operators dispatch unless a test lowers it
+                       router=RouterSettings(auto_dispatch_threshold=1.01))
 
 
 @pytest.fixture

@@ -221,7 +221,8 @@ def test_a_wechat_message_is_answered_by_the_real_bot(running_bot):
 
 def test_a_complaint_over_wechat_becomes_a_work_order_from_the_wechat_channel(running_bot):
     replies = [wechat_say(running_bot, text, 88100 + i, user="oWechatComplainer").text
-               for i, text in enumerate(["我要投诉", "菜市场门口的下水道堵了一个星期，污水漫到路上", "湖滨路菜市场", "不留"])]
+               for i, text in enumerate(["我要投诉", "菜市场门口的下水道堵了一个星期，污水漫到路上", "湖滨路菜市场",
+                                         "不留"])]
     number = re.search(r"工单编号：(\d+)", replies[-1])
     assert number, replies[-1]
     stored = requests.get(f"{running_bot['api']}/api/tickets/{number.group(1)}", timeout=10,

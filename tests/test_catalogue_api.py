@@ -39,7 +39,8 @@ def test_an_unknown_item_is_a_bilingual_404(client):
 
 
 def test_precheck_gives_the_one_time_verdict(client):
-    body = client.post("/api/catalogue/precheck", json={"code": "QS-GA-004", "text": "身份证户口本有，房产证还没下来"}).json()
+    body = client.post("/api/catalogue/precheck",
+                       json={"code": "QS-GA-004", "text": "身份证户口本有，房产证还没下来"}).json()
     assert body["accept_today"] is True
     assert [m["name"] for m in body["rongque"]] == ["不动产权证书"]
     assert "一次" in body["text"]

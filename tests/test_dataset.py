@@ -18,7 +18,8 @@ def write_csv(path, rows, header=HEADER):
 
 def test_sample_training_file_loads_with_labels(sample_train):
     assert len(sample_train) > 150
-    assert {e.label for e in sample_train} == {"城乡建设", "环境保护", "交通运输", "教育文体", "劳动和社会保障", "商贸旅游", "卫生计生"}
+    assert {e.label for e in sample_train} == {
+        "城乡建设", "环境保护", "交通运输", "教育文体", "劳动和社会保障", "商贸旅游", "卫生计生"}
 
 
 def test_title_and_body_are_joined(tmp_path):
@@ -38,7 +39,8 @@ def test_row_with_neither_title_nor_body_is_an_error_naming_the_row(tmp_path):
 
 
 def test_alternative_label_column_is_accepted(tmp_path):
-    path = write_csv(tmp_path / "m.csv", [["1", "油烟扰民", "", "环境保护"]], header=["留言编号", "留言主题", "留言详情", "一级分类"])
+    path = write_csv(tmp_path / "m.csv", [["1", "油烟扰民", "", "环境保护"]],
+                     header=["留言编号", "留言主题", "留言详情", "一级分类"])
     assert load_examples(path)[0].label == "环境保护"
 
 
@@ -112,7 +114,8 @@ def test_xlsx_file_loads(tmp_path):
 
 
 def test_personal_data_is_masked_at_load_time(tmp_path):
-    path = write_csv(tmp_path / "m.csv", [["1", "欠薪", "老板电话13812345678，我的身份证43010219900101123X", "劳动和社会保障"]])
+    path = write_csv(tmp_path / "m.csv",
+                     [["1", "欠薪", "老板电话13812345678，我的身份证43010219900101123X", "劳动和社会保障"]])
     text = load_examples(path)[0].text
     assert "13812345678" not in text and "43010219900101123X" not in text
     assert "[手机号]" in text and "[身份证号]" in text

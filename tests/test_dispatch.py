@@ -9,7 +9,8 @@ from routing.table import load_routing_table
 
 @pytest.fixture(scope="module")
 def dispatcher() -> Dispatcher:
-    return Dispatcher(load_routing_table(CONFIG_DIR / "routing_table.yml"), PlaceExtractor(CONFIG_DIR / "gazetteer.yml"), 0.8)
+    table = load_routing_table(CONFIG_DIR / "routing_table.yml")
+    return Dispatcher(table, PlaceExtractor(CONFIG_DIR / "gazetteer.yml"), 0.8)
 
 
 def scores(*pairs):
@@ -37,7 +38,8 @@ def test_without_a_tag_the_category_default_department_is_suggested(dispatcher):
 
 
 def test_scores_are_probabilities_ranked_and_at_most_three(dispatcher):
-    suggestions = dispatcher.suggest("公司拖欠工资，医保也断缴了", scores(("劳动和社会保障", 0.7), ("卫生计生", 0.2), ("商贸旅游", 0.1)))
+    suggestions = dispatcher.suggest("公司拖欠工资，医保也断缴了",
+                                     scores(("劳动和社会保障", 0.7), ("卫生计生", 0.2), ("商贸旅游", 0.1)))
     assert len(suggestions) == 3
     assert [s.score for s in suggestions] == sorted((s.score for s in suggestions), reverse=True)
     assert sum(s.score for s in suggestions) <= 1.0 + 1e-9

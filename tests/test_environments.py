@@ -20,7 +20,8 @@ def test_python_310_is_found_for_the_bot_environment():
 
 
 def test_a_wrong_override_is_refused_with_a_clear_error():
-    result = subprocess.run([str(FIND), "3.10"], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "PYTHON310": sys.executable})
+    result = subprocess.run([str(FIND), "3.10"], capture_output=True, text=True,
+                            env={"PATH": "/usr/bin:/bin", "PYTHON310": sys.executable})
     assert result.returncode == 1
     assert "PYTHON310" in result.stderr
 

@@ -74,7 +74,8 @@ def test_operators_cannot_review_labels(client):
 
 
 def test_retrain_with_feedback_promotes_and_the_service_swaps_without_failing_requests(client):
-    client.post("/api/feedback", json={"text": "景点停车乱收费，导游强迫购物", "label": "商贸旅游"}, headers=auth("trainer"))
+    client.post("/api/feedback", json={"text": "景点停车乱收费，导游强迫购物", "label": "商贸旅游"},
+                headers=auth("trainer"))
     before = client.get("/healthz").json()["model_version"]
     job = client.post("/api/models/retrain", headers=auth("trainer"))
     assert job.status_code == 202

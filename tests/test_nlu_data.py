@@ -33,4 +33,5 @@ def test_no_held_out_sentence_is_also_a_training_example(held_out):
 
 @pytest.mark.parametrize("development_set", DEVELOPMENT_SETS)
 def test_a_development_set_does_not_repeat_the_test_set(development_set):
-    assert example_texts(ROOT / "bot" / "tests" / development_set) & example_texts(ROOT / "bot" / "tests" / "nlu_test.yml") == set()
+    tests = ROOT / "bot" / "tests"
+    assert example_texts(tests / development_set) & example_texts(tests / "nlu_test.yml") == set()

@@ -27,9 +27,12 @@ def test_intake_classifies_and_suggests_departments_with_evidence(client):
 def test_happy_path_runs_the_closed_loop_and_records_every_step(client):
     ticket = intake(client)
     tid = ticket["id"]
-    assert client.post(f"/api/tickets/{tid}/dispatch", json={"department": "zjj"}, headers=auth("operator")).json()["status"] == "转办"
+    dispatched = client.post(f"/api/tickets/{tid}/dispatch", json={"department": "zjj"}, headers=auth("operator"))
+    assert dispatched.json()["status"] == "转办"
     assert client.post(f"/api/tickets/{tid}/accept", headers=auth("zjj")).json()["status"] == "办理"
-    assert client.post(f"/api/tickets/{tid}/reply", json={"reply": "已约谈物业公司，恢复免费停车"}, headers=auth("zjj")).json()["status"] == "反馈"
+    replied = client.post(f"/api/tickets/{tid}/reply", json={"reply": "已约谈物业公司，恢复免费停车"},
+                          headers=auth("zjj"))
+    assert replied.json()["status"] == "反馈"
     rated = client.post(f"/api/tickets/{tid}/rating", json={"feedback_code": ticket["feedback_code"], "rating": "满意"})
     assert rated.json()["status"] == "办结"
     events = client.get(f"/api/tickets/{tid}/events", headers=auth("operator")).json()
@@ -51,11 +54,13 @@ def test_return_goes_back_to_the_queue_and_becomes_a_candidate_label(client, app
     ticket = intake(client, text="河西街道翠竹园6栋楼顶违章搭建彩钢房，正在施工")
     tid = ticket["id"]
     client.post(f"/api/tickets/{tid}/dispatch", json={"department": "zjj"}, headers=auth("operator"))
-    returned = client.post(f"/api/tickets/{tid}/return", json={"reason": "违建查处属城管职责", "suggested_department": "cgj"}, headers=auth("zjj"))
+    returned = client.post(f"/api/tickets/{tid}/return",
+                           json={"reason": "违建查处属城管职责", "suggested_department": "cgj"}, headers=auth("zjj"))
     assert returned.json()["status"] == "受理" and returned.json()["return_count"] == 1
     queue = client.get("/api/tickets?returned=true", headers=auth("operator")).json()
     assert [t["id"] for t in queue] == [tid]
-    assert client.post(f"/api/tickets/{tid}/dispatch", json={"department": "cgj"}, headers=auth("operator")).json()["department"] == "cgj"
+    redispatched = client.post(f"/api/tickets/{tid}/dispatch", json={"department": "cgj"}, headers=auth("operator"))
+    assert redispatched.json()["department"] == "cgj"
     with app_context.sessions() as session:
         sources = sorted(c.source for c in session.scalars(select(LabelCandidate)))
     assert "return" in sources
@@ -63,7 +68,8 @@ def test_return_goes_back_to_the_queue_and_becomes_a_candidate_label(client, app
 
 def test_override_is_stored_as_a_labelled_example_with_provenance(client, app_context):
     ticket = intake(client)
-    client.post(f"/api/tickets/{ticket['id']}/dispatch", json={"department": "scjgj", "category": "商贸旅游"}, headers=auth("operator"))
+    client.post(f"/api/tickets/{ticket['id']}/dispatch", json={"department": "scjgj", "category": "商贸旅游"},
+                headers=auth("operator"))
     with app_context.sessions() as session:
         candidates = {c.field: c for c in session.scalars(select(LabelCandidate))}
     assert (candidates["department"].old_value, candidates["department"].new_value) == ("zjj", "scjgj")
@@ -83,7 +89,8 @@ def test_overdue_orders_are_flagged_for_supervision(client, clock):
 
 def test_marking_urgent_shortens_the_deadline(client):
     ticket = intake(client)
-    urgent = client.post(f"/api/tickets/{ticket['id']}/triage", json={"urgency": "紧急"}, headers=auth("operator")).json()
+    urgent = client.post(f"/api/tickets/{ticket['id']}/triage", json={"urgency": "紧急"},
+                         headers=auth("operator")).json()
     assert urgent["completion_due"] < ticket["completion_due"]
 
 
@@ -93,10 +100,12 @@ def test_unsatisfied_rating_reopens_the_order_for_the_department(client):
     client.post(f"/api/tickets/{tid}/dispatch", json={"department": "zjj"}, headers=auth("operator"))
     client.post(f"/api/tickets/{tid}/accept", headers=auth("zjj"))
     client.post(f"/api/tickets/{tid}/reply", json={"reply": "已处理"}, headers=auth("zjj"))
-    reopened = client.post(f"/api/tickets/{tid}/rating", json={"feedback_code": ticket["feedback_code"], "rating": "不满意", "comment": "还在收费"})
+    reopened = client.post(f"/api/tickets/{tid}/rating",
+                           json={"feedback_code": ticket["feedback_code"], "rating": "不满意", "comment": "还在收费"})
     assert reopened.json()["status"] == "办理" and reopened.json()["reopen_count"] == 1
     client.post(f"/api/tickets/{tid}/reply", json={"reply": "已全部退还停车费"}, headers=auth("zjj"))
-    closed = client.post(f"/api/tickets/{tid}/rating", json={"feedback_code": ticket["feedback_code"], "rating": "基本满意"})
+    closed = client.post(f"/api/tickets/{tid}/rating",
+                         json={"feedback_code": ticket["feedback_code"], "rating": "基本满意"})
     assert closed.json()["status"] == "办结"
     assert client.get("/api/metrics", headers=auth("operator")).json()["overall"]["满意率"] == 1.0
 
@@ -167,7 +176,8 @@ def test_hundred_thousand_characters_are_refused_and_nothing_is_stored(client, a
 
 
 def test_malformed_json_is_a_422_with_a_bilingual_message(client, app_context):
-    response = client.post("/api/tickets", content='{"text": "物业'.encode(), headers={**auth("operator"), "Content-Type": "application/json"})
+    response = client.post("/api/tickets", content='{"text": "物业'.encode(),
+                           headers={**auth("operator"), "Content-Type": "application/json"})
     assert response.status_code == 422
     assert response.json()["error"]["en"]
     assert count(app_context, Ticket) == 0
@@ -175,7 +185,8 @@ def test_malformed_json_is_a_422_with_a_bilingual_message(client, app_context):
 
 def test_unknown_department_is_refused_and_the_order_stays_in_the_queue(client, app_context):
     ticket = intake(client)
-    response = client.post(f"/api/tickets/{ticket['id']}/dispatch", json={"department": "nosuch"}, headers=auth("operator"))
+    response = client.post(f"/api/tickets/{ticket['id']}/dispatch", json={"department": "nosuch"},
+                           headers=auth("operator"))
     assert response.status_code == 400 and "nosuch" in response.json()["error"]["zh"]
     assert client.get(f"/api/tickets/{ticket['id']}", headers=auth("operator")).json()["status"] == "受理"
     assert count(app_context, LabelCandidate) == 0
@@ -203,7 +214,8 @@ def test_type_is_suggested_by_the_model_and_confirmed_by_the_operator(client):
     ticket = intake(client, text="请问小区旁边的内河整治工程什么时候完工？围挡什么时候拆除？")
     assert ticket["ticket_type"] == "咨询" and ticket["type_confirmed"] is False
     assert 0 < ticket["type_confidence"] <= 1
-    confirmed = client.post(f"/api/tickets/{ticket['id']}/triage", json={"ticket_type": "咨询"}, headers=auth("operator")).json()
+    confirmed = client.post(f"/api/tickets/{ticket['id']}/triage", json={"ticket_type": "咨询"},
+                            headers=auth("operator")).json()
     assert confirmed["type_confirmed"] is True
 
 

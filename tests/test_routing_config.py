@@ -58,7 +58,8 @@ def test_sla_deadlines_depend_on_type_and_urgency():
 
 def test_incomplete_sla_table_is_refused(tmp_path):
     path = tmp_path / "sla.yml"
-    path.write_text("types: [投诉]\nurgencies: [普通, 紧急]\ndeadlines:\n  投诉: {普通: {response_hours: 1, completion_hours: 2}}\n", encoding="utf-8")
+    path.write_text("types: [投诉]\nurgencies: [普通, 紧急]\n"
+                    "deadlines:\n  投诉: {普通: {response_hours: 1, completion_hours: 2}}\n", encoding="utf-8")
     with pytest.raises(ValueError, match="投诉/紧急"):
         load_sla_table(path)
 

@@ -144,7 +144,8 @@ def test_a_plaintext_message_gets_the_bots_answer_as_a_passive_reply(wechat_clie
 def test_an_encrypted_message_is_decrypted_answered_and_the_reply_encrypted(wechat_client, bot_calls):
     crypto = WeChatCrypto(TOKEN, AES_KEY, APP_ID)
     params = signed(nonce="1320562132")
-    envelope = reply_of(crypto.encrypt_message(text_xml("小孩上户口带什么", 1004), params["nonce"], params["timestamp"]))
+    message = text_xml("小孩上户口带什么", 1004)
+    envelope = reply_of(crypto.encrypt_message(message, params["nonce"], params["timestamp"]))
     body = f"<xml><ToUserName>gh_qingshan</ToUserName><Encrypt><![CDATA[{envelope['Encrypt']}]]></Encrypt></xml>"
     aes = {**params, "encrypt_type": "aes", "msg_signature": envelope["MsgSignature"]}
     response = wechat_client.post("/wechat", params=aes, content=body.encode("utf-8"))

@@ -36,7 +36,8 @@ class PayloadTooLarge(ServiceError):
 class WechatChannel:
     """The channel's state: settings, the bot bridge and the reply ledger (one per app)."""
 
-    def __init__(self, settings: WechatSettings, bot: BotSettings | None = None, bridge: BotBridge | None = None) -> None:
+    def __init__(self, settings: WechatSettings, bot: BotSettings | None = None,
+                 bridge: BotBridge | None = None) -> None:
         self.settings = settings
         bot = bot or BotSettings()
         self.bridge = bridge or BotBridge(bot.url, max_reply_bytes=settings.max_reply_bytes)
@@ -46,7 +47,8 @@ class WechatChannel:
 
     def verify(self, signature: str, timestamp: str, nonce: str) -> None:
         if not self.settings.token:
-            raise NotConfigured("微信公众号通道未配置（WECHAT_TOKEN）", "the WeChat channel is not configured (WECHAT_TOKEN)")
+            raise NotConfigured("微信公众号通道未配置（WECHAT_TOKEN）",
+                                "the WeChat channel is not configured (WECHAT_TOKEN)")
         try:
             stamp = int(timestamp)
         except ValueError:
@@ -104,7 +106,8 @@ def verify_url(channel: ChannelDep, signature: str = Query(default=""), timestam
 @router.post("")
 async def receive(request: Request, channel: ChannelDep, signature: str = Query(default=""),
                   timestamp: str = Query(default=""), nonce: str = Query(default=""),
-                  encrypt_type: str = Query(default="raw"), msg_signature: str | None = Query(default=None)) -> Response:
+                  encrypt_type: str = Query(default="raw"),
+                  msg_signature: str | None = Query(default=None)) -> Response:
     channel.verify(signature, timestamp, nonce)
     body = await request.body()
     if len(body) > channel.settings.max_body_bytes:

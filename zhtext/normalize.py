@@ -17,7 +17,7 @@ _COURTESIES = sorted(read_wordlist(resource_path("courtesies.txt")), key=len, re
 # A courtesy takes its trailing punctuation with it, so a greeting and its comma go together.
 _COURTESY_RE = re.compile("(?:" + "|".join(map(re.escape, _COURTESIES)) + r")[\s:;,.!?，。！？：；、]*")
 # Excel writes a carriage return in a cell as "x" and its code point in hex, wrapped in underscores.
-_EXCEL_CR = "x%04X" % ord("\r")
+_EXCEL_CR = "x{:04X}".format(ord("\r"))
 _EXCEL_CR_RE = re.compile(f"_{_EXCEL_CR}_|{_EXCEL_CR}", re.IGNORECASE)
 _SPACE_RE = re.compile(r"\s+")
 

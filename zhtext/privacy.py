@@ -14,7 +14,8 @@ MOBILE_MASK = "[手机号]"
 LANDLINE_MASK = "[电话]"
 
 # 18-digit resident ID (last char may be X), optionally with spaces every few digits.
-_ID_RE = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])")
+_ID_RE = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+                    r"\d{3}[\dXx](?![0-9A-Za-z])")
 # Mainland mobile numbers, optionally +86 and separated 3-4-4; also ones already masked
 # at source such as 138********.
 _MOBILE_RE = re.compile(

@@ -13,7 +13,8 @@ from rasa_sdk.types import DomainDict
 from actions.service_client import ServiceUnavailable, client
 
 #: The opening words of a complaint, which say nothing about the problem itself.
-OPENING = re.compile(r"^(你好|您好|喂)?[，,]?(我要|我想|想)?(投诉|举报|反映(一下)?(问题)?|提(个|点)?(建议|意见)|建议)[，,：:。]?")
+OPENING = re.compile(r"^(你好|您好|喂)?[，,]?(我要|我想|想)?"
+                     r"(投诉|举报|反映(一下)?(问题)?|提(个|点)?(建议|意见)|建议)[，,：:。]?")
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 NO_CONTACT = re.compile(r"^(不留|不用|不需要|不想留|算了|匿名)")
 CHANNELS = {"wechat": "微信", "rest": "网页", "socketio": "网页"}

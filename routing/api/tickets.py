@@ -39,7 +39,8 @@ def render(ticket: Ticket, ctx: RouterContext, user: User | None = None) -> Tick
     out = TicketOut.model_validate(ticket)
     out.overdue = ops.is_overdue(ticket, ctx.clock())
     sees_contact = user is not None and (
-        user.role in (Role.OPERATOR, Role.ADMIN) or (user.role == Role.DEPARTMENT and user.department == ticket.department)
+        user.role in (Role.OPERATOR, Role.ADMIN)
+        or (user.role == Role.DEPARTMENT and user.department == ticket.department)
     )
     out.contact = ticket.contact if sees_contact else None
     return out

@@ -1,7 +1,7 @@
 """initial schema: tickets, events, label candidates, retrain jobs
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-22 20:58:48.288374
 """
 import sqlalchemy as sa
