@@ -1,10 +1,35 @@
-"""Migrations: every worker migrates at start-up, so concurrent upgrades must be safe."""
+"""Migrations: the migrated schema is the one the code declares, and every worker may migrate at once."""
 
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import inspect
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Column, Engine, MetaData, String, inspect, text
 
-from core.db import make_engine, upgrade_database
+import learning.orm  # noqa: F401  (declares its tables on core.db.Base; imports routing.orm, which declares the rest)
+from core.db import MIGRATIONS, Base, make_engine, upgrade_database
+
+
+def schema_drift(engine: Engine, metadata: MetaData) -> list:
+    """Alembic's differences between the database's schema and ``metadata`` (types and defaults included)."""
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "compare_server_default": True})
+        return compare_metadata(context, metadata)
+
+
+def columns(engine: Engine) -> dict[str, list[tuple[str, str, bool]]]:
+    """Every table's columns as (name, type, nullable), as the database reports them."""
+    inspector = inspect(engine)
+    return {table: [(c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(table)]
+            for table in inspector.get_table_names()}
+
+
+def head_revision() -> str:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(config).get_current_head()
 
 
 def test_concurrent_upgrades_of_one_database_all_succeed(database_url):
@@ -19,10 +44,39 @@ def test_concurrent_upgrades_of_one_database_all_succeed(database_url):
             engine.dispose()
 
 
+def test_the_migrated_schema_is_the_schema_the_orm_declares(database_url):
+    engine = make_engine(database_url)
+    try:
+        upgrade_database(engine)
+        assert schema_drift(engine, Base.metadata) == []
+    finally:
+        engine.dispose()
+
+
+def test_a_column_declared_without_its_migration_is_reported_as_drift(database_url):
+    engine = make_engine(database_url)
+    try:
+        upgrade_database(engine)
+        declared = MetaData()
+        for table in Base.metadata.sorted_tables:
+            table.to_metadata(declared)
+        declared.tables["tickets"].append_column(Column("district", String(32)))
+        drift = schema_drift(engine, declared)
+        assert [(d[0], d[2], d[3].name) for d in drift] == [("add_column", "tickets", "district")]
+    finally:
+        engine.dispose()
+
+
 def test_upgrading_twice_changes_nothing(database_url):
     engine = make_engine(database_url)
     try:
         upgrade_database(engine)
+        before = columns(engine)
         upgrade_database(engine)
+        assert columns(engine) == before
+        with engine.connect() as connection:
+            versions = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        assert versions == [head_revision()]
+        assert schema_drift(engine, Base.metadata) == []
     finally:
         engine.dispose()
