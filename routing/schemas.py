@@ -94,6 +94,17 @@ class EventOut(BaseModel):
     at: datetime
 
 
+class SubcategoryOut(BaseModel):
+    """A rule-based level 2–3 candidate under the order's category, with the words that matched."""
+
+    model_config = ConfigDict(from_attributes=True)
+    level2: str
+    level3: str
+    score: float
+    evidence: list[str]
+    method: str
+
+
 class TicketOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: int
@@ -109,6 +120,7 @@ class TicketOut(BaseModel):
     status: str
     category: str | None
     category_confidence: float | None
+    subcategories: list[SubcategoryOut] = []
     model_version: str | None
     suggestions: list[dict[str, Any]]
     suggested_department: str | None

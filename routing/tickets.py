@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from classifier.taxonomy import SubcategoryCandidate
 from core.auth import Role, User
 from core.errors import BadRequest, Forbidden, NotFound
 from routing.context import RouterContext
@@ -49,6 +50,20 @@ def is_overdue(ticket: Ticket, now: datetime) -> bool:
         return False
     late_response = ticket.responded_at is None and now > ticket.response_due
     return late_response or now > ticket.completion_due
+
+
+def subcategories(ctx: RouterContext, ticket: Ticket) -> list[SubcategoryCandidate]:
+    """Level 2–3 candidates under the order's current category, from the taxonomy's rules.
+
+    Computed when the order is shown, so they follow an operator's correction of the category.
+    """
+    if not ticket.category:
+        return []
+    return ctx.taxonomy.candidates(ticket.category, _full_text(ticket))
+
+
+def _full_text(ticket: Ticket) -> str:
+    return f"{ticket.title}。{ticket.text}" if ticket.title else ticket.text
 
 
 def get_ticket(session: Session, ticket_id: int) -> Ticket:
@@ -144,7 +159,7 @@ def _classify_and_suggest(ctx: RouterContext, ticket: Ticket) -> None:
     loaded = ctx.models.reload()
     if loaded is None:
         return
-    full_text = f"{ticket.title}。{ticket.text}" if ticket.title else ticket.text
+    full_text = _full_text(ticket)
     categories = loaded.model.analyse([full_text], top_k=3)[0]
     place_text = f"{ticket.place or ''} {full_text}"
     suggestions = ctx.dispatcher.suggest(place_text, categories)
@@ -275,7 +290,7 @@ def rate(session: Session, ctx: RouterContext, ticket: Ticket, code: str, rating
 def _candidate(session: Session, ctx: RouterContext, ticket: Ticket, field: str, old: str | None, new: str,
                source: str, user: User, model_category: str | None = None) -> None:
     """Pass a correction on with its provenance, including what the model had said."""
-    full_text = f"{ticket.title}。{ticket.text}" if ticket.title else ticket.text
+    full_text = _full_text(ticket)
     ctx.record_correction(session, Correction(
         ticket_id=ticket.id, text=full_text, field=field, old_value=old, new_value=new, source=source,
         actor=user.name, model_category=model_category or ticket.category, model_confidence=ticket.category_confidence,

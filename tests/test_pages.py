@@ -87,6 +87,15 @@ def test_an_operator_confirms_one_suggestion_and_overrides_another(page, site):
     assert (after["department"], after["status"]) == (other["code"], "转办")
 
 
+def test_the_console_shows_level_2_and_3_candidates_next_to_the_category(page, site):
+    ticket = new_ticket(site, "幸福小区物业乱收停车费，每月三百元，业主多次反映无果")
+    top = ticket["subcategories"][0]
+    sign_in(page, site, "operator", "/console")
+    candidates = row(page, ticket["id"]).get_by_label(f"工单 #{ticket['id']} 二三级分类候选")
+    expect(candidates).to_contain_text(f"{top['level2']} / {top['level3']}")
+    expect(candidates).to_contain_text(top["evidence"][0])
+
+
 def test_a_complaint_containing_markup_is_shown_as_text_and_never_run(page, site):
     hostile = '楼下噪音扰民<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">'
     ticket = new_ticket(site, hostile)

@@ -222,3 +222,13 @@ def test_type_is_suggested_by_the_model_and_confirmed_by_the_operator(client):
 def test_type_given_at_intake_counts_as_confirmed(client):
     ticket = intake(client, ticket_type="建议")
     assert (ticket["ticket_type"], ticket["type_confirmed"]) == ("建议", True)
+
+
+def test_an_order_carries_level_2_and_3_candidates_under_its_category(client):
+    ticket = intake(client)
+    assert ticket["category"] == "城乡建设"
+    top = ticket["subcategories"][0]
+    assert (top["level2"], top["level3"]) == ("住房保障和房地产", "物业管理")
+    assert "物业" in top["evidence"] and top["method"] == "rule" and 0 < top["score"] <= 1
+    assert client.get(f"/api/tickets/{ticket['id']}", headers=auth("operator")).json()["subcategories"] == \
+        ticket["subcategories"]

@@ -19,6 +19,7 @@ from routing.schemas import (
     ReasonIn,
     ReplyIn,
     ReturnIn,
+    SubcategoryOut,
     TicketCreated,
     TicketIn,
     TicketOut,
@@ -35,9 +36,11 @@ StaffOrBot = require(*STAFF, Role.BOT)
 
 
 def render(ticket: Ticket, ctx: RouterContext, user: User | None = None) -> TicketOut:
-    """The ticket as the caller may see it: the contact only for operators and its own department."""
+    """The ticket as the caller may see it (the contact only for operators and its own department),
+    with its level 2–3 candidates."""
     out = TicketOut.model_validate(ticket)
     out.overdue = ops.is_overdue(ticket, ctx.clock())
+    out.subcategories = [SubcategoryOut.model_validate(c) for c in ops.subcategories(ctx, ticket)]
     sees_contact = user is not None and (
         user.role in (Role.OPERATOR, Role.ADMIN)
         or (user.role == Role.DEPARTMENT and user.department == ticket.department)

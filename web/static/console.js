@@ -69,6 +69,13 @@ function overrideControl(ticket) {
     }));
 }
 
+function subcategoryList(ticket) {
+  if (!ticket.subcategories || !ticket.subcategories.length) return null;
+  return el("ul", { class: "subcategories", "aria-label": `工单 #${ticket.id} 二三级分类候选` },
+    ticket.subcategories.map((c) => el("li", { class: "evidence",
+      text: `${c.level2} / ${c.level3}（匹配 ${percent(c.score)}；依据 ${c.evidence.join("、")}）` })));
+}
+
 function row(ticket) {
   const category = ticket.category ? `${ticket.category}（${percent(ticket.category_confidence)}）` : "—";
   return el("tr", { "data-ticket": ticket.id },
@@ -78,7 +85,8 @@ function row(ticket) {
       el("div", { class: ticket.overdue ? "overdue" : "muted", text: `${ticket.overdue ? "已超期 " : ""}办结期限 ${formatTime(ticket.completion_due)}` }),
       ticket.return_count ? el("div", { class: "overdue", text: `退单 ${ticket.return_count} 次` }) : null),
     el("td", { class: "text", text: ticket.text }),
-    el("td", {}, el("div", { text: category }), el("div", { class: "muted", text: `${ticket.ticket_type} · ${ticket.status}` })),
+    el("td", {}, el("div", { text: category }), subcategoryList(ticket),
+      el("div", { class: "muted", text: `${ticket.ticket_type} · ${ticket.status}` })),
     el("td", {}, ticket.suggestions.length ? suggestionList(ticket) : el("span", { class: "muted", text: "无建议" })),
     el("td", {}, overrideControl(ticket)));
 }
