@@ -116,8 +116,7 @@ def cmd_predict(args: argparse.Namespace, settings: ClassifierSettings) -> int:
         raise DataError("--top-k 至少为 1", "--top-k must be at least 1")
     model = ModelRegistry(args.models).load()
     scores = model.analyse([args.text], top_k=args.top_k)[0]
-    taxonomy = Taxonomy.from_file(args.taxonomy)
-    subcategories = taxonomy.candidates(scores[0].label, args.text)
+    subcategories = Taxonomy.from_file(args.taxonomy).candidates(scores[0].label, args.text) if args.taxonomy else []
     result = {"labels": [asdict(s) for s in scores], "subcategories": [asdict(c) for c in subcategories]}
     if args.json:
         print(json.dumps(result, ensure_ascii=False))

@@ -33,12 +33,12 @@ class RouterContext:
     dispatcher: Dispatcher
     models: ModelHolder
     types: ModelHolder
-    taxonomy: Taxonomy
+    taxonomy: Taxonomy | None
     record_correction: CorrectionSink
     clock: Callable[[], datetime] = field(default=utcnow)
 
     @classmethod
-    def build(cls, settings: RouterSettings, models: ModelHolder, types: ModelHolder, taxonomy: Taxonomy,
+    def build(cls, settings: RouterSettings, models: ModelHolder, types: ModelHolder, taxonomy: Taxonomy | None,
               record_correction: CorrectionSink) -> RouterContext:
         """Load and validate the routing table, SLA table and gazetteer; warm the place extractor up."""
         table = load_routing_table(settings.routing_table)

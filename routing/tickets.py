@@ -57,7 +57,7 @@ def subcategories(ctx: RouterContext, ticket: Ticket) -> list[SubcategoryCandida
 
     Computed when the order is shown, so they follow an operator's correction of the category.
     """
-    if not ticket.category:
+    if not ticket.category or ctx.taxonomy is None:
         return []
     return ctx.taxonomy.candidates(ticket.category, _full_text(ticket))
 

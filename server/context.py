@@ -59,7 +59,8 @@ class AppContext:
         before the database is touched.
         """
         guide = Guide.build(settings.guide)
-        taxonomy = Taxonomy.from_file(settings.classifier.taxonomy_path)
+        taxonomy_path = settings.classifier.taxonomy_path
+        taxonomy = Taxonomy.from_file(taxonomy_path) if taxonomy_path else None
         models = ModelHolder.open(settings.classifier.model_dir)
         types = ModelHolder.open(settings.classifier.type_model_dir)
         router = RouterContext.build(settings.router, models, types, taxonomy, record_correction=feedback.record)
