@@ -1,7 +1,9 @@
 """Migrations: the migrated schema is the one the code declares, and every worker may migrate at once."""
 
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
@@ -44,39 +46,33 @@ def test_concurrent_upgrades_of_one_database_all_succeed(database_url):
             engine.dispose()
 
 
-def test_the_migrated_schema_is_the_schema_the_orm_declares(database_url):
+@pytest.fixture
+def migrated(database_url) -> Iterator[Engine]:
+    """An engine on a database upgraded to head."""
     engine = make_engine(database_url)
-    try:
-        upgrade_database(engine)
-        assert schema_drift(engine, Base.metadata) == []
-    finally:
-        engine.dispose()
+    upgrade_database(engine)
+    yield engine
+    engine.dispose()
 
 
-def test_a_column_declared_without_its_migration_is_reported_as_drift(database_url):
-    engine = make_engine(database_url)
-    try:
-        upgrade_database(engine)
-        declared = MetaData()
-        for table in Base.metadata.sorted_tables:
-            table.to_metadata(declared)
-        declared.tables["tickets"].append_column(Column("district", String(32)))
-        drift = schema_drift(engine, declared)
-        assert [(d[0], d[2], d[3].name) for d in drift] == [("add_column", "tickets", "district")]
-    finally:
-        engine.dispose()
+def test_the_migrated_schema_is_the_schema_the_orm_declares(migrated):
+    assert schema_drift(migrated, Base.metadata) == []
 
 
-def test_upgrading_twice_changes_nothing(database_url):
-    engine = make_engine(database_url)
-    try:
-        upgrade_database(engine)
-        before = columns(engine)
-        upgrade_database(engine)
-        assert columns(engine) == before
-        with engine.connect() as connection:
-            versions = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
-        assert versions == [head_revision()]
-        assert schema_drift(engine, Base.metadata) == []
-    finally:
-        engine.dispose()
+def test_a_column_declared_without_its_migration_is_reported_as_drift(migrated):
+    declared = MetaData()
+    for table in Base.metadata.sorted_tables:
+        table.to_metadata(declared)
+    declared.tables["tickets"].append_column(Column("district", String(32)))
+    drift = schema_drift(migrated, declared)
+    assert [(d[0], d[2], d[3].name) for d in drift] == [("add_column", "tickets", "district")]
+
+
+def test_upgrading_twice_changes_nothing(migrated):
+    before = columns(migrated)
+    upgrade_database(migrated)
+    assert columns(migrated) == before
+    with migrated.connect() as connection:
+        versions = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    assert versions == [head_revision()]
+    assert schema_drift(migrated, Base.metadata) == []
