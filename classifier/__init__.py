@@ -1,1 +1,1 @@
-"""12345 complaint classifier (智能标签归类): data loading, model, calibration, registry, evaluation."""
+"""The models (智能标签归类): data loading, the complaint classifier, the work-order type model, registry, holder."""

@@ -1,1 +1,1 @@
-"""12345 hotline router: work orders, suggested dispatch (智能派单), the closed loop, metrics, feedback."""
+"""12345 hotline routing: intake, suggested dispatch (智能派单), the closed loop, deadlines, metrics, handoffs."""
