@@ -1,9 +1,11 @@
 """The complaint classifier (智能标签归类): first-level category with confidence and evidence.
 
-Raw text → normalise and mask → jieba tokens → TF-IDF word 1-2-grams + char 1-3-grams →
-LinearSVC → temperature-scaled probabilities. It follows scikit-learn's estimator API:
-configure in the constructor, ``fit``, then ``predict`` / ``predict_proba``; ``analyse``
-adds the top-k labels and the terms that drove each decision, for the operator to read.
+Raw text → ``zhtext.Document`` (normalised, masked, cut once) → TF-IDF word 1-2-grams + char
+1-3-grams of its tokens (``NgramTfidf``, one counting pass) → LinearSVC scores → temperature-scaled
+probabilities. It follows scikit-learn's estimator API: configure in the constructor, ``fit``, then
+``predict`` / ``predict_proba``; ``analyse`` adds the top-k labels and the terms that drove each
+decision, for the operator to read. Every method takes plain strings or ``Document`` objects, so
+the stages of a work order's pipeline can share one segmentation.
 """
 
 from __future__ import annotations
@@ -15,19 +17,19 @@ import numpy as np
 from joblib import Parallel, delayed
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedGroupKFold, cross_val_predict
-from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from classifier.calibration import TemperatureScaler
+from classifier.features import NgramTfidf
 from classifier.near_duplicates import near_duplicate_groups
 from classifier.progress import Progress
-from zhtext.normalize import normalize
-from zhtext.privacy import mask_personal_data
-from zhtext.segment import cached_segmenter, default_segmenter
+from zhtext.document import Document
+from zhtext.segment import Segmenter, cached_segmenter, default_segmenter
+
+Text = str | Document
 
 
 @dataclass(frozen=True)
@@ -47,11 +49,19 @@ class LabelScore:
     evidence: list[Evidence] = field(default_factory=list)
 
 
-def _tokens_for(texts: Sequence[str], user_words: tuple, stopwords: frozenset, max_chars: int,
-                keep_function_words: bool = False) -> list[str]:
-    segmenter = cached_segmenter(user_words, stopwords)
-    cut = segmenter.cut if keep_function_words else segmenter.tokens
-    return [" ".join(cut(mask_personal_data(normalize(t))[:max_chars])) for t in texts]
+def _as_document(text: Text, segmenter: Segmenter, max_chars: int) -> Document:
+    """``text`` as a Document cut by ``segmenter``: a Document cut by another dictionary is cut again."""
+    if isinstance(text, Document):
+        if text.segmenter is segmenter and text.max_chars == max_chars:
+            return text
+        return Document(text.text, segmenter, max_chars)
+    return Document.from_text(text, segmenter, max_chars)
+
+
+def _token_lists(texts: Sequence[Text], segmenter: Segmenter, max_chars: int,
+                 keep_function_words: bool) -> list[tuple[str, ...]]:
+    docs = (_as_document(t, segmenter, max_chars) for t in texts)
+    return [d.words for d in docs] if keep_function_words else [d.tokens for d in docs]
 
 
 class ComplaintClassifier(ClassifierMixin, BaseEstimator):
@@ -94,19 +104,11 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
 
-    def tokenize(self, texts: Sequence[str]) -> list[str]:
-        """Space-joined content tokens, in the form the vectorizers were fitted on."""
-        check_is_fitted(self, "stopwords_")
-        chunks = self._chunks(texts)
-        if len(chunks) > 1 and self.n_jobs != 1:
-            parts = Parallel(n_jobs=self.n_jobs)(
-                delayed(_tokens_for)(c, self.user_words_, self.stopwords_, self.max_chars, self.keep_function_words)
-                for c in chunks
-            )
-            return [t for part in parts for t in part]
-        return _tokens_for(texts, self.user_words_, self.stopwords_, self.max_chars, self.keep_function_words)
+    def tokenize(self, texts: Sequence[Text]) -> list[str]:
+        """Space-joined tokens, in the form the features are computed from."""
+        return [" ".join(tokens) for tokens in self._tokens(texts)]
 
-    def fit(self, X: Sequence[str], y: Sequence[str]) -> ComplaintClassifier:
+    def fit(self, X: Sequence[Text], y: Sequence[str]) -> "ComplaintClassifier":
         progress = Progress("训练 train", total_steps=4, enabled=self.verbose)
         segmenter = default_segmenter()
         self.user_words_ = segmenter.user_words
@@ -114,13 +116,13 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
         y = np.asarray(y)
 
         with progress.step(f"分词 segmenting {len(X)} messages"):
-            tokens = self.tokenize(X)
+            tokens = self._tokens(X)
         with progress.step("特征 building word and character n-gram features"):
-            self.vectorizer_ = self._make_vectorizer()
+            self.vectorizer_ = NgramTfidf(self.word_ngram_range, self.char_ngram_range, self.min_df)
             features = self.vectorizer_.fit_transform(tokens)
             self.feature_names_ = self.vectorizer_.get_feature_names_out()
         with progress.step(f"校准 {self.calibration_folds}-fold out-of-fold scores for calibration"):
-            groups = near_duplicate_groups(tokens, threshold=self.duplicate_threshold)
+            groups = near_duplicate_groups([" ".join(t) for t in tokens], threshold=self.duplicate_threshold)
             folds = StratifiedGroupKFold(self.calibration_folds, shuffle=True, random_state=self.random_state)
             oof = cross_val_predict(
                 self._make_svm(), features, y, groups=groups, cv=folds, method="decision_function", n_jobs=self.n_jobs
@@ -128,6 +130,8 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
         with progress.step("拟合 fitting the final model"):
             self.svm_ = self._make_svm().fit(features, y)
             self.classes_ = self.svm_.classes_
+            # Scores as one product with the coefficients, feature-major so a ticket's rows are gathered at once.
+            self.weights_ = np.ascontiguousarray(self.svm_.coef_.T)
             self.calibrator_ = TemperatureScaler().fit(oof, np.searchsorted(self.classes_, y))
         oof_pred = self.classes_[oof.argmax(axis=1)]
         self.cv_metrics_ = {
@@ -137,70 +141,71 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
         }
         return self
 
-    def _make_vectorizer(self) -> FeatureUnion:
-        common = {"sublinear_tf": True, "min_df": self.min_df, "dtype": np.float32}
-        return FeatureUnion(
-            [
-                ("word", TfidfVectorizer(token_pattern=r"\S+", ngram_range=self.word_ngram_range, **common)),
-                ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=self.char_ngram_range, **common)),
-            ]
-        )
-
     def _make_svm(self) -> LinearSVC:
         return LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state)
 
-    def _chunks(self, texts: Sequence[str]) -> list[Sequence[str]]:
-        return [texts[i : i + self.batch_size] for i in range(0, len(texts), self.batch_size)] or [texts]
+    def _tokens(self, texts: Sequence[Text]) -> list[tuple[str, ...]]:
+        """The token lists the features are computed from, cut in ``n_jobs`` processes for large batches."""
+        check_is_fitted(self, "stopwords_")
+        segmenter = cached_segmenter(self.user_words_, self.stopwords_)
+        chunks = [texts[i : i + self.batch_size] for i in range(0, len(texts), self.batch_size)]
+        if len(chunks) > 1 and self.n_jobs != 1:
+            parts = Parallel(n_jobs=self.n_jobs)(
+                delayed(_token_lists)(c, segmenter, self.max_chars, self.keep_function_words) for c in chunks
+            )
+            return [t for part in parts for t in part]
+        return _token_lists(texts, segmenter, self.max_chars, self.keep_function_words)
 
-    def _features(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        """Word and char features side by side, as FeatureUnion lays them out.
+    def _features(self, texts: Sequence[Text]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """CSR parts (indptr, columns, values) of the texts' features."""
+        check_is_fitted(self, "weights_")
+        return self.vectorizer_.transform_parts(self._tokens(texts))
 
-        Stacked here rather than with ``FeatureUnion.transform``, whose joblib dispatch
-        costs more than the vectorizing itself when serving one ticket at a time.
-        """
-        check_is_fitted(self, "svm_")
-        tokens = self.tokenize(list(texts))
-        parts = [vectorizer.transform(tokens) for _, vectorizer in self.vectorizer_.transformer_list]
-        return sparse.hstack(parts, format="csr")
+    def _scores(self, indptr: np.ndarray, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """The SVM's decision scores, without its input checks: one ticket by a gather, a batch by a product."""
+        if len(indptr) == 2:
+            return (values @ self.weights_[columns] + self.svm_.intercept_)[np.newaxis, :]
+        features = sparse.csr_matrix((values, columns, indptr), shape=(len(indptr) - 1, len(self.weights_)))
+        return features @ self.weights_ + self.svm_.intercept_
 
-    def decision_function(self, X: Sequence[str]) -> np.ndarray:
-        return self.svm_.decision_function(self._features(X))
+    def decision_function(self, X: Sequence[Text]) -> np.ndarray:
+        return self._scores(*self._features(X))
 
-    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
+    def predict_proba(self, X: Sequence[Text]) -> np.ndarray:
         return self.calibrator_.predict_proba(self.decision_function(X))
 
-    def predict(self, X: Sequence[str]) -> np.ndarray:
+    def predict(self, X: Sequence[Text]) -> np.ndarray:
         return self.classes_[self.decision_function(X).argmax(axis=1)]
 
-    def analyse(self, X: Sequence[str], top_k: int = 3, n_terms: int = 5) -> list[list[LabelScore]]:
+    def analyse(self, X: Sequence[Text], top_k: int = 3, n_terms: int = 5) -> list[list[LabelScore]]:
         """Top-k labels per text, each with its probability and the terms behind it."""
-        features = self._features(X)
-        proba = self.calibrator_.predict_proba(self.svm_.decision_function(features))
+        indptr, columns, values = self._features(X)
+        proba = self.calibrator_.predict_proba(self._scores(indptr, columns, values))
         results = []
         for row_index, row_proba in enumerate(proba):
-            row = features.getrow(row_index)
+            row = slice(indptr[row_index], indptr[row_index + 1])
             ranked = np.argsort(-row_proba)[:top_k]
             results.append(
                 [
                     LabelScore(
                         label=str(self.classes_[c]),
                         probability=float(row_proba[c]),
-                        evidence=self._evidence(row, c, n_terms),
+                        evidence=self._evidence(columns[row], values[row], c, n_terms),
                     )
                     for c in ranked
                 ]
             )
         return results
 
-    def _evidence(self, row: sparse.csr_matrix, class_index: int, n_terms: int) -> list[Evidence]:
+    def _evidence(self, columns: np.ndarray, values: np.ndarray, class_index: int, n_terms: int) -> list[Evidence]:
         """The readable features with the largest positive contribution to one class."""
-        contributions = row.data * self.svm_.coef_[class_index, row.indices]
+        contributions = values * self.weights_[columns, class_index]
         chosen: list[Evidence] = []
         for position in np.argsort(-contributions):
             weight = float(contributions[position])
             if weight <= 0 or len(chosen) >= n_terms:
                 break
-            term = _readable_term(self.feature_names_[row.indices[position]])
+            term = _readable_term(self.feature_names_[columns[position]])
             if term is None or any(term in e.term or e.term in term for e in chosen):
                 continue
             chosen.append(Evidence(term=term, weight=round(weight, 4)))

@@ -1,26 +1,32 @@
-"""jieba segmentation with the project's domain dictionary and stop-words.
+"""Segmentation with the project's domain dictionary and stop-words, by jieba-rs.
 
 The published training corpus was cut by jieba with stop-words and punctuation removed;
 serving must produce the same kind of tokens from raw text. ``Segmenter.tokens`` is that
 one path, used for training (after re-joining pre-cut text) and for serving alike.
+
+The cutting is done by rjieba, a binding of jieba-rs (the Rust port of jieba 0.42 with the
+same dictionary and HMM): the same Chinese tokens as jieba's pure-Python ``cut``, about
+twenty times faster, which made segmentation half of a ticket's classification time.
+It differs from jieba on runs of ASCII letters and digits joined by ``.`` or ``-``
+(``GB8702-1988``, ``2000-2002``, web addresses), which it keeps whole. Rasa's
+JiebaTokenizer in the bot keeps jieba itself; the classifier trains and serves on this one.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import NamedTuple
+from typing import Iterable, NamedTuple, Sequence
 
-import jieba
-
-jieba.setLogLevel(logging.WARNING)
+import rjieba
 
 _PUNCT_RE = re.compile(r"[\W_]+")
 _ASCII_WORD_RE = re.compile(r"[0-9A-Za-z]+")
+# Tokens already judged content or not; bounded so that a stream of novel tokens cannot grow it forever.
+_VERDICT_CACHE_LIMIT = 200_000
 
 
 class DictEntry(NamedTuple):
@@ -67,27 +73,41 @@ def detokenize(tokens: str) -> str:
 
 
 class Segmenter:
-    """A jieba tokenizer of its own (not jieba's global one) with domain words and stop-words."""
+    """A tokenizer of its own (not a global one) with domain words and stop-words."""
 
     def __init__(self, user_words: Iterable[DictEntry] = (), stopwords: Iterable[str] = ()) -> None:
         self.user_words = tuple(DictEntry(*e) for e in user_words)
         self.stopwords = frozenset(stopwords)
-        self._jieba = jieba.Tokenizer()
+        self._jieba = rjieba.Jieba()
         for entry in self.user_words:
             self._jieba.add_word(entry.word, entry.freq, entry.tag)
+        self._is_content: dict[str, bool] = {}
+
+    def __reduce__(self) -> tuple:
+        # The Rust tokenizer cannot be pickled; a copy in another process rebuilds it (once) from the same words.
+        return cached_segmenter, (self.user_words, self.stopwords)
 
     def cut(self, text: str) -> list[str]:
         """All non-blank tokens, stop-words and punctuation included."""
-        return [w for w in self._jieba.lcut(text) if not w.isspace()]
+        return [w for w in self._jieba.cut(text) if not w.isspace()]
 
     def tokens(self, text: str) -> list[str]:
         """Content tokens: no stop-words, no punctuation, no whitespace."""
-        stop = self.stopwords
-        return [
-            w
-            for w in self._jieba.lcut(text)
-            if w not in stop and not w.isspace() and not _PUNCT_RE.fullmatch(w)
-        ]
+        return self.content(self._jieba.cut(text))
+
+    def content(self, words: Sequence[str]) -> list[str]:
+        """The content tokens among already-cut ``words``: what ``tokens`` keeps of ``cut``."""
+        verdicts = self._is_content
+        kept = []
+        for word in words:
+            keep = verdicts.get(word)
+            if keep is None:
+                keep = word not in self.stopwords and not word.isspace() and not _PUNCT_RE.fullmatch(word)
+                if len(verdicts) < _VERDICT_CACHE_LIMIT:
+                    verdicts[word] = keep
+            if keep:
+                kept.append(word)
+        return kept
 
 
 def resource_path(name: str) -> Path:
@@ -97,10 +117,11 @@ def resource_path(name: str) -> Path:
 
 @lru_cache(maxsize=8)
 def cached_segmenter(user_words: tuple[DictEntry, ...], stopwords: frozenset[str]) -> Segmenter:
-    """One Segmenter per dictionary: building jieba's prefix dictionary takes about a second."""
+    """One Segmenter per dictionary, shared: loading the main dictionary takes a tenth of a second."""
     return Segmenter(user_words, stopwords)
 
 
+@lru_cache(maxsize=1)
 def default_segmenter() -> Segmenter:
     """The segmenter with the project's own domain dictionary and stop-words, loaded once."""
     return cached_segmenter(

@@ -1,0 +1,293 @@
+"""Word and character n-gram TF-IDF features of token lists, counted in one pass.
+
+The classifier's features were a ``FeatureUnion`` of two ``TfidfVectorizer``: word n-grams of
+the space-joined tokens and ``char_wb`` n-grams of the same string. That counted each message
+twice, n-gram by n-gram in Python, and validated its input on every call, which on one ticket
+at a time cost more than the segmentation. ``NgramTfidf`` computes the same matrix (same
+columns in the same order, same values) from the token lists directly:
+
+- a token's own word column and its character n-grams never depend on its neighbours, so they
+  are counted once per distinct training token, into ``token_matrix_`` (tokens × features);
+  a batch's counts are then its token counts times that matrix, one sparse product;
+- word n-grams of two or three tokens are integer codes of neighbouring tokens, found by a
+  binary search in one sorted array per length;
+- tokens never seen in training contribute only character n-grams (their words cannot be in
+  the vocabulary), which are looked up one by one and remembered.
+
+Like the two vectorizers it lowercases, uses ``1 + log(count)`` times the smoothed idf, and
+scales the word block and the character block each to unit length.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+# Tokens remembered between calls (token → code, unseen token → columns); past this they start afresh.
+_CACHE_LIMIT = 200_000
+_MEMOS = ("_codes", "_unseen")
+# Word n-grams are integer codes of up to three tokens, which fit in 64 bits for any realistic vocabulary.
+_MAX_WORD_NGRAM = 3
+# Below this many documents, counts are summed by sorting rather than by a sparse product.
+_SMALL_BATCH = 16
+
+
+class NgramTfidf(TransformerMixin, BaseEstimator):
+    """TF-IDF of word ``word_ngram_range``-grams and ``char_wb`` ``char_ngram_range``-grams of tokens.
+
+    ``fit`` and ``transform`` take token sequences (one per document), not strings.
+    Terms in fewer than ``min_df`` training documents are dropped.
+    """
+
+    def __init__(
+        self, word_ngram_range: tuple[int, int] = (1, 2), char_ngram_range: tuple[int, int] = (1, 3), min_df: int = 2
+    ) -> None:
+        self.word_ngram_range = word_ngram_range
+        self.char_ngram_range = char_ngram_range
+        self.min_df = min_df
+
+    def fit(self, X: Iterable[Sequence[str]], y: object = None) -> "NgramTfidf":
+        self.fit_transform(X)
+        return self
+
+    def fit_transform(self, X: Iterable[Sequence[str]], y: object = None) -> sparse.csr_matrix:
+        """Learn vocabulary and idf from one count of the training documents, and return their matrix."""
+        if not 1 <= self.word_ngram_range[0] <= self.word_ngram_range[1] <= _MAX_WORD_NGRAM:
+            raise ValueError(f"word_ngram_range must lie within (1, {_MAX_WORD_NGRAM}), got {self.word_ngram_range}")
+        docs = X if isinstance(X, list) else list(X)
+        for memo in _MEMOS:
+            self.__dict__.pop(memo, None)
+        self.token_codes_: dict[str, int] = {}
+        for tokens in docs:
+            for token in tokens:
+                self.token_codes_.setdefault(token.lower(), len(self.token_codes_))
+        table = list(self.token_codes_)
+
+        # Provisional columns: every training token's own keys, then the word n-grams as they are found.
+        keys: dict[str | tuple[str], int] = {}
+        entries = [(code, keys.setdefault(key, len(keys))) for code, token in enumerate(table)
+                   for key in self._token_keys(token)]
+        token_rows, token_cols = np.array(entries, dtype=np.int64).reshape(-1, 2).T
+        names: dict[int, str] = {i: key if isinstance(key, str) else key[0] for i, key in enumerate(keys)}
+        is_word = np.array([not isinstance(key, str) for key in keys], dtype=bool)
+        n_keys = len(keys)
+        flat, doc_of, _ = self._encode(docs)
+        ngram_rows, ngram_cols, ngram_codes = [], [], []
+        for n, positions, found in self._ngrams(flat, len(table)):
+            distinct, inverse = np.unique(found, return_inverse=True)
+            ngram_rows.append(doc_of[positions])
+            ngram_cols.append(n_keys + inverse)
+            ngram_codes.append((n, distinct, n_keys))
+            n_keys += len(distinct)
+        is_word = np.concatenate([is_word, np.ones(n_keys - len(is_word), dtype=bool)])
+        token_matrix = _counts(token_rows, token_cols, (len(table), n_keys))
+        indptr, cols, counts = self._count(flat, doc_of, ngram_rows, ngram_cols, token_matrix, len(docs))
+
+        # Keep terms in at least min_df documents; order each block by term as sklearn does, words first.
+        df = np.bincount(cols, minlength=n_keys)
+        kept = np.flatnonzero(df >= self.min_df)
+        if len(kept) == 0:
+            raise ValueError("After pruning, no terms remain. Try a lower min_df.")
+        for n, distinct, start in ngram_codes:
+            for i in kept[(kept >= start) & (kept < start + len(distinct))]:
+                names[i] = " ".join(table[c] for c in _decode(int(distinct[i - start]), n, len(table)))
+        word = sorted(kept[is_word[kept]], key=names.__getitem__)
+        char = sorted(kept[~is_word[kept]], key=names.__getitem__)
+        order = np.array(word + char, dtype=np.int64)
+        final = np.full(n_keys, -1, dtype=np.int64)
+        final[order] = np.arange(len(order))
+
+        self.n_word_features_ = len(word)
+        self.feature_names_ = np.array([f"word__{names[i]}" for i in word] + [f"char__{names[i]}" for i in char],
+                                       dtype=object)
+        self.idf_ = (np.log((1 + len(docs)) / (1 + df[order])) + 1).astype(np.float32)
+        self.char_index_ = {names[i]: int(final[i]) for i in char}
+        self.token_matrix_ = _remap_columns(token_matrix, final, len(order))
+        self.ngram_keys_, self.ngram_cols_ = {}, {}
+        for n, distinct, start in ngram_codes:
+            columns = final[start : start + len(distinct)]
+            self.ngram_keys_[n], self.ngram_cols_[n] = distinct[columns >= 0], columns[columns >= 0]
+        counts = _remap_columns(sparse.csr_matrix((counts, cols, indptr), shape=(len(docs), n_keys)),
+                                final, len(order))
+        data = self._tfidf(counts.indptr, counts.indices, counts.data)
+        return sparse.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
+
+    def transform(self, X: Iterable[Sequence[str]]) -> sparse.csr_matrix:
+        indptr, cols, data = self.transform_parts(X)
+        return sparse.csr_matrix((data, cols, indptr), shape=(len(indptr) - 1, len(self.idf_)))
+
+    def transform_parts(self, X: Iterable[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``transform``'s CSR ``indptr``, ``indices`` and ``data``, without building (and checking) a matrix."""
+        check_is_fitted(self, "token_matrix_")
+        docs = X if isinstance(X, list) else list(X)
+        flat, doc_of, unseen = self._encode(docs)
+        rows, cols = [], []
+        for n, positions, found in self._ngrams(flat, self.token_matrix_.shape[0]):
+            known = self.ngram_keys_[n]
+            if len(known):
+                where = np.minimum(np.searchsorted(known, found), len(known) - 1)
+                hit = known[where] == found
+                rows.append(doc_of[positions[hit]])
+                cols.append(self.ngram_cols_[n][where[hit]])
+        if unseen:
+            rows.append(np.array([r for r, c in unseen], dtype=np.int64))
+            cols.append(np.array([c for r, c in unseen], dtype=np.int64))
+        indptr, cols, counts = self._count(flat, doc_of, rows, cols, self.token_matrix_, len(docs))
+        return indptr, cols, self._tfidf(indptr, cols, counts)
+
+    def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
+        check_is_fitted(self, "token_matrix_")
+        return self.feature_names_
+
+    def __getstate__(self) -> dict:
+        state = dict(super().__getstate__())
+        for memo in _MEMOS:  # derived from the fitted state; refilled as tokens are seen
+            state.pop(memo, None)
+        return state
+
+    def _token_keys(self, token: str) -> list[str | tuple[str]]:
+        """The token's own word 1-gram (if counted) and its character n-grams, as ``char_wb`` cuts them."""
+        keys: list[str | tuple[str]] = [(token,)] if self.word_ngram_range[0] == 1 else []
+        padded = f" {token} "
+        low, high = self.char_ngram_range
+        for n in range(low, high + 1):
+            if len(padded) <= n:  # a short word counts once, whole
+                keys.append(padded)
+                break
+            keys.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+        return keys
+
+    def _encode(self, docs: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int]]]:
+        """Token codes of all documents end to end, -1 after each document and for unseen tokens;
+        the document of each position; and (document, column) of the unseen tokens' character n-grams."""
+        cache = self._cache("_codes")
+        get = cache.get
+        flat: list[int] = []
+        lengths: list[int] = []
+        unseen: list[tuple[int, int]] = []
+        for row, tokens in enumerate(docs):
+            codes = list(map(get, tokens))
+            if None in codes:
+                codes = [self._learn_code(t, cache) if c is None else c for t, c in zip(tokens, codes)]
+            if -1 in codes:
+                for token, code in zip(tokens, codes):
+                    if code == -1:
+                        unseen.extend((row, col) for col in self._unseen_columns(token))
+            flat.extend(codes)
+            flat.append(-1)
+            lengths.append(len(codes) + 1)
+        doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
+        return np.array(flat, dtype=np.int64), doc_of, unseen
+
+    def _cache(self, name: str) -> dict:
+        """A memo kept between calls but not pickled, emptied when it grows past its limit."""
+        cache = self.__dict__.setdefault(name, {})
+        if len(cache) > _CACHE_LIMIT:
+            cache.clear()
+        return cache
+
+    def _learn_code(self, token: str, cache: dict[str, int]) -> int:
+        code = cache[token] = self.token_codes_.get(token.lower(), -1)
+        return code
+
+    def _unseen_columns(self, token: str) -> tuple[int, ...]:
+        """The character n-gram columns of a token that training never saw (its word cannot be a column)."""
+        cache = self._cache("_unseen")
+        columns = cache.get(token)
+        if columns is None:
+            found = (self.char_index_.get(k) for k in self._token_keys(token.lower()) if isinstance(k, str))
+            columns = cache[token] = tuple(c for c in found if c is not None)
+        return columns
+
+    def _ngrams(self, flat: np.ndarray, n_codes: int) -> Iterable[tuple[int, np.ndarray, np.ndarray]]:
+        """For each word n-gram length of two or more: the start positions and integer codes of the n-grams."""
+        for n in range(max(2, self.word_ngram_range[0]), self.word_ngram_range[1] + 1):
+            m = len(flat) - n + 1
+            if m <= 0:
+                continue
+            found, valid = flat[:m].copy(), flat[:m] >= 0
+            for k in range(1, n):
+                part = flat[k : k + m]
+                found = found * n_codes + part
+                valid &= part >= 0
+            positions = np.flatnonzero(valid)
+            yield n, positions, found[positions]
+
+    @staticmethod
+    def _count(flat: np.ndarray, doc_of: np.ndarray, rows: list[np.ndarray], cols: list[np.ndarray],
+               token_matrix: sparse.csr_matrix, n_docs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """CSR parts of the counts: the token matrix's row for every token occurrence, plus one per (row, col).
+
+        A few documents are summed by sorting their entries; a batch by a sparse product, whose
+        set-up costs time in the number of columns once per call.
+        """
+        n_cols = token_matrix.shape[1]
+        extra_rows = np.concatenate([*rows, np.empty(0, dtype=np.int64)])
+        extra_cols = np.concatenate([*cols, np.empty(0, dtype=np.int64)])
+        if n_docs < _SMALL_BATCH:
+            token_rows, token_cols, token_values = _rows_of(token_matrix, flat, doc_of)
+            keys, inverse = np.unique(np.concatenate([token_rows, extra_rows]) * n_cols
+                                      + np.concatenate([token_cols, extra_cols]), return_inverse=True)
+            values = np.concatenate([token_values, np.ones(len(extra_rows), dtype=np.float32)])
+            indptr = np.zeros(n_docs + 1, dtype=np.int64)
+            np.cumsum(np.bincount(keys // n_cols, minlength=n_docs), out=indptr[1:])
+            return indptr, keys % n_cols, np.bincount(inverse, weights=values).astype(np.float32)
+        seen = flat >= 0
+        counts = _counts(doc_of[seen], flat[seen], (n_docs, token_matrix.shape[0])) @ token_matrix
+        counts = counts + _counts(extra_rows, extra_cols, (n_docs, n_cols))
+        return counts.indptr, counts.indices, counts.data
+
+    def _tfidf(self, indptr: np.ndarray, cols: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """Sublinear tf times idf, the word block and the character block each scaled to unit length."""
+        n_docs = len(indptr) - 1
+        rows = np.repeat(np.arange(n_docs), np.diff(indptr))
+        data = (np.log(counts.astype(np.float32)) + 1) * self.idf_[cols]
+        squares = (data * data).astype(np.float64)
+        is_word = cols < self.n_word_features_
+        word_norm = np.sqrt(np.bincount(rows, weights=squares * is_word, minlength=n_docs))
+        char_norm = np.sqrt(np.bincount(rows, weights=squares * ~is_word, minlength=n_docs))
+        norm = np.where(is_word, word_norm[rows], char_norm[rows])
+        return data / np.where(norm > 0, norm, 1).astype(np.float32)
+
+
+def _rows_of(matrix: sparse.csr_matrix, codes: np.ndarray, doc_of: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(document, column, value) of the matrix rows of every code ≥ 0, each row attributed to its document.
+
+    A gather of whole rows in numpy: a sparse product would cost time in the number of columns.
+    """
+    seen = codes >= 0
+    codes, docs = codes[seen], doc_of[seen]
+    starts = matrix.indptr[codes]
+    lengths = matrix.indptr[codes + 1] - starts
+    first = np.cumsum(lengths) - lengths
+    index = np.repeat(starts - first, lengths) + np.arange(int(lengths.sum()))
+    return np.repeat(docs, lengths), matrix.indices[index].astype(np.int64), matrix.data[index]
+
+
+def _counts(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> sparse.csr_matrix:
+    """How often each (row, col) pair occurs, as a CSR matrix of float32 counts."""
+    matrix = sparse.coo_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=shape).tocsr()
+    matrix.sum_duplicates()
+    return matrix
+
+
+def _remap_columns(matrix: sparse.csr_matrix, new_column: np.ndarray, n_columns: int) -> sparse.csr_matrix:
+    """The matrix with column j moved to ``new_column[j]``, dropping columns mapped to -1."""
+    coo = matrix.tocoo()
+    cols = new_column[coo.col]
+    keep = cols >= 0
+    remapped = sparse.coo_matrix((coo.data[keep], (coo.row[keep], cols[keep])), shape=(matrix.shape[0], n_columns))
+    return remapped.tocsr()
+
+
+def _decode(key: int, n: int, n_codes: int) -> list[int]:
+    """The token codes of a word n-gram's integer code."""
+    codes = []
+    for _ in range(n):
+        key, code = divmod(key, n_codes)
+        codes.append(code)
+    return codes[::-1]
