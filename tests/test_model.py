@@ -74,3 +74,11 @@ def test_parallel_batches_give_the_same_answer_as_serial(trained_model, sample_t
     parallel = ComplaintClassifier(**{**trained_model.get_params(), "n_jobs": 2, "batch_size": 16})
     parallel.__dict__.update({k: v for k, v in trained_model.__dict__.items() if k.endswith("_")})
     assert np.allclose(parallel.predict_proba(texts), trained_model.predict_proba(texts))
+
+
+def test_unchecked_scores_equal_the_svm_decision_function(trained_model, sample_test):
+    texts = [e.text for e in sample_test]
+    features = trained_model.vectorizer_.transform([t.split() for t in trained_model.tokenize(texts)])
+    expected = trained_model.svm_.decision_function(features)
+    assert np.allclose(trained_model.decision_function(texts), expected, atol=1e-5)
+    assert np.allclose(trained_model.decision_function(texts[:1]), expected[:1], atol=1e-5)

@@ -8,7 +8,7 @@ document is made, ``words`` and ``tokens`` are cut from it on first use and kept
     doc = Document.from_text("您好，小区楼下烧烤店油烟很大。")
     doc.text      # '小区楼下烧烤店油烟很大。'
     doc.words     # ('小区', '楼下', '烧烤店', '油烟', '很大', '。')  every token
-    doc.tokens    # content tokens only: no stop-words, no punctuation
+    doc.tokens    # ('小区', '楼下', '烧烤店', '油烟', '很大')  content tokens: no stop-words, no punctuation
 """
 
 from __future__ import annotations
