@@ -20,6 +20,7 @@ scales the word block and the character block each to unit length.
 
 from __future__ import annotations
 
+from itertools import compress
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -129,13 +130,14 @@ class NgramTfidf(TransformerMixin, BaseEstimator):
         for n, positions, found in self._ngrams(flat, self.token_matrix_.shape[0]):
             known = self.ngram_keys_[n]
             if len(known):
+                by_code = np.argsort(found)  # sorted needles keep the binary searches in cache
+                positions, found = positions[by_code], found[by_code]
                 where = np.minimum(np.searchsorted(known, found), len(known) - 1)
                 hit = known[where] == found
                 rows.append(doc_of[positions[hit]])
                 cols.append(self.ngram_cols_[n][where[hit]])
-        if unseen:
-            rows.append(np.array([r for r, c in unseen], dtype=np.int64))
-            cols.append(np.array([c for r, c in unseen], dtype=np.int64))
+        rows.append(np.array(unseen[0], dtype=np.int64))
+        cols.append(np.array(unseen[1], dtype=np.int64))
         indptr, cols, counts = self._count(flat, doc_of, rows, cols, self.token_matrix_, len(docs))
         return indptr, cols, self._tfidf(indptr, cols, counts)
 
@@ -161,27 +163,29 @@ class NgramTfidf(TransformerMixin, BaseEstimator):
             keys.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
         return keys
 
-    def _encode(self, docs: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int]]]:
+    def _encode(self, docs: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, tuple[list[int], list[int]]]:
         """Token codes of all documents end to end, -1 after each document and for unseen tokens;
-        the document of each position; and (document, column) of the unseen tokens' character n-grams."""
+        the document of each position; and (documents, columns) of the unseen tokens' character n-grams."""
         cache = self._cache("_codes")
         get = cache.get
         flat: list[int] = []
         lengths: list[int] = []
-        unseen: list[tuple[int, int]] = []
+        unseen_rows: list[int] = []
+        unseen_cols: list[int] = []
         for row, tokens in enumerate(docs):
             codes = list(map(get, tokens))
             if None in codes:
                 codes = [self._learn_code(t, cache) if c is None else c for t, c in zip(tokens, codes)]
             if -1 in codes:
-                for token, code in zip(tokens, codes):
-                    if code == -1:
-                        unseen.extend((row, col) for col in self._unseen_columns(token))
+                for token in compress(tokens, [c == -1 for c in codes]):
+                    columns = self._unseen_columns(token)
+                    unseen_cols.extend(columns)
+                    unseen_rows.extend([row] * len(columns))
             flat.extend(codes)
             flat.append(-1)
             lengths.append(len(codes) + 1)
         doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
-        return np.array(flat, dtype=np.int64), doc_of, unseen
+        return np.array(flat, dtype=np.int64), doc_of, (unseen_rows, unseen_cols)
 
     def _cache(self, name: str) -> dict:
         """A memo kept between calls but not pickled, emptied when it grows past its limit."""

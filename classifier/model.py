@@ -1,8 +1,8 @@
 """The complaint classifier (智能标签归类): first-level category with confidence and evidence.
 
 Raw text → ``zhtext.Document`` (normalised, masked, cut once) → TF-IDF word 1-2-grams + char
-1-3-grams of its tokens (``NgramTfidf``, one counting pass) → LinearSVC scores → temperature-scaled
-probabilities. It follows scikit-learn's estimator API: configure in the constructor, ``fit``, then
+1-3-grams of its tokens (``NgramTfidf``, one counting pass) → LinearSVC scores → calibrated
+probabilities (temperature, then a map of the top label's confidence). It follows scikit-learn's estimator API: configure in the constructor, ``fit``, then
 ``predict`` / ``predict_proba``; ``analyse`` adds the top-k labels and the terms that drove each
 decision, for the operator to read. Every method takes plain strings or ``Document`` objects, so
 the stages of a work order's pipeline can share one segmentation.
@@ -22,7 +22,7 @@ from sklearn.model_selection import StratifiedGroupKFold, cross_val_predict
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
-from classifier.calibration import TemperatureScaler
+from classifier.calibration import TopLabelScaler
 from classifier.features import NgramTfidf
 from classifier.near_duplicates import near_duplicate_groups
 from classifier.progress import Progress
@@ -132,7 +132,7 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
             self.classes_ = self.svm_.classes_
             # Scores as one product with the coefficients, feature-major so a ticket's rows are gathered at once.
             self.weights_ = np.ascontiguousarray(self.svm_.coef_.T)
-            self.calibrator_ = TemperatureScaler().fit(oof, np.searchsorted(self.classes_, y))
+            self.calibrator_ = TopLabelScaler().fit(oof, np.searchsorted(self.classes_, y))
         oof_pred = self.classes_[oof.argmax(axis=1)]
         self.cv_metrics_ = {
             "cv_accuracy": float(accuracy_score(y, oof_pred)),

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import compress
 from importlib import resources
 from pathlib import Path
 from typing import Iterable, NamedTuple, Sequence
@@ -89,7 +90,7 @@ class Segmenter:
 
     def cut(self, text: str) -> list[str]:
         """All non-blank tokens, stop-words and punctuation included."""
-        return [w for w in self._jieba.cut(text) if not w.isspace()]
+        return list(filter(str.strip, self._jieba.cut(text)))
 
     def tokens(self, text: str) -> list[str]:
         """Content tokens: no stop-words, no punctuation, no whitespace."""
@@ -98,16 +99,17 @@ class Segmenter:
     def content(self, words: Sequence[str]) -> list[str]:
         """The content tokens among already-cut ``words``: what ``tokens`` keeps of ``cut``."""
         verdicts = self._is_content
-        kept = []
-        for word in words:
-            keep = verdicts.get(word)
-            if keep is None:
-                keep = word not in self.stopwords and not word.isspace() and not _PUNCT_RE.fullmatch(word)
-                if len(verdicts) < _VERDICT_CACHE_LIMIT:
-                    verdicts[word] = keep
-            if keep:
-                kept.append(word)
-        return kept
+        keep = list(map(verdicts.get, words))
+        if None in keep:
+            keep = [self._judge(word) if k is None else k for word, k in zip(words, keep)]
+        return list(compress(words, keep))
+
+    def _judge(self, word: str) -> bool:
+        """Whether a word carries content; remembered, as the same words recur in every message."""
+        keep = word not in self.stopwords and not word.isspace() and not _PUNCT_RE.fullmatch(word)
+        if len(self._is_content) < _VERDICT_CACHE_LIMIT:
+            self._is_content[word] = keep
+        return keep
 
 
 def resource_path(name: str) -> Path:
