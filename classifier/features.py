@@ -62,30 +62,31 @@ class NgramTfidf(TransformerMixin, BaseEstimator):
         docs = X if isinstance(X, list) else list(X)
         for memo in _MEMOS:
             self.__dict__.pop(memo, None)
-        self.token_codes_: dict[str, int] = {}
+        distinct: set[str] = set()
         for tokens in docs:
-            for token in tokens:
-                self.token_codes_.setdefault(token.lower(), len(self.token_codes_))
-        table = list(self.token_codes_)
+            distinct.update(tokens)
+        table = sorted({token.lower() for token in distinct})
+        self.token_codes_ = {token: code for code, token in enumerate(table)}
 
         # Provisional columns: every training token's own keys, then the word n-grams as they are found.
         keys: dict[str | tuple[str], int] = {}
-        entries = [(code, keys.setdefault(key, len(keys))) for code, token in enumerate(table)
-                   for key in self._token_keys(token)]
-        token_rows, token_cols = np.array(entries, dtype=np.int64).reshape(-1, 2).T
-        names: dict[int, str] = {i: key if isinstance(key, str) else key[0] for i, key in enumerate(keys)}
-        is_word = np.array([not isinstance(key, str) for key in keys], dtype=bool)
+        token_rows: list[int] = []
+        token_cols: list[int] = []
+        for code, token in enumerate(table):
+            token_keys = self._token_keys(token)
+            token_rows.extend([code] * len(token_keys))
+            token_cols.extend(keys.setdefault(key, len(keys)) for key in token_keys)
+        key_list = list(keys)
         n_keys = len(keys)
         flat, doc_of, _ = self._encode(docs)
         ngram_rows, ngram_cols, ngram_codes = [], [], []
         for n, positions, found in self._ngrams(flat, len(table)):
-            distinct, inverse = np.unique(found, return_inverse=True)
+            codes, inverse = np.unique(found, return_inverse=True)
             ngram_rows.append(doc_of[positions])
             ngram_cols.append(n_keys + inverse)
-            ngram_codes.append((n, distinct, n_keys))
-            n_keys += len(distinct)
-        is_word = np.concatenate([is_word, np.ones(n_keys - len(is_word), dtype=bool)])
-        token_matrix = _counts(token_rows, token_cols, (len(table), n_keys))
+            ngram_codes.append((n, codes, n_keys))
+            n_keys += len(codes)
+        token_matrix = _counts(np.array(token_rows), np.array(token_cols), (len(table), n_keys))
         indptr, cols, counts = self._count(flat, doc_of, ngram_rows, ngram_cols, token_matrix, len(docs))
 
         # Keep terms in at least min_df documents; order each block by term as sklearn does, words first.
@@ -93,11 +94,16 @@ class NgramTfidf(TransformerMixin, BaseEstimator):
         kept = np.flatnonzero(df >= self.min_df)
         if len(kept) == 0:
             raise ValueError("After pruning, no terms remain. Try a lower min_df.")
-        for n, distinct, start in ngram_codes:
-            for i in kept[(kept >= start) & (kept < start + len(distinct))]:
-                names[i] = " ".join(table[c] for c in _decode(int(distinct[i - start]), n, len(table)))
-        word = sorted(kept[is_word[kept]], key=names.__getitem__)
-        char = sorted(kept[~is_word[kept]], key=names.__getitem__)
+        names: dict[int, str] = {}
+        for i in kept[kept < len(key_list)]:
+            key = key_list[i]
+            names[i] = key if isinstance(key, str) else key[0]
+        for n, codes, start in ngram_codes:
+            for i in kept[(kept >= start) & (kept < start + len(codes))]:
+                names[i] = " ".join(table[c] for c in _decode(int(codes[i - start]), n, len(table)))
+        is_word = np.array([i >= len(key_list) or not isinstance(key_list[i], str) for i in kept], dtype=bool)
+        word = sorted(kept[is_word], key=names.__getitem__)
+        char = sorted(kept[~is_word], key=names.__getitem__)
         order = np.array(word + char, dtype=np.int64)
         final = np.full(n_keys, -1, dtype=np.int64)
         final[order] = np.arange(len(order))
@@ -109,9 +115,9 @@ class NgramTfidf(TransformerMixin, BaseEstimator):
         self.char_index_ = {names[i]: int(final[i]) for i in char}
         self.token_matrix_ = _remap_columns(token_matrix, final, len(order))
         self.ngram_keys_, self.ngram_cols_ = {}, {}
-        for n, distinct, start in ngram_codes:
-            columns = final[start : start + len(distinct)]
-            self.ngram_keys_[n], self.ngram_cols_[n] = distinct[columns >= 0], columns[columns >= 0]
+        for n, codes, start in ngram_codes:
+            columns = final[start : start + len(codes)]
+            self.ngram_keys_[n], self.ngram_cols_[n] = codes[columns >= 0], columns[columns >= 0]
         counts = _remap_columns(sparse.csr_matrix((counts, cols, indptr), shape=(len(docs), n_keys)),
                                 final, len(order))
         data = self._tfidf(counts.indptr, counts.indices, counts.data)

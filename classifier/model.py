@@ -2,10 +2,11 @@
 
 Raw text → ``zhtext.Document`` (normalised, masked, cut once) → TF-IDF word 1-2-grams + char
 1-3-grams of its tokens (``NgramTfidf``, one counting pass) → LinearSVC scores → calibrated
-probabilities (temperature, then a map of the top label's confidence). It follows scikit-learn's estimator API: configure in the constructor, ``fit``, then
-``predict`` / ``predict_proba``; ``analyse`` adds the top-k labels and the terms that drove each
-decision, for the operator to read. Every method takes plain strings or ``Document`` objects, so
-the stages of a work order's pipeline can share one segmentation.
+probabilities (temperature, then a map of the top label's confidence). It follows scikit-learn's
+estimator API: configure in the constructor, ``fit``, then ``predict`` / ``predict_proba``;
+``analyse`` adds the top-k labels and the terms that drove each decision, for the operator to
+read. Every method takes plain strings or ``Document`` objects, so the stages of a work order's
+pipeline can share one segmentation.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from joblib import Parallel, delayed
+from joblib import Parallel, delayed, effective_n_jobs
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.metrics import accuracy_score, f1_score
@@ -132,6 +133,7 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
             self.classes_ = self.svm_.classes_
             # Scores as one product with the coefficients, feature-major so a ticket's rows are gathered at once.
             self.weights_ = np.ascontiguousarray(self.svm_.coef_.T)
+            self.intercept_ = self.svm_.intercept_
             self.calibrator_ = TopLabelScaler().fit(oof, np.searchsorted(self.classes_, y))
         oof_pred = self.classes_[oof.argmax(axis=1)]
         self.cv_metrics_ = {
@@ -145,15 +147,9 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
         return LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state)
 
     def _tokens(self, texts: Sequence[Text]) -> list[tuple[str, ...]]:
-        """The token lists the features are computed from, cut in ``n_jobs`` processes for large batches."""
+        """The token lists the features are computed from."""
         check_is_fitted(self, "stopwords_")
         segmenter = cached_segmenter(self.user_words_, self.stopwords_)
-        chunks = [texts[i : i + self.batch_size] for i in range(0, len(texts), self.batch_size)]
-        if len(chunks) > 1 and self.n_jobs != 1:
-            parts = Parallel(n_jobs=self.n_jobs)(
-                delayed(_token_lists)(c, segmenter, self.max_chars, self.keep_function_words) for c in chunks
-            )
-            return [t for part in parts for t in part]
         return _token_lists(texts, segmenter, self.max_chars, self.keep_function_words)
 
     def _features(self, texts: Sequence[Text]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -164,12 +160,25 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
     def _scores(self, indptr: np.ndarray, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
         """The SVM's decision scores, without its input checks: one ticket by a gather, a batch by a product."""
         if len(indptr) == 2:
-            return (values @ self.weights_[columns] + self.svm_.intercept_)[np.newaxis, :]
+            return (values @ self.weights_[columns] + self.intercept_)[np.newaxis, :]
         features = sparse.csr_matrix((values, columns, indptr), shape=(len(indptr) - 1, len(self.weights_)))
-        return features @ self.weights_ + self.svm_.intercept_
+        return features @ self.weights_ + self.intercept_
 
     def decision_function(self, X: Sequence[Text]) -> np.ndarray:
-        return self._scores(*self._features(X))
+        if len(X) <= self.batch_size or self.n_jobs == 1:
+            return self._scores(*self._features(X))
+        # Each process takes one share, text to scores; the model goes once per share, its arrays memory-mapped.
+        shares = np.array_split(np.arange(len(X)), effective_n_jobs(self.n_jobs))
+        worker = self._for_workers()
+        parts = Parallel(n_jobs=self.n_jobs)(delayed(worker.decision_function)([X[i] for i in s]) for s in shares)
+        return np.vstack(parts)
+
+    def _for_workers(self) -> "ComplaintClassifier":
+        """A copy with what scoring needs, serial: not the feature names, the SVM or the memos."""
+        copy = ComplaintClassifier(**{**self.get_params(), "n_jobs": 1})
+        skip = {"feature_names_", "svm_", "cv_metrics_"}
+        copy.__dict__.update({k: v for k, v in self.__dict__.items() if k.endswith("_") and k not in skip})
+        return copy
 
     def predict_proba(self, X: Sequence[Text]) -> np.ndarray:
         return self.calibrator_.predict_proba(self.decision_function(X))
