@@ -11,11 +11,12 @@ pipeline can share one segmentation.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import multiprocessing
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
-from joblib import Parallel, delayed, effective_n_jobs
+from joblib import effective_n_jobs
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.metrics import accuracy_score, f1_score
@@ -72,7 +73,8 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
     ``keep_function_words`` keeps stop-words and punctuation: useless for the topic, but
     they carry the speech act (请问…吗？ is a question) that tells 咨询 from 投诉.
     ``max_chars`` bounds work on pathological inputs; ``n_jobs`` parallelises
-    cross-validation during ``fit`` and large batches (over ``batch_size``) when predicting.
+    cross-validation during ``fit`` and, from the main thread, large batches (over
+    ``batch_size``) when predicting.
     """
 
     def __init__(
@@ -165,20 +167,9 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
         return features @ self.weights_ + self.intercept_
 
     def decision_function(self, X: Sequence[Text]) -> np.ndarray:
-        if len(X) <= self.batch_size or self.n_jobs == 1:
+        if len(X) <= self.batch_size or self.n_jobs == 1 or not _can_fork():
             return self._scores(*self._features(X))
-        # Each process takes one share, text to scores; the model goes once per share, its arrays memory-mapped.
-        shares = np.array_split(np.arange(len(X)), effective_n_jobs(self.n_jobs))
-        worker = self._for_workers()
-        parts = Parallel(n_jobs=self.n_jobs)(delayed(worker.decision_function)([X[i] for i in s]) for s in shares)
-        return np.vstack(parts)
-
-    def _for_workers(self) -> "ComplaintClassifier":
-        """A copy with what scoring needs, serial: not the feature names, the SVM or the memos."""
-        copy = ComplaintClassifier(**{**self.get_params(), "n_jobs": 1})
-        skip = {"feature_names_", "svm_", "cv_metrics_"}
-        copy.__dict__.update({k: v for k, v in self.__dict__.items() if k.endswith("_") and k not in skip})
-        return copy
+        return _forked_scores(self, X)
 
     def predict_proba(self, X: Sequence[Text]) -> np.ndarray:
         return self.calibrator_.predict_proba(self.decision_function(X))
@@ -219,6 +210,39 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
                 continue
             chosen.append(Evidence(term=term, weight=round(weight, 4)))
         return chosen
+
+
+# The model and texts of a batch being scored by forked processes, which inherit them instead of unpickling.
+_SHARED: tuple["ComplaintClassifier", Sequence[Text]] | None = None
+
+
+def _can_fork() -> bool:
+    """Forking is safe only from the main thread: another thread could hold a lock the copy would need."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.current_thread() is threading.main_thread()
+
+
+def _forked_scores(model: "ComplaintClassifier", texts: Sequence[Text]) -> np.ndarray:
+    """Scores of a large batch, one share per process, text to scores.
+
+    The processes are forked, so they share the fitted model (and its warm memos) with this one:
+    only the shares' bounds go out and their scores come back. Shipping the model to joblib's
+    workers instead cost more than the batch's segmentation.
+    """
+    global _SHARED
+    n_processes = effective_n_jobs(model.n_jobs)
+    cuts = np.linspace(0, len(texts), n_processes + 1).astype(int)
+    _SHARED = (model, texts)
+    try:
+        with multiprocessing.get_context("fork").Pool(n_processes) as pool:
+            parts = pool.map(_share_scores, list(zip(cuts[:-1], cuts[1:])))
+    finally:
+        _SHARED = None
+    return np.vstack(parts)
+
+
+def _share_scores(bounds: tuple[int, int]) -> np.ndarray:
+    model, texts = _SHARED
+    return model._scores(*model._features(texts[bounds[0] : bounds[1]]))
 
 
 def _readable_term(feature_name: str) -> str | None:
