@@ -11,6 +11,7 @@ pipeline can share one segmentation.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import threading
 from dataclasses import dataclass, field
@@ -232,10 +233,12 @@ def _forked_scores(model: "ComplaintClassifier", texts: Sequence[Text]) -> np.nd
     n_processes = effective_n_jobs(model.n_jobs)
     cuts = np.linspace(0, len(texts), n_processes + 1).astype(int)
     _SHARED = (model, texts)
+    gc.freeze()  # the copies' garbage collector would otherwise touch, and so copy, every inherited object
     try:
         with multiprocessing.get_context("fork").Pool(n_processes) as pool:
             parts = pool.map(_share_scores, list(zip(cuts[:-1], cuts[1:])))
     finally:
+        gc.unfreeze()
         _SHARED = None
     return np.vstack(parts)
 
