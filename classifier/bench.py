@@ -16,15 +16,15 @@ import os
 import resource
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 
 from classifier.dataset import load_many
 from classifier.evaluation import evaluate_probabilities
 from classifier.model import ComplaintClassifier
+from core.errors import UserFacingError
 from zhtext.document import Document
 from zhtext.segment import cached_segmenter
 

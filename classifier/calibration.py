@@ -47,7 +47,7 @@ class TopLabelScaler(BaseEstimator):
     label never drops below the second, so the ranking is kept.
     """
 
-    def fit(self, scores: np.ndarray, y_index: np.ndarray) -> "TopLabelScaler":
+    def fit(self, scores: np.ndarray, y_index: np.ndarray) -> TopLabelScaler:
         self.temperature_ = TemperatureScaler().fit(scores, y_index).temperature_
         proba = softmax(np.asarray(scores) * self.temperature_, axis=1)
         x = _logit(proba.max(axis=1))

@@ -20,8 +20,8 @@ scales the word block and the character block each to unit length.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from itertools import compress
-from typing import Iterable, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -51,7 +51,7 @@ class NgramTfidf(TransformerMixin, BaseEstimator):
         self.char_ngram_range = char_ngram_range
         self.min_df = min_df
 
-    def fit(self, X: Iterable[Sequence[str]], y: object = None) -> "NgramTfidf":
+    def fit(self, X: Iterable[Sequence[str]], y: object = None) -> NgramTfidf:
         self.fit_transform(X)
         return self
 
@@ -181,7 +181,7 @@ class NgramTfidf(TransformerMixin, BaseEstimator):
         for row, tokens in enumerate(docs):
             codes = list(map(get, tokens))
             if None in codes:
-                codes = [self._learn_code(t, cache) if c is None else c for t, c in zip(tokens, codes)]
+                codes = [self._learn_code(t, cache) if c is None else c for t, c in zip(tokens, codes, strict=True)]
             if -1 in codes:
                 for token in compress(tokens, [c == -1 for c in codes]):
                     columns = self._unseen_columns(token)

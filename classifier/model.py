@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -112,7 +113,7 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
         """Space-joined tokens, in the form the features are computed from."""
         return [" ".join(tokens) for tokens in self._tokens(texts)]
 
-    def fit(self, X: Sequence[Text], y: Sequence[str]) -> "ComplaintClassifier":
+    def fit(self, X: Sequence[Text], y: Sequence[str]) -> ComplaintClassifier:
         progress = Progress("训练 train", total_steps=4, enabled=self.verbose)
         segmenter = default_segmenter()
         self.user_words_ = segmenter.user_words
@@ -214,7 +215,7 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
 
 
 # The model and texts of a batch being scored by forked processes, which inherit them instead of unpickling.
-_SHARED: tuple["ComplaintClassifier", Sequence[Text]] | None = None
+_SHARED: tuple[ComplaintClassifier, Sequence[Text]] | None = None
 
 
 def _can_fork() -> bool:
@@ -222,7 +223,7 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.current_thread() is threading.main_thread()
 
 
-def _forked_scores(model: "ComplaintClassifier", texts: Sequence[Text]) -> np.ndarray:
+def _forked_scores(model: ComplaintClassifier, texts: Sequence[Text]) -> np.ndarray:
     """Scores of a large batch, one share per process, text to scores.
 
     The processes are forked, so they share the fitted model (and its warm memos) with this one:
@@ -236,7 +237,7 @@ def _forked_scores(model: "ComplaintClassifier", texts: Sequence[Text]) -> np.nd
     gc.freeze()  # the copies' garbage collector would otherwise touch, and so copy, every inherited object
     try:
         with multiprocessing.get_context("fork").Pool(n_processes) as pool:
-            parts = pool.map(_share_scores, list(zip(cuts[:-1], cuts[1:])))
+            parts = pool.map(_share_scores, list(zip(cuts[:-1], cuts[1:], strict=True)))
     finally:
         gc.unfreeze()
         _SHARED = None

@@ -1,5 +1,4 @@
 import numpy as np
-
 from scipy.special import expit, logit, softmax
 
 from classifier.calibration import TemperatureScaler, TopLabelScaler

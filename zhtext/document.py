@@ -16,8 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from zhtext.normalize import normalize
-from zhtext.privacy import mask_personal_data
+from zhtext.clean import clean_text
 from zhtext.segment import Segmenter, default_segmenter
 
 # Only this much of a message is segmented: it bounds the work a pathological input can cause,
@@ -39,9 +38,9 @@ class Document:
     max_chars: int = MAX_CHARS
 
     @classmethod
-    def from_text(cls, raw: str, segmenter: Segmenter | None = None, max_chars: int = MAX_CHARS) -> "Document":
+    def from_text(cls, raw: str, segmenter: Segmenter | None = None, max_chars: int = MAX_CHARS) -> Document:
         """Normalise and mask ``raw`` (the form in which text may be stored or learned from)."""
-        return cls(mask_personal_data(normalize(raw)), segmenter or default_segmenter(), max_chars)
+        return cls(clean_text(raw), segmenter or default_segmenter(), max_chars)
 
     @cached_property
     def words(self) -> tuple[str, ...]:

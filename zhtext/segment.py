@@ -15,12 +15,12 @@ JiebaTokenizer in the bot keeps jieba itself; the classifier trains and serves o
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from itertools import compress
 from importlib import resources
+from itertools import compress
 from pathlib import Path
-from typing import Iterable, NamedTuple, Sequence
+from typing import NamedTuple
 
 import rjieba
 
@@ -101,7 +101,7 @@ class Segmenter:
         verdicts = self._is_content
         keep = list(map(verdicts.get, words))
         if None in keep:
-            keep = [self._judge(word) if k is None else k for word, k in zip(words, keep)]
+            keep = [self._judge(word) if k is None else k for word, k in zip(words, keep, strict=True)]
         return list(compress(words, keep))
 
     def _judge(self, word: str) -> bool:
