@@ -8,7 +8,8 @@ from routing.departments.units import Unit
 OBSERVATIONS = [
     Observation("A3区洋湖街道翠湖家园小区门口垃圾没人清运"),
     Observation("A3区洋湖街道的路灯坏了一个月", unit=Unit("A3区", "街道/乡镇", "洋湖街道")),
-    Observation("翠湖家园小区停车位被占", reply="已转洋湖街道办事处核查办理", unit=Unit("A3区", "街道/乡镇", "洋湖街道")),
+    Observation("翠湖家园小区停车位被占", reply="已转洋湖街道办事处核查办理",
+                unit=Unit("A3区", "街道/乡镇", "洋湖街道")),
     Observation("A7县安沙镇和平村的道路坑洼不平"),
     Observation("A7县安沙镇和平村村民建房审批慢"),
     Observation("A2区金桂社区噪音扰民"),

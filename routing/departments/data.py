@@ -8,10 +8,10 @@ Evaluation is by time: the earlier part trains, the later part tests, as a live 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Sequence
 
 from classifier.dataset import read_rows
 from core.errors import DataError
@@ -68,9 +68,8 @@ def load_replied(path: Path | str, extractor: ReplyUnitExtractor | None = None) 
             english = "message text is empty" if not text else f"unreadable time {row['留言时间']!r}"
             raise DataError(f"{path} 第 {number} 行: {problem}", f"{path} row {number}: {english}")
         reply = row.get("答复意见", "")
-        records.append(
-            RepliedMessage(id=row["留言编号"], text=text, time=time, reply=reply, extraction=extractor.extract(reply, raw))
-        )
+        extraction = extractor.extract(reply, raw)
+        records.append(RepliedMessage(id=row["留言编号"], text=text, time=time, reply=reply, extraction=extraction))
     return sorted(records, key=lambda r: (r.time, r.id))
 
 

@@ -3,7 +3,7 @@
 A reply names its handling unit in a few recurring ways, tried in this order:
 
 1. ``forward``   — the message was passed on: "已转小横垅乡核查", "交由市房屋交易管理中心办理"
-                   (the last hop handles it);
+                   (the first hand-over in the reply; later ones are follow-ups);
 2. ``signature`` — the reply is signed: "…A7县公安局 2013年1月30日";
 3. ``subject``   — a unit acts at the start of a sentence: "A3区洋湖街道高度重视…",
                    "A5区高度重视,我办…" (the district's government office);
@@ -39,15 +39,18 @@ STRONG_RULES = frozenset({"forward", "signature", "subject", "self"})
 
 # Words that cannot be part of a unit's name: where a name starts, the text before it ends.
 _NAME_STOPS = (
-    "高度重视 所在地 联系 咨询 反映 问题 要求 协调 组织 安排 责成 通知 辖区 属地 当地 涉及 位于 隶属 属于 管辖 "
-    "办理 情况 收悉 督促 配合 会同 联合 牵头 指导 监督 转交 转至 转由 交由 交给 移交 请 经 由 向 对 与 和 及 在 到 "
-    "至 给 我 已 将 把 被 的 了 是 后 会 为 从 据 并 即 以 该 此 其 各 等 又 要 让 找 去 来 往 转 交 时 于 就 也 都 "
-    "还 再 均 报 派 同 部门 所属 通过 网友 来信 近日 附近 周边 导致 减轻 修建 责令 目前 现在 原 新建 距离 离 靠近 旁边 "
-    "对面 门口 隔壁 整个 区域 片区 范围 年 月 日 号 也 你 您 他 她 它 如 若 但 而 或 有 无 不 没 本 全 上 下 内 外 前 间 中 里"
+    "高度重视 所在地 联系 咨询 反映 问题 要求 协调 组织 安排 责成 通知 辖区 属地 当地 涉及 "
+    "位于 隶属 属于 管辖 转入 转出 转学 办理 情况 收悉 督促 配合 会同 联合 牵头 指导 监督 转交 "
+    "转至 转由 交由 交给 移交 请 经 由 向 对 与 和 及 在 到 至 给 我 已 将 把 被 的 了 是 后 "
+    "会 为 从 据 并 即 以 该 此 其 各 等 又 要 让 找 去 来 往 转 交 时 于 就 也 都 还 再 均 报 "
+    "派 同 部门 所属 通过 网友 来信 近日 附近 周边 导致 减轻 修建 责令 目前 现在 原 新建 距离 "
+    "离 靠近 旁边 对面 门口 隔壁 整个 区域 片区 范围 年 月 日 号 也 你 您 他 她 它 如 若 但 而 "
+    "或 有 无 不 没 本 全 上 下 内 外 前 间 中 里"
 ).split()
 # 经 starts 经开区 (an economic development zone) as well as 经…核实 (through …).
 _NAME_STOP_RE = re.compile(
-    "|".join(re.escape(w) + ("(?!开区|济技术开发区)" if w == "经" else "") for w in sorted(_NAME_STOPS, key=len, reverse=True))
+    "|".join(re.escape(w) + ("(?!开区|济技术开发区)" if w == "经" else "")
+             for w in sorted(_NAME_STOPS, key=len, reverse=True))
 )
 _NAME_CHARS_RE = re.compile(r"[\u4e00-\u9fffA-Z0-9]+$")
 # Characters a street or town name never ends with (城乡, 各乡镇, 县城…).
@@ -62,11 +65,15 @@ _FORWARD_LEFT_RE = re.compile(
     r"(?:转交|转至|转由|转给|转到|转送|批转|交由|交给|移交|移送|分流至|分流给|推送至|推送给|转|已交)(?:给|至|到|由)?"
     r"(?:了)?\s*$"
 )
+# A hand-over on a condition (如情况属实，…交由县公安局处理) has not happened.
+_CONDITIONAL_RE = re.compile(r"如果|如|若|一经|一旦|否则")
 # 要求/责成 X 调查: the reply's author had X look into it.
 _ASSIGN_LEFT_RE = re.compile(r"(?:要求|责成|交办|督促|安排|指派|请)\s*$")
-_ASSIGN_RIGHT_RE = re.compile(r"^(?:进行了?|立即|迅速|及时|认真|依法|对此|对该问题)?(?:调查|核实|核查|处理|处置|办理|查处)")
+_ASSIGN_RIGHT_RE = re.compile(
+    r"^(?:进行了?|立即|迅速|及时|认真|依法|对此|对该问题)?(?:调查|核实|核查|处理|处置|办理|查处)"
+)
 _FORWARD_RIGHT_RE = re.compile(
-    rf"^[^。!?]{{0,6}}?(?:核查|办理|调查|办复|处理|核实|核处|答复|回复|研究|落实|查处|跟进|解决|处置|负责|调处|了解|"
+    r"^[^。!?]{0,6}?(?:核查|办理|调查|办复|处理|核实|核处|答复|回复|研究|落实|查处|跟进|解决|处置|负责|调处|了解|"
     r"进行|办)|^\s*[，,。、；;]|^\s*$"
 )
 _SUBJECT_RIGHT_RE = re.compile(
@@ -152,7 +159,8 @@ class ReplyUnitExtractor:
         self._code_re = self.jurisdictions.pattern
         words = sorted(self.vocabulary.keywords, key=len, reverse=True)
         self._keyword_re = re.compile("|".join(map(re.escape, words)))
-        self._relay_re = re.compile("|".join(map(re.escape, self.vocabulary.relays))) if self.vocabulary.relays else None
+        relays = self.vocabulary.relays
+        self._relay_re = re.compile("|".join(map(re.escape, relays))) if relays else None
         self._generic_re = re.compile("|".join(map(re.escape, self.vocabulary.generic)))
 
     # ---- mentions ------------------------------------------------------------------------
@@ -247,7 +255,7 @@ class ReplyUnitExtractor:
         return bool(self._relay_re.search(around)) and mention.self_suffix is None
 
     def _rule_forward(self, reply: str, mentions: list[Mention]) -> Mention | None:
-        chosen = None
+        """The first hand-over: later ones in a reply are follow-ups (…并交由县公安局处理)."""
         for mention in mentions:
             left = reply[max(0, mention.start - 8) : mention.start]
             assigned = _ASSIGN_LEFT_RE.search(left) and _ASSIGN_RIGHT_RE.search(reply[mention.end : mention.end + 12])
@@ -255,9 +263,12 @@ class ReplyUnitExtractor:
                 continue
             if self._generic_re.match(reply, mention.start):
                 continue
+            sentence = re.split(r"[。!?;]", reply[max(0, mention.start - 40) : mention.start])[-1]
+            if _CONDITIONAL_RE.search(sentence):
+                continue
             if _FORWARD_RIGHT_RE.search(reply[mention.end : mention.end + 12]):
-                chosen = mention
-        return chosen
+                return mention
+        return None
 
     def _rule_signature(self, reply: str, mentions: list[Mention]) -> Mention | None:
         for mention in reversed(mentions):

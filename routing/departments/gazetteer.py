@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import yaml
 
@@ -29,7 +29,9 @@ KIND_ESTATE = "小区"
 
 # A community or village, an estate: a short name and one of these endings.
 _COMMUNITY_RE = re.compile(r"([\u4e00-\u9fff]{2,5}?)(社区|村)(?![民委组级庄里镇])")
-_ESTATE_RE = re.compile(r"([\u4e00-\u9fff]{2,6}?)(小区|花园|家园|新村|公寓|华庭|雅苑|花苑|名苑|山庄|国际)(?![\u4e00-\u9fff]{0,1}区)")
+_ESTATE_RE = re.compile(
+    r"([\u4e00-\u9fff]{2,6}?)(小区|花园|家园|新村|公寓|华庭|雅苑|花苑|名苑|山庄|国际)(?![\u4e00-\u9fff]{0,1}区)"
+)
 _GENERIC_STEMS = frozenset(
     "我们 这个 该 本 所在 附近 周边 当地 整个 一个 这里 那里 我家 我们小区 老旧 新建 安置 农村 城市 全市 各个 相关 "
     "这些 那些 居民 业主 我的 其他 现在 目前 没有 一些 很多 所有 以及".split()
@@ -87,7 +89,7 @@ class LearnedGazetteer:
                     found.append((stem + match.group(2), kind))
         return found
 
-    def fit(self, observations: Iterable[Observation]) -> "LearnedGazetteer":
+    def fit(self, observations: Iterable[Observation]) -> LearnedGazetteer:
         """Count place–district and place–street pairs over the messages; keep the clear ones."""
         district_votes: dict[str, Counter] = defaultdict(Counter)
         street_votes: dict[str, Counter] = defaultdict(Counter)
@@ -190,12 +192,12 @@ class LearnedGazetteer:
                 "places": {name: self.places[name] for name in sorted(self.places)}}
 
     def save(self, path: Path | str) -> None:
-        header = "# 学习得到的地名库 / learned gazetteer: place → district (and street); see routing/departments/gazetteer.py\n"
+        header = "# 学习得到的地名库 / learned gazetteer: place → district (and street); see gazetteer.py\n"
         Path(path).write_text(header + yaml.safe_dump(self.to_dict(), allow_unicode=True, sort_keys=False),
                               encoding="utf-8")
 
     @classmethod
-    def load(cls, path: Path | str, jurisdictions: Jurisdictions | None = None) -> "LearnedGazetteer":
+    def load(cls, path: Path | str, jurisdictions: Jurisdictions | None = None) -> LearnedGazetteer:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
         gazetteer = cls(raw.get("min_count", 2), raw.get("min_purity", 0.75), jurisdictions=jurisdictions)
         gazetteer.places = dict(raw.get("places") or {})
@@ -203,4 +205,4 @@ class LearnedGazetteer:
 
 
 def observations(texts: Sequence[str], replies: Sequence[str], units: Sequence[Unit | None]) -> list[Observation]:
-    return [Observation(t, r, u) for t, r, u in zip(texts, replies, units)]
+    return [Observation(t, r, u) for t, r, u in zip(texts, replies, units, strict=False)]
