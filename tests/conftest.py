@@ -85,6 +85,7 @@ def app_settings(database_url, model_registry, type_registry, tmp_path):
     """Settings of a service on its own database and its own copy of the registry (retraining promotes into it)."""
     from classifier.settings import ClassifierSettings
     from core.settings import DatabaseSettings
+    from routing.departments.settings import DepartmentSettings
     from routing.settings import RouterSettings
     from server.context import AppSettings
 
@@ -92,7 +93,10 @@ def app_settings(database_url, model_registry, type_registry, tmp_path):
     return AppSettings(database=DatabaseSettings(url=database_url),
                        classifier=ClassifierSettings(model_dir=model_dir, type_model_dir=type_registry.root),
                        # operators dispatch unless a test lowers it
-                       router=RouterSettings(auto_dispatch_threshold=1.01))
+                       router=RouterSettings(auto_dispatch_threshold=1.01),
+                       # no dispatch model until a test trains one; it learns from the sample replies
+                       departments=DepartmentSettings(model_dir=tmp_path / "departments",
+                                                      replies_file=SAMPLE / "replied_messages.csv"))
 
 
 @pytest.fixture

@@ -7,10 +7,11 @@ import json
 import numpy as np
 import pytest
 
-from routing.departments.cli import fit_model, main
+from routing.departments.cli import main
 from routing.departments.data import load_replied, time_split
 from routing.departments.evaluation import evaluate
 from routing.departments.model import DispatchModel, threshold_for_precision
+from routing.departments.training import fit_model
 from routing.departments.units import Unit
 from tests.helpers import SAMPLE
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import json
 import sys
 from collections.abc import Sequence
@@ -38,10 +37,11 @@ from routing.departments.evaluation import (
     load_hand_type_map,
     plot_precision_coverage,
     routing_table_scorer,
-    table_unit_types,
 )
 from routing.departments.model import DispatchModel
+from routing.departments.service import table_unit_types
 from routing.departments.settings import DepartmentSettings
+from routing.departments.training import fingerprint, fit_model
 from routing.dispatch import Dispatcher
 from routing.places import PlaceExtractor
 from routing.settings import RouterSettings
@@ -117,26 +117,6 @@ def model_params(pairs: Sequence[str]) -> dict:
         except ValueError as exc:
             raise DataError(f"参数值无效 {pair!r}", f"invalid value in {pair!r}") from exc
     return params
-
-
-def fit_model(records: Sequence[RepliedMessage], params: dict, labels: str = "all") -> DispatchModel:
-    """Train on the labelled records (all rules, or only the strong ones); every text teaches the gazetteer."""
-    chosen = [r for r in records if r.extraction and (labels == "all" or r.extraction.strong)]
-    if len({r.extraction.unit.unit_type for r in chosen}) < 2:
-        raise DataError("训练数据中能读出承办单位的答复太少（至少需要两种单位类型）",
-                        "too few replies name a handling unit (need at least two unit types)")
-    chosen_ids = {r.id for r in chosen}
-    model = DispatchModel(**params)
-    return model.fit([r.text for r in chosen], [r.extraction.unit for r in chosen],
-                     replies=[r.reply for r in chosen],
-                     unlabelled=[r.text for r in records if r.id not in chosen_ids])
-
-
-def fingerprint(records: Sequence[RepliedMessage]) -> str:
-    digest = hashlib.sha256()
-    for r in records:
-        digest.update(f"{r.id}\x1f{r.text}\x1f{r.extraction.unit.key if r.extraction else ''}\x1e".encode())
-    return digest.hexdigest()[:16]
 
 
 def score_with_baselines(model: DispatchModel, records: Sequence[RepliedMessage],

@@ -10,8 +10,8 @@ Scored on the messages whose reply names a unit (``labelled``):
 The baselines answer only "which type": they are given the same jurisdiction and street
 machinery as the model, so the comparison isolates the choice of unit type.
 - ``routing_table`` — today's dispatcher: classifier categories spread over the sample
-  district's routing table, each department mapped to its unit type by its name (the
-  extractor's vocabulary reads 青山区住房和城乡建设局 as 住建/房产, 河西街道办事处 as 街道/乡镇);
+  district's routing table, each department mapped to its unit type by its name
+  (``service.table_unit_types``: 青山区住房和城乡建设局 is 住建/房产, 河西街道办事处 街道/乡镇);
 - ``category_default`` — the first-level category alone, sent to its default department.
 """
 
@@ -26,7 +26,7 @@ import numpy as np
 
 from classifier.model import LabelScore
 from routing.departments.data import RepliedMessage
-from routing.departments.extract import Extraction, ReplyUnitExtractor, clean_reply
+from routing.departments.extract import Extraction, clean_reply
 from routing.departments.model import DispatchModel, UnitSuggestion, threshold_for_precision
 from routing.departments.units import Unit, default_jurisdictions
 
@@ -139,16 +139,6 @@ def by_rule(report: Report) -> dict[str, dict]:
 
 
 # ---- baselines -----------------------------------------------------------------------------
-
-def table_unit_types(table, extractor: ReplyUnitExtractor | None = None) -> dict[str, str]:
-    """Each routing-table department's unit type, read from its name with the reply vocabulary."""
-    extractor = extractor or ReplyUnitExtractor()
-    types = {}
-    for code, department in table.departments.items():
-        mentions = [m for m in extractor.mentions(department.name) if m.unit_type]
-        types[code] = mentions[-1].unit_type if mentions else "其他"
-    return types
-
 
 def routing_table_scorer(classifier, dispatcher, types: dict[str, str]) -> TypeScorer:
     """Today's dispatch: the classifier's categories through the routing table, departments → types."""

@@ -118,6 +118,8 @@ class DispatchModel(BaseEstimator):
         self.gazetteer_.fit([*(Observation(t, r, u) for t, r, u in zip(X, replies, y, strict=False)),
                              *(Observation(t) for t in unlabelled)])
         units = [self.gazetteer_.complete(u) for u in y]
+        # The complete units seen in training: what an operator can pick from when overriding.
+        self.units_ = dict(Counter(u.key for u in units if u.complete).most_common())
         self._fit_parts(list(X), units)
         self.auto_threshold_ = self._choose_threshold(list(X), units) if self.threshold_folds else 1.0
         return self

@@ -54,6 +54,16 @@ class Unit:
         """Whether jurisdiction (and a street's name) are known, so the full unit can be scored."""
         return self.jurisdiction is not None and (self.unit_type != STREET_TYPE or bool(self.name))
 
+    @classmethod
+    def parse(cls, key: str) -> Unit | None:
+        """The unit a ``key`` names (``A3区|街道/乡镇|洋湖街道``), or None if it is not one."""
+        parts = (key or "").split("|")
+        if len(parts) not in (2, 3) or not parts[1] or (len(parts) == 3) != (parts[1] == STREET_TYPE):
+            return None
+        jurisdiction = None if parts[0] in ("", "?") else parts[0]
+        name = parts[2] if len(parts) == 3 and parts[2] not in ("", "?") else None
+        return cls(jurisdiction, parts[1], name)
+
     def label(self) -> str:
         """How an operator reads it: ``A3区 洋湖街道``, ``A市 住建/房产``."""
         where = self.jurisdiction or "?"
