@@ -53,6 +53,19 @@ def type_registry(tmp_path_factory) -> ModelRegistry:
     return registry
 
 
+@pytest.fixture(scope="session")
+def department_registry(tmp_path_factory) -> ModelRegistry:
+    """The dispatch model (routing.departments), trained once on the earlier sample replies."""
+    from routing.departments.data import load_replied, time_split
+    from routing.departments.training import fit_model
+
+    earlier, _ = time_split(load_replied(SAMPLE / "replied_messages.csv"))
+    model = fit_model(earlier, {"calibration_folds": 3, "threshold_folds": 3})
+    registry = ModelRegistry(tmp_path_factory.mktemp("departments"))
+    registry.promote(registry.save(model, {"note": "sample", "trained_until": earlier[-1].time.isoformat()}))
+    return registry
+
+
 def _database_urls() -> list[str]:
     urls = ["sqlite"]
     if os.environ.get("TEST_DATABASE_URL"):

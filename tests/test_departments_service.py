@@ -10,12 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from classifier.registry import ModelRegistry
 from learning.feedback import training_unit
 from learning.orm import LabelCandidate
-from routing.departments.data import load_replied, time_split
 from routing.departments.settings import DepartmentSettings
-from routing.departments.training import fit_model
 from routing.departments.units import Unit
 from routing.settings import RouterSettings
 from server.app import create_app
@@ -24,16 +21,6 @@ from tests.helpers import SAMPLE, auth, intake, wait_for_job
 
 SCHOOL = "青山区一所小学违规收取课后服务费，家长意见很大"
 STREET_UNIT = "青山区|街道/乡镇|河西街道"
-
-
-@pytest.fixture(scope="module")
-def department_registry(tmp_path_factory) -> ModelRegistry:
-    """A dispatch model trained once on the earlier sample replies."""
-    earlier, _ = time_split(load_replied(SAMPLE / "replied_messages.csv"))
-    model = fit_model(earlier, {"calibration_folds": 3, "threshold_folds": 3})
-    registry = ModelRegistry(tmp_path_factory.mktemp("departments"))
-    registry.promote(registry.save(model, {"note": "sample", "trained_until": earlier[-1].time.isoformat()}))
-    return registry
 
 
 @pytest.fixture
