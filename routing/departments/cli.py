@@ -19,14 +19,13 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
 from classifier.registry import ModelRegistry
 from classifier.settings import ClassifierSettings
-from core.errors import DataError, NoModelError, UserFacingError
+from core.errors import DataError, NoModelError, UserFacingError, exit_with
 from routing.departments.data import RepliedMessage, load_replied, time_split
 from routing.departments.evaluation import (
     Report,
@@ -281,8 +280,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args, settings)
     except UserFacingError as error:
-        print(f"错误 error: {error.zh} / {error.en}", file=sys.stderr)
-        return error.exit_code
+        return exit_with(error)
 
 
 
