@@ -102,3 +102,15 @@ def test_a_retraining_job_for_an_unknown_model_is_refused(client):
     response = client.post("/api/models/retrain?model=weather", headers=auth("trainer"))
     assert response.status_code == 422
 
+
+
+@pytest.mark.slow
+def test_the_replay_corrects_wrong_suggestions_and_retrains_through_the_job_every_round(tmp_path):
+    from learning.replay import replay
+
+    result = replay(SAMPLE / "replied_messages.csv", tmp_path, every=6)
+    rounds = result["rounds"]
+    assert result["stream"] == sum(r["orders"] for r in rounds) and len(rounds) == -(-result["stream"] // 6)
+    assert all(r["retrain_decision"] in ("promoted", "refused") for r in rounds)
+    assert all(r["corrections"] == round(r["scored"] * (1 - r["unit_top1"])) for r in rounds if r["scored"])
+    assert result["first_model"]["decision"] == "promoted"
