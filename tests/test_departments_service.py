@@ -56,6 +56,17 @@ def test_the_learned_source_suggests_units_with_their_evidence(learned_client):
     assert evidence["unit_type"] == "教育" and evidence["terms"] and 0 < evidence["type_probability"] <= 1
 
 
+def test_the_learned_source_without_a_trained_model_suggests_nothing_until_one_is_trained(app_settings, clock):
+    settings = replace(app_settings, router=RouterSettings(dispatch_source="learned"))
+    context = AppContext.build(settings)
+    try:
+        with TestClient(create_app(context=context)) as test_client:
+            ticket = intake(test_client, text=SCHOOL)
+            assert ticket["suggestions"] == [] and ticket["status"] == "受理"
+    finally:
+        context.engine.dispose()
+
+
 def test_the_learned_source_offers_the_units_it_has_seen(learned_client):
     codes = {d["code"] for d in learned_client.get("/api/departments", headers=auth("operator")).json()}
     assert {"青山区|教育", STREET_UNIT, "zjj"} <= codes
