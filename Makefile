@@ -10,6 +10,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 # The main job trains on the real data when it is beside the project, else on the sample.
+# The dispatch model learns from replied messages: the real ones, else the hand-written sample.
+REPLIES := $(firstword $(wildcard $(SHARED_DATA)/replied_messages.csv) sample_data/replied_messages.csv)
 ifneq ($(wildcard $(SHARED_DATA)/messages_train_tokenized.csv),)
 TRAIN_FILES := $(SHARED_DATA)/messages_train_tokenized.csv $(SHARED_DATA)/messages_train.csv
 TEST_DATA := $(SHARED_DATA)/messages_test.csv
@@ -24,8 +26,8 @@ endif
 comma := ,
 TRAIN_JSON := [$(subst $(eval) ,$(comma),$(patsubst %,"%",$(TRAIN_FILES)))]
 
-.PHONY: help setup run serve test test-fast test-bot-actions lint train evaluate bench bench-router bench-bot \
-	bench-catalogue bot-train bot-eval system-packages clean
+.PHONY: help setup run serve test test-fast test-bot-actions lint train evaluate evaluate-dispatch replay-dispatch \
+	bench bench-router bench-bot bench-catalogue bot-train bot-eval system-packages clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":[^#]*## "} /^[a-z][a-z-]*:[^#]*## / {printf "  make %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -56,11 +58,22 @@ models/classifier/CURRENT: $(TRAIN_FILES) $(MODEL_CODE) | setup
 models/ticket_type/CURRENT: $(TYPE_DATA) $(MODEL_CODE) | setup
 	$(PY) -m classifier.ticket_type train --data $(TYPE_DATA)
 
-train: models/classifier/CURRENT models/ticket_type/CURRENT ## train the category and work-order type models (if stale)
+# The dispatch model (routing.departments) on the earlier 80% of the replies by time; the later 20% is held out.
+DISPATCH_CODE := $(MODEL_CODE) $(wildcard routing/departments/*.py routing/departments/config/*)
+models/departments/CURRENT: $(REPLIES) $(DISPATCH_CODE) | setup
+	$(PY) -m routing.departments train --data $(REPLIES)
 
-evaluate: train ## evaluate the classifier on the held-out split and classify one example
+train: models/classifier/CURRENT models/ticket_type/CURRENT models/departments/CURRENT ## train the models (if stale)
+
+evaluate: train evaluate-dispatch ## evaluate the classifier and the dispatch model on held-out data
 	$(PY) -m classifier evaluate --data $(TEST_DATA)
 	CLASSIFIER_TAXONOMY_PATH=$(TAXONOMY) $(PY) -m classifier predict "尊敬的领导：我们小区物业擅自把公共车位改成收费车位，每月三百元，业主反映多次没人管。"
+
+evaluate-dispatch: models/departments/CURRENT models/classifier/CURRENT ## dispatch model vs both baselines, later 20%
+	$(PY) -m routing.departments evaluate --data $(REPLIES) --json
+
+replay-dispatch: setup ## replay the later orders through the feedback loop (reports/departments_replay.png)
+	$(PY) -m learning.replay --data $(REPLIES)
 
 # The citizen bot (Rasa, its own Python 3.10 environment); retrained only when its data changes.
 RASA := $(BOT_VENV)/bin/rasa
@@ -95,6 +108,7 @@ serve: train $(BOT_MODEL) ## serve the main app, the Rasa server and the action 
 	$(RASA) run --model $(BOT_MODEL) --endpoints bot/endpoints.yml --credentials bot/credentials.yml \
 		--interface $(HOST) --port $(BOT_PORT) --enable-api --cors "$(BOT_CORS)" & \
 	LEARNING_BASE_TRAINING_FILES='$(TRAIN_JSON)' LEARNING_FROZEN_TEST_FILE=$(TEST_DATA) \
+		DEPARTMENTS_REPLIES_FILE=$(REPLIES) \
 		CLASSIFIER_TAXONOMY_PATH=$(TAXONOMY) BOT_URL=http://$(HOST):$(BOT_PORT) \
 		$(PY) -m server --host $(HOST) --port $(PORT)
 

@@ -24,7 +24,7 @@ import numpy as np
 from classifier.dataset import load_many
 from classifier.evaluation import evaluate_probabilities
 from classifier.model import ComplaintClassifier
-from core.errors import UserFacingError
+from core.errors import UserFacingError, exit_with
 from zhtext.document import Document
 from zhtext.segment import cached_segmenter
 
@@ -118,8 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result = measure(args.train, args.test, args.jobs, args.batch_repeat)
     except UserFacingError as error:
-        print(f"错误 error: {error.zh} / {error.en}", file=sys.stderr)
-        return error.exit_code
+        return exit_with(error)
     print(json.dumps(result, ensure_ascii=False, indent=None if args.json else 2))
     return 0
 

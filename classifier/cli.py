@@ -24,7 +24,7 @@ from classifier.model import ComplaintClassifier
 from classifier.registry import ModelRegistry
 from classifier.settings import ClassifierSettings
 from classifier.taxonomy import Taxonomy
-from core.errors import DataError, UserFacingError
+from core.errors import DataError, UserFacingError, exit_with
 from zhtext.clean import clean_text
 
 
@@ -157,5 +157,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args, settings)
     except UserFacingError as error:
-        print(f"错误 error: {error.zh} / {error.en}", file=sys.stderr)
-        return error.exit_code
+        return exit_with(error)

@@ -26,7 +26,7 @@ from classifier.dataset import Example, fingerprint, read_rows
 from classifier.model import ComplaintClassifier
 from classifier.registry import ModelRegistry
 from classifier.settings import ClassifierSettings
-from core.errors import DataError, UserFacingError
+from core.errors import DataError, UserFacingError, exit_with
 from zhtext.clean import clean_text
 
 TYPE_COLUMN = "性质"
@@ -116,8 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps({"version": version}, ensure_ascii=False))
         return 0
     except UserFacingError as error:
-        print(f"错误 error: {error.zh} / {error.en}", file=sys.stderr)
-        return error.exit_code
+        return exit_with(error)
 
 
 if __name__ == "__main__":

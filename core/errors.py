@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 
 class UserFacingError(Exception):
     """An error whose message is meant for the person who caused it.
@@ -15,6 +17,12 @@ class UserFacingError(Exception):
         super().__init__(f"{zh} / {en}")
         self.zh = zh
         self.en = en
+
+
+def exit_with(error: UserFacingError) -> int:
+    """How every command line reports a user-facing error: both languages on stderr, the error's exit code."""
+    print(f"错误 error: {error.zh} / {error.en}", file=sys.stderr)
+    return error.exit_code
 
 
 class DataError(UserFacingError):

@@ -1,13 +1,15 @@
-"""What the learning stage works with: its settings, the database, the model in service, the routing table."""
+"""What the learning stage works with: its settings, the database, the models in service, the routing table."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import sessionmaker
 
 from classifier.holder import ModelHolder
 from learning.settings import LearningSettings
+from routing.departments.settings import DepartmentSettings
+from routing.departments.units import Unit
 from routing.table import RoutingTable
 
 
@@ -20,3 +22,16 @@ class LearningContext:
     models: ModelHolder
     #: Which category a department implies, for corrections that name only the right department.
     table: RoutingTable
+    #: The dispatch model in service (routing.departments), retrained by the same jobs.
+    departments: ModelHolder | None = None
+    department_settings: DepartmentSettings = field(default_factory=DepartmentSettings)
+    #: The unit each routing-table department stands for, for corrections made with table codes.
+    table_units: dict[str, Unit] = field(default_factory=dict)
+
+    def holder(self, model: str) -> ModelHolder:
+        """The model in service that a job or an API call names ("classifier" or "departments")."""
+        if model == "departments":
+            if self.departments is None:
+                raise ValueError("no dispatch model registry configured")
+            return self.departments
+        return self.models

@@ -1,9 +1,12 @@
 """The feedback store: corrections become reviewed training examples.
 
 Every operator override, 退单 naming the right department, and trainer correction is a
-LabelCandidate with its provenance. Trainers review the most instructive first — where the
-model was least sure, and where the correction disagrees with it — and approved ones are
-exported in the training-file format for the next retrain.
+LabelCandidate with its provenance. A department correction teaches both models: the
+category its bureau implies (the category model) and the unit itself (the dispatch model) —
+a unit key as the learned source writes it, or the unit a routing-table code stands for.
+Trainers review the most instructive first — where the model was least sure, and where the
+correction disagrees with it — and approved ones are exported in the training-file format for
+the next retrain.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from core.auth import User
 from core.db import utcnow
 from core.errors import BadRequest, Conflict, NotFound
 from learning.orm import LabelCandidate
+from routing.departments.units import Unit
 from routing.table import RoutingTable
 from routing.tickets import Correction
 from zhtext.clean import clean_text
@@ -45,6 +49,25 @@ def training_label(candidate: LabelCandidate, table: RoutingTable) -> str | None
     if candidate.field == "category":
         return candidate.new_value
     return table.category_for_department(candidate.new_value)
+
+
+def training_unit(candidate: LabelCandidate, table_units: dict[str, Unit]) -> Unit | None:
+    """The handling unit a department correction teaches, if it names a complete one."""
+    if candidate.field != "department":
+        return None
+    unit = table_units.get(candidate.new_value) or Unit.parse(candidate.new_value)
+    return unit if unit is not None and unit.complete else None
+
+
+def approved_unit_examples(session: Session, table_units: dict[str, Unit]) -> list[tuple[str, Unit]]:
+    """Approved department corrections as (text, unit) examples for the dispatch model, each pair once."""
+    examples: dict[tuple[str, str], tuple[str, Unit]] = {}
+    approved = select(LabelCandidate).where(LabelCandidate.status == "approved").order_by(LabelCandidate.id)
+    for candidate in session.scalars(approved):
+        unit = training_unit(candidate, table_units)
+        if unit is not None:
+            examples.setdefault((candidate.text, unit.key), (candidate.text, unit))
+    return list(examples.values())
 
 
 def review_queue(session: Session, table: RoutingTable, limit: int = 50) -> list[ReviewItem]:

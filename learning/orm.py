@@ -40,6 +40,8 @@ class RetrainJob(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     status: Mapped[str] = mapped_column(String(12), default="queued", index=True)
+    #: Which model it trains: "classifier" (first-level category) or "departments" (the dispatch model).
+    model: Mapped[str] = mapped_column(String(16), default="classifier", server_default="classifier", index=True)
     progress: Mapped[str] = mapped_column(String(200), default="排队中 queued")
     percent: Mapped[int] = mapped_column(Integer, default=0)
     requested_by: Mapped[str] = mapped_column(String(64))

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from classifier.holder import ModelHolder
 from classifier.taxonomy import Taxonomy
 from core.db import utcnow
+from routing.departments.service import LearnedDispatcher, table_units
+from routing.departments.units import Unit
 from routing.dispatch import Dispatcher
 from routing.places import PlaceExtractor
 from routing.settings import RouterSettings
@@ -30,19 +32,28 @@ class RouterContext:
     settings: RouterSettings
     table: RoutingTable
     sla: SlaTable
-    dispatcher: Dispatcher
+    dispatcher: Dispatcher | LearnedDispatcher
     models: ModelHolder
     types: ModelHolder
     taxonomy: Taxonomy | None
     record_correction: CorrectionSink
+    #: The unit each routing-table department stands for (a correction with a table code teaches it).
+    table_units: dict[str, Unit] = field(default_factory=dict)
     clock: Callable[[], datetime] = field(default=utcnow)
 
     @classmethod
     def build(cls, settings: RouterSettings, models: ModelHolder, types: ModelHolder, taxonomy: Taxonomy | None,
-              record_correction: CorrectionSink) -> RouterContext:
-        """Load and validate the routing table, SLA table and gazetteer; warm the place extractor up."""
+              record_correction: CorrectionSink, departments: ModelHolder | None = None) -> RouterContext:
+        """Load and validate the routing table, SLA table and gazetteer; warm the place extractor up;
+        choose the dispatch source (``settings.dispatch_source``; ``departments`` holds the learned model)."""
         table = load_routing_table(settings.routing_table)
         dispatcher = Dispatcher(table, PlaceExtractor(settings.gazetteer), settings.auto_dispatch_threshold)
         dispatcher.places.extract("预热")
+        units = table_units(table, dispatcher.places.district)
+        if settings.dispatch_source == "learned":
+            if departments is None:
+                raise ValueError("the learned dispatch source needs the dispatch model's registry")
+            dispatcher = LearnedDispatcher(departments, table, units)
         return cls(settings=settings, table=table, sla=load_sla_table(settings.sla_table), dispatcher=dispatcher,
-                   models=models, types=types, taxonomy=taxonomy, record_correction=record_correction)
+                   models=models, types=types, taxonomy=taxonomy, record_correction=record_correction,
+                   table_units=units)

@@ -76,6 +76,21 @@ class Dispatcher:
         """Auto-dispatch only when the best department's score reaches the configured threshold."""
         return top_score >= self.auto_threshold
 
+    def should_auto_dispatch(self, suggestion: dict) -> bool:
+        """The same decision for a stored suggestion (the interface the learned source shares)."""
+        return self.should_auto_dispatch_score(suggestion.get("score", 0.0))
+
+    def knows(self, code: str) -> bool:
+        """Whether an order can be sent to ``code``."""
+        return code in self.table.departments
+
+    def department_name(self, code: str) -> str:
+        return self.table.department_name(code)
+
+    def departments(self) -> list[dict]:
+        """Whom orders can be sent to, for the consoles."""
+        return [{"code": code, "name": d.name, "kind": d.kind} for code, d in self.table.departments.items()]
+
     def _route_shares(self, category: str, text: str) -> list[tuple[Route, float, list[str]]]:
         routes = self.table.routes_for(category)
         hits = {id(r): [t for t in r.tags if t in text] for r in routes}

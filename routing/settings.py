@@ -7,6 +7,7 @@ The database, the model directories and the bot URL are other concerns, each def
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic_settings import SettingsConfigDict
 
@@ -21,5 +22,9 @@ class RouterSettings(Settings):
     routing_table: Path = CONFIG_DIR / "routing_table.yml"
     gazetteer: Path = CONFIG_DIR / "gazetteer.yml"
     sla_table: Path = CONFIG_DIR / "sla.yml"
+    # 派单来源: the routing table and categories (a new district without history; the sample district),
+    # or the dispatch model learned from replied orders (a city with history; routing.departments).
+    dispatch_source: Literal["table", "learned"] = "table"
+    # Auto-dispatch threshold of the routing table; the learned model carries its own, chosen in training.
     auto_dispatch_threshold: float = 0.8
     max_text_chars: int = 20000

@@ -91,7 +91,7 @@ def _move(session: Session, ticket: Ticket, action: Action, user: User | None, n
 
 
 def _check_department(ctx: RouterContext, code: str) -> None:
-    if code not in ctx.table.departments:
+    if not ctx.dispatcher.knows(code):
         raise BadRequest(f"未知的部门代码 {code}", f"unknown department code {code}")
 
 
@@ -128,7 +128,7 @@ def intake(session: Session, ctx: RouterContext, data: TicketIn, user: User) -> 
     _classify_and_suggest(ctx, ticket)
     session.add(ticket)
     _record(session, ticket, "intake", Status.RECEIVED, user.name, str(user.role), now)
-    if ticket.suggestions and ctx.dispatcher.should_auto_dispatch_score(ticket.suggestions[0]["score"]):
+    if ticket.suggestions and ctx.dispatcher.should_auto_dispatch(ticket.suggestions[0]):
         ticket.department = ticket.suggested_department
         ticket.auto_dispatched = True
         _move(session, ticket, Action.DISPATCH, None, now,

@@ -18,6 +18,7 @@ from learning import feedback
 from learning.context import LearningContext
 from learning.settings import LearningSettings
 from routing.context import RouterContext
+from routing.departments.settings import DepartmentSettings
 from routing.settings import RouterSettings
 from service_guide.api import Guide
 from service_guide.settings import GuideSettings
@@ -34,6 +35,7 @@ class AppSettings:
     classifier: ClassifierSettings = field(default_factory=ClassifierSettings)
     guide: GuideSettings = field(default_factory=GuideSettings)
     router: RouterSettings = field(default_factory=RouterSettings)
+    departments: DepartmentSettings = field(default_factory=DepartmentSettings)
     learning: LearningSettings = field(default_factory=LearningSettings)
     wechat: WechatSettings = field(default_factory=WechatSettings)
 
@@ -63,13 +65,18 @@ class AppContext:
         taxonomy = Taxonomy.from_file(taxonomy_path) if taxonomy_path else None
         models = ModelHolder.open(settings.classifier.model_dir)
         types = ModelHolder.open(settings.classifier.type_model_dir)
-        router = RouterContext.build(settings.router, models, types, taxonomy, record_correction=feedback.record)
+        departments = ModelHolder.open(settings.departments.model_dir)
+        router = RouterContext.build(settings.router, models, types, taxonomy, record_correction=feedback.record,
+                                     departments=departments)
         users = UserDirectory.from_file(settings.auth.users_file)
         engine = make_engine(settings.database.url, pool_size=settings.database.pool_size)
         upgrade_database(engine)
         sessions = make_session_factory(engine)
         return cls(settings=settings, engine=engine, sessions=sessions, users=users, models=models, guide=guide,
-                   router=router, learning=LearningContext(settings.learning, sessions, models, router.table))
+                   router=router, learning=LearningContext(settings.learning, sessions, models, router.table,
+                                                           departments=departments,
+                                                           department_settings=settings.departments,
+                                                           table_units=router.table_units))
 
     def install(self, state: State) -> None:
         """Put each package's state where its dependencies read it (``core.deps``, each ``api/deps``)."""

@@ -53,6 +53,19 @@ def type_registry(tmp_path_factory) -> ModelRegistry:
     return registry
 
 
+@pytest.fixture(scope="session")
+def department_registry(tmp_path_factory) -> ModelRegistry:
+    """The dispatch model (routing.departments), trained once on the earlier sample replies."""
+    from routing.departments.data import load_replied, time_split
+    from routing.departments.training import fit_model
+
+    earlier, _ = time_split(load_replied(SAMPLE / "replied_messages.csv"))
+    model = fit_model(earlier, {"calibration_folds": 3, "threshold_folds": 3})
+    registry = ModelRegistry(tmp_path_factory.mktemp("departments"))
+    registry.promote(registry.save(model, {"note": "sample", "trained_until": earlier[-1].time.isoformat()}))
+    return registry
+
+
 def _database_urls() -> list[str]:
     urls = ["sqlite"]
     if os.environ.get("TEST_DATABASE_URL"):
@@ -85,6 +98,7 @@ def app_settings(database_url, model_registry, type_registry, tmp_path):
     """Settings of a service on its own database and its own copy of the registry (retraining promotes into it)."""
     from classifier.settings import ClassifierSettings
     from core.settings import DatabaseSettings
+    from routing.departments.settings import DepartmentSettings
     from routing.settings import RouterSettings
     from server.context import AppSettings
 
@@ -92,7 +106,10 @@ def app_settings(database_url, model_registry, type_registry, tmp_path):
     return AppSettings(database=DatabaseSettings(url=database_url),
                        classifier=ClassifierSettings(model_dir=model_dir, type_model_dir=type_registry.root),
                        # operators dispatch unless a test lowers it
-                       router=RouterSettings(auto_dispatch_threshold=1.01))
+                       router=RouterSettings(auto_dispatch_threshold=1.01),
+                       # no dispatch model until a test trains one; it learns from the sample replies
+                       departments=DepartmentSettings(model_dir=tmp_path / "departments",
+                                                      replies_file=SAMPLE / "replied_messages.csv"))
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import requests
 from server.bench import free_port
 
 __all__ = ["ARTIFACTS", "CHROMIUM", "COMPLAINT", "ROOT", "SAMPLE", "TOKENS", "FakeClock", "auth", "free_port", "intake",
-           "screenshot", "wait_for"]
+           "screenshot", "wait_for", "wait_for_job"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
@@ -36,6 +36,17 @@ def intake(client, **overrides) -> dict:
     response = client.post("/api/tickets", json={**COMPLAINT, **overrides}, headers=auth("operator"))
     assert response.status_code in (200, 201), response.text
     return response.json()
+
+
+def wait_for_job(client, job_id: int, timeout: float = 180) -> dict:
+    """Poll a retraining job as the trainer until it has finished; its final state."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = client.get(f"/api/models/jobs/{job_id}", headers=auth("trainer")).json()
+        if job["status"] not in ("queued", "running"):
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"retrain job {job_id} did not finish")
 
 
 class FakeClock:

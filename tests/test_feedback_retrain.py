@@ -5,9 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import threading
-import time
 
-from tests.helpers import COMPLAINT, auth, intake
+from tests.helpers import COMPLAINT, auth, intake, wait_for_job
 
 
 def override(client, text: str, department: str, category: str | None = None) -> dict:
@@ -15,16 +14,6 @@ def override(client, text: str, department: str, category: str | None = None) ->
     body = {"department": department, **({"category": category} if category else {})}
     assert client.post(f"/api/tickets/{ticket['id']}/dispatch", json=body, headers=auth("operator")).status_code == 200
     return ticket
-
-
-def wait_for(client, job_id: int, timeout: float = 180) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = client.get(f"/api/models/jobs/{job_id}", headers=auth("trainer")).json()
-        if job["status"] not in ("queued", "running"):
-            return job
-        time.sleep(0.2)
-    raise AssertionError(f"retrain job {job_id} did not finish")
 
 
 CORRECTED = "小区物业把公共绿地改成收费停车位"  # the sample model files this under 城乡建设
@@ -89,7 +78,7 @@ def test_retrain_with_feedback_promotes_and_the_service_swaps_without_failing_re
     worker = threading.Thread(target=keep_submitting)
     worker.start()
     try:
-        finished = wait_for(client, job.json()["id"])
+        finished = wait_for_job(client, job.json()["id"])
     finally:
         stop.set()
         worker.join()
@@ -102,7 +91,7 @@ def test_retrain_with_feedback_promotes_and_the_service_swaps_without_failing_re
 def test_retrain_that_is_worse_than_the_tolerance_allows_is_refused(client, app_context):
     app_context.learning.settings.promote_tolerance = -0.5
     before = client.get("/healthz").json()["model_version"]
-    finished = wait_for(client, client.post("/api/models/retrain", headers=auth("trainer")).json()["id"])
+    finished = wait_for_job(client, client.post("/api/models/retrain", headers=auth("trainer")).json()["id"])
     assert finished["status"] == "refused" and finished["decision"] == "refused"
     assert client.get("/healthz").json()["model_version"] == before
     versions = client.get("/api/models", headers=auth("trainer")).json()
@@ -111,7 +100,7 @@ def test_retrain_that_is_worse_than_the_tolerance_allows_is_refused(client, app_
 
 def test_rollback_restores_the_previous_model(client):
     before = client.get("/healthz").json()["model_version"]
-    promoted = wait_for(client, client.post("/api/models/retrain", headers=auth("trainer")).json()["id"])
+    promoted = wait_for_job(client, client.post("/api/models/retrain", headers=auth("trainer")).json()["id"])
     assert client.get("/healthz").json()["model_version"] == promoted["candidate_version"]
     response = client.post("/api/models/rollback", headers=auth("trainer"))
     assert response.json()["current"] == before
@@ -125,7 +114,7 @@ def test_rollback_without_a_previous_model_is_a_409(client):
 
 def test_a_trainer_can_promote_a_refused_candidate_after_reading_its_report(client, app_context):
     app_context.learning.settings.promote_tolerance = -0.5
-    refused = wait_for(client, client.post("/api/models/retrain", headers=auth("trainer")).json()["id"])
+    refused = wait_for_job(client, client.post("/api/models/retrain", headers=auth("trainer")).json()["id"])
     response = client.post("/api/models/promote", headers=auth("trainer"),
                            json={"version": refused["candidate_version"]})
     assert response.status_code == 200
@@ -140,7 +129,7 @@ def test_promoting_an_unknown_version_is_a_404_and_changes_nothing(client):
 
 
 def test_the_comparison_report_has_both_confusion_matrices_as_pictures(client):
-    finished = wait_for(client, client.post("/api/models/retrain", headers=auth("trainer")).json()["id"])
+    finished = wait_for_job(client, client.post("/api/models/retrain", headers=auth("trainer")).json()["id"])
     for which in ("candidate", "baseline"):
         picture = client.get(f"/api/models/jobs/{finished['id']}/confusion.png", params={"which": which},
                              headers=auth("trainer"))

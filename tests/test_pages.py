@@ -18,17 +18,18 @@ from tests.helpers import ROOT, SAMPLE, TOKENS, free_port, screenshot, wait_for
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def site(model_registry, type_registry, tmp_path_factory):
-    work = tmp_path_factory.mktemp("site")
+def start_site(work, model_registry, type_registry, **extra_env: str):
+    """The main service as a process on a free port with its own database and model copies; yields its URL."""
     port = free_port()
     env = {**os.environ,
            "DATABASE_URL": f"sqlite:///{work / 'router.db'}",
            "CLASSIFIER_MODEL_DIR": str(shutil.copytree(model_registry.root, work / "models")),
            "CLASSIFIER_TYPE_MODEL_DIR": str(type_registry.root),
+           "DEPARTMENTS_MODEL_DIR": str(work / "departments"),
            "ROUTER_AUTO_DISPATCH_THRESHOLD": "1.01",
            "LEARNING_BASE_TRAINING_FILES": f'["{SAMPLE / "messages_train.csv"}"]',
-           "LEARNING_FROZEN_TEST_FILE": str(SAMPLE / "messages_test.csv")}
+           "LEARNING_FROZEN_TEST_FILE": str(SAMPLE / "messages_test.csv"),
+           **extra_env}
     log = open(work / "api.log", "w")
     process = subprocess.Popen([sys.executable, "-m", "server", "--port", str(port), "--log-level", "warning"],
                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -40,6 +41,19 @@ def site(model_registry, type_registry, tmp_path_factory):
         process.terminate()
         process.wait(timeout=30)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def site(model_registry, type_registry, tmp_path_factory):
+    yield from start_site(tmp_path_factory.mktemp("site"), model_registry, type_registry)
+
+
+@pytest.fixture(scope="module")
+def learned_site(model_registry, type_registry, department_registry, tmp_path_factory):
+    """The service with the learned dispatch source (ROUTER_DISPATCH_SOURCE=learned)."""
+    work = tmp_path_factory.mktemp("learned-site")
+    shutil.copytree(department_registry.root, work / "departments")
+    yield from start_site(work, model_registry, type_registry, ROUTER_DISPATCH_SOURCE="learned")
 
 
 def call(site: str, who: str, method: str, path: str, **kwargs) -> dict | list:
@@ -85,6 +99,20 @@ def test_an_operator_confirms_one_suggestion_and_overrides_another(page, site):
     assert call(site, "operator", "GET", f"/api/tickets/{confirmed['id']}")["department"] == first["department"]
     after = call(site, "operator", "GET", f"/api/tickets/{overridden['id']}")
     assert (after["department"], after["status"]) == (other["code"], "转办")
+
+
+def test_the_console_shows_the_learned_units_with_their_evidence(page, learned_site):
+    ticket = new_ticket(learned_site, "青山区一所小学违规收取课后服务费，家长意见很大")
+    first = ticket["suggestions"][0]
+    assert first["department"] == "青山区|教育"
+    sign_in(page, learned_site, "operator", "/console")
+    suggestion = row(page, ticket["id"]).locator(".suggestion").first
+    expect(suggestion).to_contain_text("青山区 教育")
+    expect(suggestion).to_contain_text("单位类型 教育")
+    expect(suggestion).to_contain_text(f"关键词 {first['evidence']['terms'][0]}")
+    screenshot(page, "console-learned")
+    suggestion.get_by_role("button", name="确认派至 青山区 教育").click()
+    expect(page.locator("#notice")).to_contain_text(f"工单 #{ticket['id']} 已派至 青山区 教育")
 
 
 def test_the_console_shows_level_2_and_3_candidates_next_to_the_category(page, site):

@@ -1,4 +1,5 @@
-"""/api/models: retraining jobs, model versions, rollback."""
+"""/api/models: retraining jobs, model versions, rollback — of the category model (``?model=classifier``,
+the default) or the dispatch model (``?model=departments``)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ import tempfile
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
@@ -24,9 +25,18 @@ router = APIRouter(prefix="/api/models", tags=["models"])
 Trainer = require(Role.TRAINER)
 
 
+class ModelName(StrEnum):
+    CLASSIFIER = "classifier"
+    DEPARTMENTS = "departments"
+
+
+ModelParam = Annotated[ModelName, Query(alias="model", description="classifier (default) or departments")]
+
+
 class JobOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, protected_namespaces=())
     id: int
+    model: str
     status: str
     progress: str
     percent: int
@@ -41,9 +51,16 @@ class JobOut(BaseModel):
     finished_at: datetime | None
 
 
+def _holder(ctx, model: ModelName):
+    try:
+        return ctx.holder(model.value)
+    except ValueError as error:
+        raise NotFound("未配置派单模型", str(error)) from error
+
+
 @router.get("")
-def versions(ctx: LearningDep, user: Trainer) -> dict:
-    registry = ctx.models.registry
+def versions(ctx: LearningDep, user: Trainer, model: ModelParam = ModelName.CLASSIFIER) -> dict:
+    registry = _holder(ctx, model).registry
     return {
         "current": registry.current_version(),
         "versions": [registry.metadata(v) for v in registry.versions()],
@@ -52,8 +69,8 @@ def versions(ctx: LearningDep, user: Trainer) -> dict:
 
 
 @router.post("/retrain", response_model=JobOut, status_code=status.HTTP_202_ACCEPTED)
-def start_retrain(ctx: LearningDep, session: SessionDep, user: Trainer):
-    job = retrain.start_job(ctx, user.name)
+def start_retrain(ctx: LearningDep, session: SessionDep, user: Trainer, model: ModelParam = ModelName.CLASSIFIER):
+    job = retrain.start_job(ctx, user.name, model.value)
     return session.get(RetrainJob, job.id)
 
 
@@ -80,6 +97,9 @@ class Which(StrEnum):
 def job_confusion_matrix(job_id: int, session: SessionDep, user: Trainer, which: Which = Which.CANDIDATE) -> Response:
     """The candidate's or the baseline's confusion matrix on the frozen test set, as a picture."""
     found = job(job_id, session, user)
+    if found.model != ModelName.CLASSIFIER:
+        raise NotFound(f"训练任务 {job_id} 训练的是派单模型，没有混淆矩阵",
+                       f"retrain job {job_id} trained the dispatch model, which has no confusion matrix")
     evaluation = (found.report or {}).get(which.value)
     if not evaluation:
         raise NotFound(f"训练任务 {job_id} 没有{'候选' if which == Which.CANDIDATE else '基线'}模型的评估结果",
@@ -96,22 +116,23 @@ class PromoteIn(BaseModel):
 
 
 @router.post("/promote")
-def promote(body: PromoteIn, ctx: LearningDep, user: Trainer) -> dict:
+def promote(body: PromoteIn, ctx: LearningDep, user: Trainer, model: ModelParam = ModelName.CLASSIFIER) -> dict:
     """Make a trained version current, e.g. a candidate refused by the automatic rule that a trainer accepts."""
-    registry = ctx.models.registry
+    holder = _holder(ctx, model)
     try:
-        registry.promote(body.version, reason=f"promote by {user.name}")
+        holder.registry.promote(body.version, reason=f"promote by {user.name}")
     except NoModelError as error:
         raise NotFound(error.zh, error.en) from error
-    ctx.models.reload()
+    holder.reload()
     return {"current": body.version}
 
 
 @router.post("/rollback")
-def rollback(ctx: LearningDep, user: Trainer) -> dict:
+def rollback(ctx: LearningDep, user: Trainer, model: ModelParam = ModelName.CLASSIFIER) -> dict:
+    holder = _holder(ctx, model)
     try:
-        version = ctx.models.registry.rollback()
+        version = holder.registry.rollback()
     except NoModelError as error:
         raise Conflict(error.zh, error.en) from error
-    ctx.models.reload()
+    holder.reload()
     return {"current": version}

@@ -20,4 +20,4 @@ async def me(user: CurrentUser) -> dict:
 
 @router.get("/departments")
 async def departments(ctx: ContextDep, user: Staff) -> list[dict]:
-    return [{"code": code, "name": d.name, "kind": d.kind} for code, d in ctx.table.departments.items()]
+    return ctx.dispatcher.departments()

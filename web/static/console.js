@@ -19,11 +19,17 @@ function query() {
   return `/api/tickets?${params}`;
 }
 
+// Evidence of the routing table (category, terms, place, 权责 clause) or of the learned model
+// (unit type and its probability, terms, the districts and streets the text names).
 function evidenceText(evidence) {
   const parts = [];
+  if (evidence.unit_type) parts.push(`单位类型 ${evidence.unit_type} ${percent(evidence.type_probability || 0)}`);
   if (evidence.category) parts.push(`类别 ${evidence.category}`);
   if (evidence.terms && evidence.terms.length) parts.push(`关键词 ${evidence.terms.slice(0, 5).join("、")}`);
   if (evidence.place) parts.push(`属地 ${evidence.place}`);
+  const districts = Object.keys((evidence.places || {}).district_votes || {});
+  if (districts.length) parts.push(`属地 ${districts.join("、")}`);
+  if (evidence.streets && evidence.streets.length) parts.push(`街镇 ${evidence.streets.join("、")}`);
   if (evidence.clause) parts.push(`权责 ${evidence.clause}`);
   return parts.join("；");
 }

@@ -82,8 +82,12 @@ async function loadTrainingData() {
     : [el("tr", {}, el("td", { colspan: "2", class: "muted", text: "还没有批准的反馈。" }))]));
 }
 
+// Which model the retraining controls act on: the category model or the dispatch model (承办单位).
+const modelChoice = document.getElementById("retrain-model");
+const modelQuery = () => `model=${modelChoice.value}`;
+
 async function loadVersions() {
-  const info = await attempt(() => api("/api/models"));
+  const info = await attempt(() => api(`/api/models?${modelQuery()}`));
   if (info) document.getElementById("current-version").textContent = `当前模型：${info.current || "无"}`;
 }
 
@@ -91,6 +95,28 @@ async function figure(jobId, which, caption) {
   const blob = await attempt(() => api(`/api/models/jobs/${jobId}/confusion.png?which=${which}`, { as: "blob" }));
   if (!blob) return null;
   return el("figure", {}, el("img", { src: URL.createObjectURL(blob), alt: `${caption}的混淆矩阵` }), el("figcaption", { text: caption }));
+}
+
+const fixed = (value) => (value === null || value === undefined ? "—" : value.toFixed(4));
+
+function reportRows(job, metric) {
+  if (job.model === "departments") {
+    return [
+      metric("单位全称 top-1（决定是否采用）", (r) => fixed(r.unit_top1)),
+      metric("单位全称 top-3", (r) => fixed(r.unit_top3)),
+      metric("单位类型 top-1", (r) => fixed(r.unit_type_top1)),
+      metric("属地准确率", (r) => fixed(r.jurisdiction_accuracy)),
+      metric("自动派单精确率 / 覆盖率", (r) => `${fixed(r.auto_precision)} / ${fixed(r.auto_coverage)}`),
+      metric("测试样本数（有标签）", (r) => String(r.labelled)),
+    ];
+  }
+  return [
+    metric("macro-F1", (r) => r.macro_f1.toFixed(4)),
+    metric("准确率 accuracy", (r) => r.accuracy.toFixed(4)),
+    metric("前二准确率 top-2", (r) => r.top2_accuracy.toFixed(4)),
+    metric("校准误差 ECE", (r) => r.ece.toFixed(4)),
+    metric("测试样本数", (r) => String(r.n)),
+  ];
 }
 
 async function showReport(job) {
@@ -101,22 +127,18 @@ async function showReport(job) {
   document.getElementById("report-table").replaceChildren(
     el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "指标" }), el("th", { scope: "col", text: `候选 ${job.candidate_version}` }),
       el("th", { scope: "col", text: `当前 ${job.baseline_version || "—"}` }))),
-    el("tbody", {},
-      metric("macro-F1", (r) => r.macro_f1.toFixed(4)),
-      metric("准确率 accuracy", (r) => r.accuracy.toFixed(4)),
-      metric("前二准确率 top-2", (r) => r.top2_accuracy.toFixed(4)),
-      metric("校准误差 ECE", (r) => r.ece.toFixed(4)),
-      metric("测试样本数", (r) => String(r.n))));
+    el("tbody", {}, reportRows(job, metric)));
   const promote = document.getElementById("promote");
   promote.hidden = job.decision === "promoted";
   promote.onclick = async () => {
-    if (await attempt(() => api("/api/models/promote", { method: "POST", body: { version: job.candidate_version } }))) {
+    if (await attempt(() => api(`/api/models/promote?model=${job.model}`, { method: "POST", body: { version: job.candidate_version } }))) {
       notify(`已采用候选模型 ${job.candidate_version}`);
       promote.hidden = true;
       loadVersions();
     }
   };
-  const figures = await Promise.all([figure(job.id, "candidate", "候选模型"), baseline ? figure(job.id, "baseline", "当前模型") : null]);
+  const figures = job.model === "departments" ? []
+    : await Promise.all([figure(job.id, "candidate", "候选模型"), baseline ? figure(job.id, "baseline", "当前模型") : null]);
   document.getElementById("figures").replaceChildren(...figures.filter(Boolean));
   document.getElementById("report").hidden = false;
 }
@@ -145,16 +167,18 @@ async function watch(jobId) {
 document.getElementById("retrain").addEventListener("click", async (event) => {
   event.target.disabled = true;
   document.getElementById("report").hidden = true;
-  const job = await attempt(() => api("/api/models/retrain", { method: "POST" }));
+  const job = await attempt(() => api(`/api/models/retrain?${modelQuery()}`, { method: "POST" }));
   if (!job) { event.target.disabled = false; return; }
   watch(job.id);
 });
 
 document.getElementById("rollback").addEventListener("click", async () => {
   if (!confirm("确定回滚到上一个模型版本吗？")) return;
-  const done = await attempt(() => api("/api/models/rollback", { method: "POST" }));
+  const done = await attempt(() => api(`/api/models/rollback?${modelQuery()}`, { method: "POST" }));
   if (done) { notify(`已回滚，当前模型 ${done.current}`); loadVersions(); }
 });
+
+modelChoice.addEventListener("change", loadVersions);
 
 queue.addEventListener("keydown", (event) => {
   if (event.target.tagName === "BUTTON" && (event.key === "Enter" || event.key === " ")) return;

@@ -1,0 +1,5 @@
+import sys
+
+from routing.departments.cli import main
+
+sys.exit(main())
