@@ -17,6 +17,7 @@ from routing.places import PlaceExtractor
 from routing.settings import RouterSettings
 from routing.sla import SlaTable, load_sla_table
 from routing.table import RoutingTable, load_routing_table
+from service_guide.api import Guide
 
 if TYPE_CHECKING:
     from routing.tickets import Correction
@@ -35,14 +36,15 @@ class RouterContext:
     types: ModelHolder
     taxonomy: Taxonomy | None
     record_correction: CorrectionSink
+    guide: Guide | None = None  # answers 咨询 orders from the catalogue (一次办结)
     clock: Callable[[], datetime] = field(default=utcnow)
 
     @classmethod
     def build(cls, settings: RouterSettings, models: ModelHolder, types: ModelHolder, taxonomy: Taxonomy | None,
-              record_correction: CorrectionSink) -> RouterContext:
+              record_correction: CorrectionSink, guide: Guide | None = None) -> RouterContext:
         """Load and validate the routing table, SLA table and gazetteer; warm the place extractor up."""
         table = load_routing_table(settings.routing_table)
         dispatcher = Dispatcher(table, PlaceExtractor(settings.gazetteer), settings.auto_dispatch_threshold)
         dispatcher.places.extract("预热")
         return cls(settings=settings, table=table, sla=load_sla_table(settings.sla_table), dispatcher=dispatcher,
-                   models=models, types=types, taxonomy=taxonomy, record_correction=record_correction)
+                   models=models, types=types, taxonomy=taxonomy, record_correction=record_correction, guide=guide)

@@ -63,7 +63,8 @@ class AppContext:
         taxonomy = Taxonomy.from_file(taxonomy_path) if taxonomy_path else None
         models = ModelHolder.open(settings.classifier.model_dir)
         types = ModelHolder.open(settings.classifier.type_model_dir)
-        router = RouterContext.build(settings.router, models, types, taxonomy, record_correction=feedback.record)
+        router = RouterContext.build(settings.router, models, types, taxonomy, record_correction=feedback.record,
+                                     guide=guide)
         users = UserDirectory.from_file(settings.auth.users_file)
         engine = make_engine(settings.database.url, pool_size=settings.database.pool_size)
         upgrade_database(engine)

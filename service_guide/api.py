@@ -16,7 +16,7 @@ from core.errors import NotFound
 from service_guide.catalogue import Catalogue
 from service_guide.loader import load_catalogue
 from service_guide.precheck import Verdict, precheck
-from service_guide.render import Aspect, bundle_answer, item_answer, verdict_text
+from service_guide.render import Aspect, bundle_answer, consult_answer, item_answer, verdict_text
 from service_guide.search import CatalogueSearch, build_search
 from service_guide.settings import GuideSettings
 
@@ -38,6 +38,10 @@ class Guide:
         """
         catalogue = load_catalogue(settings.catalogue_file)
         return cls(catalogue=catalogue, search=build_search(catalogue, settings.catalogue_vocabulary))
+
+    def consult(self, text: str) -> dict[str, Any] | None:
+        """The best-matching guide's answer to a question (materials, time limit, place), or None if none covers it."""
+        return consult_answer(self.catalogue, self.search.decide(text))
 
 
 async def get_guide(request: Request) -> Guide:
