@@ -19,6 +19,7 @@ from routing.places import PlaceExtractor
 from routing.settings import RouterSettings
 from routing.sla import SlaTable, load_sla_table
 from routing.table import RoutingTable, load_routing_table
+from service_guide.api import Guide
 
 if TYPE_CHECKING:
     from routing.tickets import Correction
@@ -39,11 +40,13 @@ class RouterContext:
     record_correction: CorrectionSink
     #: The unit each routing-table department stands for (a correction with a table code teaches it).
     table_units: dict[str, Unit] = field(default_factory=dict)
+    guide: Guide | None = None  # answers 咨询 orders from the catalogue (一次办结)
     clock: Callable[[], datetime] = field(default=utcnow)
 
     @classmethod
     def build(cls, settings: RouterSettings, models: ModelHolder, types: ModelHolder, taxonomy: Taxonomy | None,
-              record_correction: CorrectionSink, departments: ModelHolder | None = None) -> RouterContext:
+              record_correction: CorrectionSink, departments: ModelHolder | None = None,
+              guide: Guide | None = None) -> RouterContext:
         """Load and validate the routing table, SLA table and gazetteer; warm the place extractor up;
         choose the dispatch source (``settings.dispatch_source``; ``departments`` holds the learned model)."""
         table = load_routing_table(settings.routing_table)
@@ -56,4 +59,4 @@ class RouterContext:
             dispatcher = LearnedDispatcher(departments, table, units)
         return cls(settings=settings, table=table, sla=load_sla_table(settings.sla_table), dispatcher=dispatcher,
                    models=models, types=types, taxonomy=taxonomy, record_correction=record_correction,
-                   table_units=units)
+                   table_units=units, guide=guide)

@@ -137,6 +137,7 @@ class TicketOut(BaseModel):
     return_count: int
     reopen_count: int
     overdue: bool = False
+    guide: dict[str, Any] | None = None  # 咨询: the best-matching guide's answer, to settle it on the call
     contact: str | None = None
 
 

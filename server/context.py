@@ -67,7 +67,7 @@ class AppContext:
         types = ModelHolder.open(settings.classifier.type_model_dir)
         departments = ModelHolder.open(settings.departments.model_dir)
         router = RouterContext.build(settings.router, models, types, taxonomy, record_correction=feedback.record,
-                                     departments=departments)
+                                     departments=departments, guide=guide)
         users = UserDirectory.from_file(settings.auth.users_file)
         engine = make_engine(settings.database.url, pool_size=settings.database.pool_size)
         upgrade_database(engine)

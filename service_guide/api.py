@@ -7,7 +7,7 @@ chat and the consoles all read this one source of truth.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,9 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from core.errors import NotFound
 from service_guide.catalogue import Catalogue
 from service_guide.loader import load_catalogue
-from service_guide.matcher import ItemMatcher
 from service_guide.precheck import Verdict, precheck
-from service_guide.render import Aspect, bundle_answer, item_answer, verdict_text
+from service_guide.render import Aspect, bundle_answer, consult_answer, item_answer, verdict_text
+from service_guide.search import CatalogueSearch, build_search
 from service_guide.settings import GuideSettings
 
 router = APIRouter(prefix="/api/catalogue", tags=["catalogue"])
@@ -25,16 +25,23 @@ router = APIRouter(prefix="/api/catalogue", tags=["catalogue"])
 
 @dataclass
 class Guide:
-    """The catalogue and its item matcher, loaded once at start-up."""
+    """The catalogue and its search, loaded once at start-up."""
 
     catalogue: Catalogue
-    matcher: ItemMatcher
+    search: CatalogueSearch
 
     @classmethod
     def build(cls, settings: GuideSettings) -> Guide:
-        """Load and validate the catalogue: a broken entry stops start-up, naming the item and the field."""
+        """Load and validate the catalogue: a broken entry stops start-up, naming the item and the field.
+
+        The search uses the learned vocabulary when `make run` has built it, else the catalogue's own words.
+        """
         catalogue = load_catalogue(settings.catalogue_file)
-        return cls(catalogue=catalogue, matcher=ItemMatcher().fit(catalogue))
+        return cls(catalogue=catalogue, search=build_search(catalogue, settings.catalogue_vocabulary))
+
+    def consult(self, text: str) -> dict[str, Any] | None:
+        """The best-matching guide's answer to a question (materials, time limit, place), or None if none covers it."""
+        return consult_answer(self.catalogue, self.search.decide(text))
 
 
 async def get_guide(request: Request) -> Guide:
@@ -50,12 +57,26 @@ class MatchOut(BaseModel):
     kind: str
     department: str | None
     score: float
-    matched: str
+    matched: str = Field(description="最贴近的事项名称或别名")
+    fields: list[str] = Field(description="问题命中的指南字段：name, aliases, materials, conditions, …")
+    same_name: list[str] = Field(description="同名事项（其他实施机关或情形）的编码")
+
+
+class OptionOut(BaseModel):
+    label: str = Field(description="按钮文字：兄弟事项的区别词，或事项名称")
+    code: str
+    name: str
 
 
 class SearchOut(BaseModel):
+    """See docs/catalogue_search.md: ``decision`` says what to do with ``matches``."""
+
     query: str
-    ambiguous: bool
+    decision: Literal["answer", "siblings", "clarify", "not_found"]
+    confidence: float = Field(description="第一个事项正是所问事项的概率")
+    ambiguous: bool = Field(description="decision 为 siblings 或 clarify 时为 true：把 matches 作为选项反问")
+    question: str | None = Field(description="反问的话（siblings / clarify）")
+    options: list[OptionOut]
     matches: list[MatchOut]
 
 
@@ -73,13 +94,17 @@ def _unknown(code: str) -> NotFound:
 @router.get("/items", response_model=SearchOut)
 def search_items(ctx: GuideDep, q: str = Query(min_length=1, max_length=200, description="市民的说法，如“小孩上户口”"),
                  k: int = Query(3, ge=1, le=10)) -> SearchOut:
-    resolution = ctx.matcher.resolve(q, k)
+    """Find the item the question means: answer it, ask between siblings, offer candidates, or say it is not ours."""
+    decision = ctx.search.decide(q, k)
     out = []
-    for match in resolution.candidates:
+    for match in decision.matches:
         item = ctx.catalogue.item(match.code)
         out.append(MatchOut(code=match.code, name=match.name, kind="item" if item else "bundle",
-                            department=item.department if item else None, score=match.score, matched=match.matched))
-    return SearchOut(query=q, ambiguous=resolution.ambiguous, matches=out)
+                            department=item.department if item else None, score=match.score, matched=match.matched,
+                            fields=list(match.fields), same_name=list(match.same_name)))
+    options = [OptionOut(label=o.label, code=o.code, name=o.name) for o in decision.options]
+    return SearchOut(query=q, decision=decision.decision, confidence=decision.confidence, ambiguous=decision.ambiguous,
+                     question=decision.question, options=options, matches=out)
 
 
 @router.get("/items/{code}")

@@ -100,12 +100,21 @@ def _place(raw: dict[str, Any], unmapped: Counter) -> Place | None:
 
 
 def _aliases(raw: dict[str, Any], name: str) -> tuple[str, ...]:
-    aliases = [a.strip() for a in _SPLIT.split(_value(raw, "matter_short") or "") if a.strip()]
+    """The short name (简称) and everyday name (日常用语) the portal gives, and the task's own name."""
+    aliases = [a.strip() for key in ("matter_short", "matter_daily")
+               for a in _SPLIT.split(_value(raw, key) or "") if a.strip()]
     for key in ("TASK_NAME", "subTaskName"):
         other = _value(raw, key)
         if other:
             aliases.append(other)
     return tuple(a for a in dict.fromkeys(aliases) if a != name)
+
+
+def _listed(raw: dict[str, Any], key: str) -> tuple[str, ...]:
+    values = raw.get(key) or []
+    if isinstance(values, str):
+        values = _SPLIT.split(values)
+    return tuple(dict.fromkeys(v for v in (str(v).strip() for v in values) if v not in _NONE))
 
 
 def _item(raw: dict[str, Any], unmapped: Counter) -> ServiceItem:
@@ -124,6 +133,9 @@ def _item(raw: dict[str, Any], unmapped: Counter) -> ServiceItem:
         department=_value(raw, "DEPT_NAME") or "未注明",
         item_type=_value(raw, "TASK_TYPE_TEXT") or _value(raw, "matter_type") or "未注明",
         conditions=(conditions,) if conditions else (),
+        service_objects=_listed(raw, "service_object_name"),
+        themes=_listed(raw, "theme_category"),
+        catalogue_name=_value(raw, "parentCatalogName") or _value(raw, "CATANAME"),
         materials=_materials(raw, unmapped),
         time_limit=_time_limit(raw, unmapped),
         fee=None,

@@ -7,10 +7,12 @@ everywhere and always comes from the catalogue (nothing is invented).
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from service_guide.catalogue import Catalogue, ChecklistEntry
 from service_guide.precheck import Verdict
 from service_guide.schema import Material, MaterialForm, ServiceItem
+from service_guide.search import Decision
 
 
 class Aspect(StrEnum):
@@ -130,3 +132,26 @@ def verdict_text(catalogue: Catalogue, verdict: Verdict) -> str:
     else:
         lines.append("结论：还缺必须提交的材料，请备齐后再来，以免白跑。")
     return "\n".join(lines)
+
+
+def consult_answer(catalogue: Catalogue, decision: Decision) -> dict[str, Any] | None:
+    """What an operator reads out for a 咨询 work order: the best-matching guide's materials, time limit and place.
+
+    None when the question is not about the catalogue; the other candidates are listed so that the operator
+    can switch when the first is not what the caller means.
+    """
+    if decision.decision == "not_found" or not decision.matches:
+        return None
+    best = decision.matches[0]
+    item = catalogue.item(best.code)
+    answer: dict[str, Any] = {"code": best.code, "name": best.name, "decision": decision.decision,
+                              "confidence": decision.confidence,
+                              "others": [{"code": m.code, "name": m.name} for m in decision.matches[1:]]}
+    if item is None:  # a bundle (一件事): its merged checklist
+        answer.update(department=None, materials=[material_line(e.material, e.items, catalogue)
+                                                  for e in catalogue.checklist(catalogue.bundles[best.code].items)],
+                      time_limit=None, place=None)
+        return answer
+    answer.update(department=item.department, materials=[material_line(m) for m in item.materials],
+                  time_limit=_time_limit(item), place=_place(item))
+    return answer

@@ -93,6 +93,9 @@ class ServiceItem(Strict):
     department: str = Field(min_length=1)
     item_type: ItemType | str
     conditions: tuple[str, ...] = ()
+    service_objects: tuple[str, ...] = Field(default=(), description="服务对象（自然人、企业法人…）")
+    themes: tuple[str, ...] = Field(default=(), description="主题分类（交通出行、文化体育…）")
+    catalogue_name: str | None = Field(default=None, description="上级目录名（实施清单的母项）")
     materials: tuple[Material, ...] = ()
     time_limit: TimeLimit = TimeLimit()
     fee: str | None = Field(default=None, description="收费；None 表示来源未提供")

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
 from classifier.dataset import Example, load_examples
 from classifier.model import ComplaintClassifier
 from classifier.registry import ModelRegistry
-from tests.helpers import CHROMIUM, SAMPLE, FakeClock
+from tests.helpers import CHROMIUM, ROOT, SAMPLE, FakeClock
 
 
 @pytest.fixture(scope="session")
@@ -93,18 +94,39 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+@pytest.fixture(scope="session")
+def sample_vocabulary(tmp_path_factory) -> Path:
+    """The catalogue search's vocabulary as `make run` builds it, from the sample catalogue and sample messages."""
+    from service_guide.vocabulary import main as vocabulary_main
+
+    out = tmp_path_factory.mktemp("vocabulary") / "vocabulary.npz"
+    assert vocabulary_main(["build", "--catalogue", str(ROOT / "service_guide" / "data" / "qingshan_catalogue.yml"),
+                            "--data", str(SAMPLE), "--out", str(out)]) == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def qingshan_search(sample_vocabulary):
+    from service_guide.loader import load_catalogue
+    from service_guide.search import build_search
+
+    return build_search(load_catalogue(ROOT / "service_guide" / "data" / "qingshan_catalogue.yml"), sample_vocabulary)
+
+
 @pytest.fixture
-def app_settings(database_url, model_registry, type_registry, tmp_path):
+def app_settings(database_url, model_registry, type_registry, tmp_path, sample_vocabulary):
     """Settings of a service on its own database and its own copy of the registry (retraining promotes into it)."""
     from classifier.settings import ClassifierSettings
     from core.settings import DatabaseSettings
     from routing.departments.settings import DepartmentSettings
     from routing.settings import RouterSettings
     from server.context import AppSettings
+    from service_guide.settings import GuideSettings
 
     model_dir = shutil.copytree(model_registry.root, tmp_path / "models")
     return AppSettings(database=DatabaseSettings(url=database_url),
                        classifier=ClassifierSettings(model_dir=model_dir, type_model_dir=type_registry.root),
+                       guide=GuideSettings(catalogue_vocabulary=sample_vocabulary),
                        # operators dispatch unless a test lowers it
                        router=RouterSettings(auto_dispatch_threshold=1.01),
                        # no dispatch model until a test trains one; it learns from the sample replies
@@ -162,4 +184,3 @@ def page(browser):
     yield new_page
     context.close()
     assert errors == [], errors
-

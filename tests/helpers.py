@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -11,7 +12,8 @@ import requests
 from server.bench import free_port
 
 __all__ = ["ARTIFACTS", "CHROMIUM", "COMPLAINT", "ROOT", "SAMPLE", "TOKENS", "FakeClock", "auth", "free_port", "intake",
-           "screenshot", "wait_for", "wait_for_job"]
+           "screenshot", "wait_for", "wait_for_job",
+           "write_export"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
@@ -83,3 +85,14 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def write_export(tmp_path: Path, items: list[dict]):
+    """A hand-written catalogue in the Guangdong export's shape (one JSON line per item), imported."""
+    from service_guide.guangdong import import_guangdong
+
+    lines = [json.dumps({"TASK_CODE": f"T{i}", "DEPT_NAME": "示例市政务服务数据管理局", **item}, ensure_ascii=False)
+             for i, item in enumerate(items)]
+    path = tmp_path / "export.jsonl"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return import_guangdong(path).catalogue

@@ -13,6 +13,20 @@ def test_search_returns_the_item_a_citizen_means(client):
 def test_search_flags_close_candidates(client):
     body = client.get("/api/catalogue/items", params={"q": "身份证"}).json()
     assert body["ambiguous"] is True and len(body["matches"]) >= 2
+    assert body["decision"] in ("clarify", "siblings") and body["question"]
+    assert [o["code"] for o in body["options"]] == [m["code"] for m in body["matches"]]
+
+
+def test_search_says_how_sure_it_is_and_which_fields_matched(client):
+    body = client.get("/api/catalogue/items", params={"q": "小孩上户口带什么"}).json()
+    assert body["decision"] == "answer" and 0.5 < body["confidence"] <= 1
+    assert body["question"] is None and body["options"] == []
+    assert "aliases" in body["matches"][0]["fields"] and body["matches"][0]["same_name"] == []
+
+
+def test_a_question_no_guide_covers_is_said_so_with_no_matches(client):
+    body = client.get("/api/catalogue/items", params={"q": "附近哪家奶茶店好喝"}).json()
+    assert body["decision"] == "not_found" and body["matches"] == [] and body["confidence"] == 0
 
 
 def test_search_without_a_query_is_a_bilingual_422(client):

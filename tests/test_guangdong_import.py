@@ -59,3 +59,17 @@ def test_the_loader_reads_an_export_by_its_extension():
 def test_a_missing_export_is_a_clear_error(tmp_path):
     with pytest.raises(DataError, match="找不到"):
         import_guangdong(tmp_path / "none.jsonl")
+
+
+def test_everyday_names_service_objects_themes_and_the_parent_catalogue_are_kept(tmp_path):
+    from tests.helpers import write_export
+
+    catalogue = write_export(tmp_path, [{
+        "matter_name": "建设工程规划类许可证核发（建筑类）", "matter_short": "无",
+        "matter_daily": "工程规划许可证核发，建工证",
+        "parentCatalogName": "建设工程规划类许可证核发", "service_object_name": ["企业法人", "自然人"],
+        "theme_category": ["住房保障"]}])
+    item = catalogue.item("T0")
+    assert item.aliases == ("工程规划许可证核发", "建工证")
+    assert item.catalogue_name == "建设工程规划类许可证核发"
+    assert item.service_objects == ("企业法人", "自然人") and item.themes == ("住房保障",)

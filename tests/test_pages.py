@@ -124,6 +124,18 @@ def test_the_console_shows_level_2_and_3_candidates_next_to_the_category(page, s
     expect(candidates).to_contain_text(top["evidence"][0])
 
 
+def test_a_question_order_shows_the_guides_answer_to_settle_it_on_the_call(page, site):
+    asked = call(site, "operator", "POST", "/api/tickets", json={
+        "text": "来电咨询：孩子刚出生，想给他上户口，需要准备哪些材料，到哪里办？", "channel": "电话",
+        "ticket_type": "咨询"})
+    sign_in(page, site, "operator", "/console")
+    answer = row(page, asked["id"]).get_by_label("办事指南答复")
+    expect(answer).to_contain_text("办事指南答复：出生登记")
+    expect(answer).to_contain_text("出生医学证明")
+    expect(answer).to_contain_text("办理地点：青山公安分局户政服务大厅")
+    screenshot(page, "console-consult")
+
+
 def test_a_complaint_containing_markup_is_shown_as_text_and_never_run(page, site):
     hostile = '楼下噪音扰民<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">'
     ticket = new_ticket(site, hostile)

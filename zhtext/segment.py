@@ -92,6 +92,10 @@ class Segmenter:
         """All non-blank tokens, stop-words and punctuation included."""
         return list(filter(str.strip, self._jieba.cut(text)))
 
+    def in_dictionary(self, word: str) -> bool:
+        """Whether the dictionary knows the word (else the HMM glued it from unknown characters)."""
+        return bool(self._jieba.has_word(word))
+
     def tokens(self, text: str) -> list[str]:
         """Content tokens: no stop-words, no punctuation, no whitespace."""
         return self.content(self._jieba.cut(text))

@@ -46,6 +46,8 @@ def render(ticket: Ticket, ctx: RouterContext, user: User | None = None) -> Tick
         or (user.role == Role.DEPARTMENT and user.department == ticket.department)
     )
     out.contact = ticket.contact if sees_contact else None
+    if ticket.ticket_type == "咨询" and ctx.guide is not None:  # a question the guide may settle on the call
+        out.guide = ctx.guide.consult(ticket.text)
     return out
 
 

@@ -82,6 +82,17 @@ function subcategoryList(ticket) {
       text: `${c.level2} / ${c.level3}（匹配 ${percent(c.score)}；依据 ${c.evidence.join("、")}）` })));
 }
 
+// A 咨询 order: the best-matching guide's answer, so the operator can settle it on the call (一次办结).
+function guideAnswer(guide) {
+  const others = guide.others.length ? `其他可能：${guide.others.map((o) => o.name).join("、")}` : "";
+  return el("div", { class: "guide", "aria-label": "办事指南答复" },
+    el("div", { class: "guide-title", text: `办事指南答复：${guide.name}${guide.department ? `（${guide.department}）` : ""}` }),
+    el("div", { text: `申请材料：${guide.materials.length ? guide.materials.join("；") : "指南未列出"}` }),
+    guide.time_limit ? el("div", { text: `办理时限：${guide.time_limit}` }) : null,
+    guide.place ? el("div", { text: `办理地点：${guide.place}` }) : null,
+    guide.decision === "answer" ? null : el("div", { class: "muted", text: `匹配把握不大，请与来电人核实。${others}` }));
+}
+
 function row(ticket) {
   const category = ticket.category ? `${ticket.category}（${percent(ticket.category_confidence)}）` : "—";
   return el("tr", { "data-ticket": ticket.id },
@@ -90,7 +101,7 @@ function row(ticket) {
       el("div", { text: formatTime(ticket.received_at) }),
       el("div", { class: ticket.overdue ? "overdue" : "muted", text: `${ticket.overdue ? "已超期 " : ""}办结期限 ${formatTime(ticket.completion_due)}` }),
       ticket.return_count ? el("div", { class: "overdue", text: `退单 ${ticket.return_count} 次` }) : null),
-    el("td", { class: "text", text: ticket.text }),
+    el("td", { class: "text" }, el("div", { text: ticket.text }), ticket.guide ? guideAnswer(ticket.guide) : null),
     el("td", {}, el("div", { text: category }), subcategoryList(ticket),
       el("div", { class: "muted", text: `${ticket.ticket_type} · ${ticket.status}` })),
     el("td", {}, ticket.suggestions.length ? suggestionList(ticket) : el("span", { class: "muted", text: "无建议" })),
