@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Sequence
 
 from analytics.dataset import load_messages
-from analytics.hotspots import HotIssues, stderr_progress
+from analytics.hotspots import HotIssues, known_places, stderr_progress
+from analytics.places import default_gazetteer
 from analytics.warning import backtest
 from classifier.errors import DataError, UserFacingError
 
@@ -36,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.top < 1:
             raise DataError("--top 必须是正整数", "--top must be a positive integer")
         started = time.perf_counter()
-        hot = HotIssues().fit(load_messages(args.data), stderr_progress)
+        hot = HotIssues(known_places=known_places(default_gazetteer())).fit(load_messages(args.data), stderr_progress)
         result = hot.replay(stderr_progress)
         figures = backtest(hot.messages, hot.index.labels, result, hot.config.warning, args.top)
         for row in figures["largest_issues"]:

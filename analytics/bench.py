@@ -21,7 +21,8 @@ from typing import Sequence
 import numpy as np
 
 from analytics.dataset import load_messages
-from analytics.hotspots import HotIssues
+from analytics.hotspots import HotIssues, known_places
+from analytics.places import default_gazetteer
 from classifier.errors import UserFacingError
 
 
@@ -37,12 +38,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"错误 error: {error.zh} / {error.en}", file=sys.stderr)
         return error.exit_code
     started = time.perf_counter()
-    hot = HotIssues().fit(messages)
+    hot = HotIssues(known_places=known_places(default_gazetteer())).fit(messages)
     issues = hot.issues()
     whole = time.perf_counter() - started
     ordered = sorted(messages, key=lambda m: m.time)
     held = max(1, min(args.join, len(ordered) - 1))
-    live = HotIssues().fit(ordered[:-held])
+    live = HotIssues(known_places=known_places(default_gazetteer())).fit(ordered[:-held])
     timings = []
     for message in ordered[-held:]:
         begin = time.perf_counter()

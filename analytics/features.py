@@ -28,6 +28,7 @@ class FeatureConfig:
     max_body_chars: int = 400
     min_df: int = 2
     max_df: float = 0.3
+    request_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,18 +73,20 @@ class Features:
 
 def analyse_messages(finder: PlaceFinder, messages: Sequence[Message], config: FeatureConfig,
                      batch_size: int = 128) -> list[MessageAnalysis]:
-    """One place-finder pass over every title and (truncated) body."""
+    """One place-finder pass over every title and (truncated) body; request words (投诉, 咨询) are dropped."""
     texts: list[str] = []
     for message in messages:
         texts += [message.title, message.body[: config.max_body_chars]]
     done = finder.analyse(texts, batch_size=batch_size)
-    return [_combine(title, body) for title, body in zip(done[0::2], done[1::2])]
+    skip = set(config.request_words)
+    return [_combine(title, body, skip) for title, body in zip(done[0::2], done[1::2])]
 
 
-def _combine(title: Analysed, body: Analysed) -> MessageAnalysis:
+def _combine(title: Analysed, body: Analysed, skip: set[str]) -> MessageAnalysis:
     places = list(dict.fromkeys(title.fine_places + body.fine_places))
     areas = list(dict.fromkeys(title.areas + body.areas))
-    return MessageAnalysis(title.words, body.words, places, areas)
+    return MessageAnalysis([w for w in title.words if w not in skip], [w for w in body.words if w not in skip],
+                           places, areas)
 
 
 def _identity(values: list[str]) -> list[str]:

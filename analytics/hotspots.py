@@ -31,7 +31,7 @@ from analytics.features import (FeatureConfig, Features, MessageAnalysis, Messag
 from analytics.grouping import GroupingConfig, IssueIndex, group_messages
 from analytics.heat import HeatConfig
 from analytics.issues import DescriptionConfig, Issue, build_issue, most_typical, rank
-from analytics.places import PlaceConfig, PlaceFinder, config_path
+from analytics.places import PlaceConfig, PlaceFinder, config_path, default_gazetteer, gazetteer_names
 from analytics.warning import Replay, WarningConfig, replay
 from classifier.errors import DataError, UserFacingError
 
@@ -58,10 +58,10 @@ class HotspotConfig:
     def load(cls, path: Path | str | None = None) -> HotspotConfig:
         data = yaml.safe_load(Path(path or config_path("hotspots.yml")).read_text(encoding="utf-8"))
         places = PlaceConfig.load()
-        description = DescriptionConfig(**{**data["description"],
-                                           "request_words": tuple(data["description"]["request_words"]),
-                                           "generic_tails": tuple(places.generic_tails)})
-        return cls(FeatureConfig(**data["features"]), SimilarityConfig(**data["similarity"]),
+        request_words = tuple(data["request_words"])
+        description = DescriptionConfig(**data["description"], request_words=request_words,
+                                        generic_tails=tuple(places.generic_tails))
+        return cls(FeatureConfig(**data["features"], request_words=request_words), SimilarityConfig(**data["similarity"]),
                    GroupingConfig(**data["grouping"]), HeatConfig(**data["heat"]), WarningConfig(**data["warning"]),
                    description, places)
 
@@ -159,6 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--top", type=int, default=10, help="how many issues to print (default 10)")
     parser.add_argument("--as-of", help="heat as of this date (default: the last message)")
     parser.add_argument("--config", type=Path, help="hotspots.yml to use instead of the packaged one")
+    parser.add_argument("--gazetteer", type=Path, default=default_gazetteer(),
+                        help="district gazetteer whose names count as places (default: the router's)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
@@ -175,7 +177,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         as_of = _parse_date(args.as_of) if args.as_of else None
         started = time.perf_counter()
         messages = load_messages(args.data)
-        hot = HotIssues(HotspotConfig.load(args.config) if args.config else None).fit(messages, stderr_progress)
+        hot = HotIssues(HotspotConfig.load(args.config) if args.config else None,
+                        known_places(args.gazetteer)).fit(messages, stderr_progress)
         issues = hot.issues(as_of)
         seconds = time.perf_counter() - started
     except UserFacingError as error:
@@ -195,6 +198,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{issue.rank:>3} {issue.heat:6.1f}  {issue.description}  [{issue.first:%Y-%m-%d}–{issue.last:%Y-%m-%d}]"
                   f"  留言 {issue.n_messages}  用户 {issue.n_users}  赞 {issue.likes}")
     return 0
+
+
+def known_places(gazetteer: Path) -> dict[str, str]:
+    if not gazetteer.exists():
+        raise DataError(f"地名库不存在: {gazetteer}", f"gazetteer not found: {gazetteer}")
+    return gazetteer_names(gazetteer)
 
 
 def _public(issue: Issue) -> dict:

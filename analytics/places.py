@@ -42,6 +42,7 @@ class PlaceConfig:
 
     suffixes: dict[str, list[str]]
     area_pattern: str
+    area_kinds: list[str]
     generic_tails: list[str]
     min_titles: int = 2
     min_left_variety: int = 2
@@ -84,14 +85,17 @@ class Analysed:
     words: list[str]
     places: list[Place]
 
+    area_kinds: frozenset[str] = frozenset()
+
     @property
     def fine_places(self) -> list[str]:
-        """Places below the administrative areas (estates, roads, villages …), in order, once each."""
-        return list(dict.fromkeys(p.text for p in self.places if p.kind != AREA))
+        """Places one can stand at (estates, roads, villages, schools …), in order, once each."""
+        return list(dict.fromkeys(p.text for p in self.places if p.kind != AREA and p.kind not in self.area_kinds))
 
     @property
     def areas(self) -> list[str]:
-        return list(dict.fromkeys(p.text for p in self.places if p.kind == AREA))
+        """Administrative areas and wide areas (A3区, 星沙街道, 梅溪湖), in order, once each."""
+        return list(dict.fromkeys(p.text for p in self.places if p.kind == AREA or p.kind in self.area_kinds))
 
 
 def learn_place_names(titles: Iterable[str], config: PlaceConfig | None = None) -> dict[str, str]:
@@ -118,8 +122,8 @@ def learn_place_names(titles: Iterable[str], config: PlaceConfig | None = None) 
             for match in config.suffix_re.finditer(chunk):
                 for begin in range(max(0, match.start() - config.max_name_chars), match.start() - 1):
                     first = starts.get(begin)
-                    if first is None or first in segmenter.stopwords or (
-                            token_df[first] > common_df and jieba_freq.get(first, 0) >= config.common_word_freq):
+                    if first is None or first in segmenter.stopwords or (len(first) > 1 and token_df[first] > common_df
+                                                                         and jieba_freq.get(first, 0) >= config.common_word_freq):
                         continue
                     name = chunk[begin:match.end()]
                     if not _may_be_name(name, chunk[begin:match.start()], jieba_freq, config):
@@ -245,7 +249,12 @@ class PlaceFinder:
             if not text.isspace() and text not in self.stopwords and not _PUNCT_RE.fullmatch(text):
                 words.append(text)
             index += 1
-        return Analysed(words, places)
+        return Analysed(words, places, frozenset(self.config.area_kinds))
+
+
+def default_gazetteer() -> Path:
+    """The router's district gazetteer, shipped with ``routing``."""
+    return Path(str(resources.files("routing") / "config" / "gazetteer.yml"))
 
 
 def gazetteer_names(path: Path | str) -> dict[str, str]:
@@ -253,7 +262,7 @@ def gazetteer_names(path: Path | str) -> dict[str, str]:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     names = {data["district"]: AREA}
     for street in data.get("streets", []):
-        names.update({street["name"]: "community", **{a: "community" for a in street.get("aliases", [])}})
+        names.update({street["name"]: "town", **{a: "town" for a in street.get("aliases", [])}})
         names.update({c: "community" for c in street.get("communities", [])})
         names.update({r: "road" for r in street.get("roads", [])})
     return names
