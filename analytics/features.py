@@ -11,6 +11,7 @@ with every grouped message at once: what average-linkage grouping and the live j
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -94,7 +95,13 @@ def _identity(values: list[str]) -> list[str]:
 
 
 class MessageVectorizer:
-    """Fits the word and place vocabularies on a corpus, then turns analyses into ``Features``."""
+    """Fits the word and place vocabularies on a corpus, then turns analyses into ``Features``.
+
+    Words never seen when fitting still lengthen a new message's vector (as the rarest words,
+    which they are) although they match nothing: a message about something new must not look like
+    another just because its few familiar words (办理, 需要) do. Words seen but left out of the
+    vocabulary (too rare or too common) count for nothing, for new and fitted messages alike.
+    """
 
     def __init__(self, config: FeatureConfig | None = None) -> None:
         self.config = config or FeatureConfig()
@@ -102,15 +109,24 @@ class MessageVectorizer:
     def fit(self, analyses: Sequence[MessageAnalysis]) -> MessageVectorizer:
         min_df = self.config.min_df if len(analyses) >= 2 * self.config.min_df else 1
         max_df = self.config.max_df if len(analyses) >= 20 else 1.0
-        self.words_ = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=min_df, max_df=max_df)
-        self.words_.fit([a.weighted_words(self.config.title_weight) for a in analyses])
+        docs = [a.weighted_words(self.config.title_weight) for a in analyses]
+        self.words_ = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=min_df, max_df=max_df, norm=None)
+        self.words_.fit(docs)
+        self.seen_ = {w for doc in docs for w in doc}
+        self.unseen_idf_ = float(np.log((1 + len(docs)) / 1) + 1)
         self.places_ = CountVectorizer(analyzer=_identity, binary=True)
         self.places_.fit([a.places for a in analyses if a.places] or [["无地点"]])
         return self
 
     def transform(self, analyses: Iterable[MessageAnalysis]) -> Features:
         analyses = list(analyses)
-        words = self.words_.transform([a.weighted_words(self.config.title_weight) for a in analyses])
+        docs = [a.weighted_words(self.config.title_weight) for a in analyses]
+        words = self.words_.transform(docs).tocsr()
+        vocabulary = self.words_.vocabulary_
+        unseen = np.array([sum((1 + np.log(c)) ** 2 for w, c in Counter(doc).items()
+                               if w not in vocabulary and w not in self.seen_) for doc in docs])
+        norms = np.sqrt(np.asarray(words.multiply(words).sum(axis=1)).ravel() + unseen * self.unseen_idf_ ** 2)
+        words = sparse.diags(1 / np.where(norms > 0, norms, 1)) @ words
         places = self.places_.transform([a.places for a in analyses])
         has_place = np.asarray(places.getnnz(axis=1) > 0)
         return Features(words.tocsr(), places.tocsr(), has_place)
