@@ -61,7 +61,8 @@ class HotspotConfig:
         request_words = tuple(data["request_words"])
         description = DescriptionConfig(**data["description"], request_words=request_words,
                                         generic_tails=tuple(places.generic_tails))
-        return cls(FeatureConfig(**data["features"], request_words=request_words), SimilarityConfig(**data["similarity"]),
+        return cls(FeatureConfig(**data["features"], request_words=request_words),
+                   SimilarityConfig(**data["similarity"]),
                    GroupingConfig(**data["grouping"]), HeatConfig(**data["heat"]), WarningConfig(**data["warning"]),
                    description, places)
 
@@ -195,7 +196,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         print(f"{len(messages)} 条留言 messages → {len(issues)} 个问题 issues ({seconds:.1f} s)")
         for issue in top:
-            print(f"{issue.rank:>3} {issue.heat:6.1f}  {issue.description}  [{issue.first:%Y-%m-%d}–{issue.last:%Y-%m-%d}]"
+            print(f"{issue.rank:>3} {issue.heat:6.1f}  {issue.description}"
+                  f"  [{issue.first:%Y-%m-%d}–{issue.last:%Y-%m-%d}]"
                   f"  留言 {issue.n_messages}  用户 {issue.n_users}  赞 {issue.likes}")
     return 0
 

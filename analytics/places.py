@@ -111,7 +111,7 @@ def learn_place_names(titles: Iterable[str], config: PlaceConfig | None = None) 
     cut_titles = [[(chunk, after_area, segmenter.cut(chunk)) for chunk, after_area in _chunks(title, separators)]
                   for title in titles]
     token_df = Counter(token for chunks in cut_titles for token in {t for *_, cut in chunks for t in cut})
-    common_df = max(5, 0.01 * len(cut_titles))
+    common_df, common_word = max(5, 0.01 * len(cut_titles)), config.common_word_freq
     df: Counter[str] = Counter()
     left: dict[str, set[str]] = defaultdict(set)
     right: dict[str, set[str]] = defaultdict(set)
@@ -122,8 +122,9 @@ def learn_place_names(titles: Iterable[str], config: PlaceConfig | None = None) 
             for match in config.suffix_re.finditer(chunk):
                 for begin in range(max(0, match.start() - config.max_name_chars), match.start() - 1):
                     first = starts.get(begin)
-                    if first is None or first in segmenter.stopwords or (len(first) > 1 and token_df[first] > common_df
-                                                                         and jieba_freq.get(first, 0) >= config.common_word_freq):
+                    if first is None or first in segmenter.stopwords:
+                        continue
+                    if len(first) > 1 and token_df[first] > common_df and jieba_freq.get(first, 0) >= common_word:
                         continue
                     name = chunk[begin:match.end()]
                     if not _may_be_name(name, chunk[begin:match.start()], jieba_freq, config):

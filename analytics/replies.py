@@ -52,12 +52,12 @@ class ReplyRules:
     """The patterns and thresholds of ``analytics/config/replies.yml``."""
 
     boilerplate: list[str]
-    non_answer: dict[str, str]
-    action: str
-    explanation: str
-    unit: str
-    when: str
-    place: str
+    non_answer: dict[str, str | list[str]]
+    action: str | list[str]
+    explanation: str | list[str]
+    unit: str | list[str]
+    when: str | list[str]
+    place: str | list[str]
     request_words: list[str]
     scores: dict = field(default_factory=dict)
 
@@ -68,11 +68,16 @@ class ReplyRules:
     @cached_property
     def compiled(self) -> dict[str, re.Pattern[str]]:
         names = ("action", "explanation", "unit", "when", "place")
-        patterns = {name: re.compile(getattr(self, name)) for name in names}
-        patterns.update({f"non_answer:{reason}": re.compile(p) for reason, p in self.non_answer.items()})
+        patterns = {name: re.compile(_any(getattr(self, name))) for name in names}
+        patterns.update({f"non_answer:{reason}": re.compile(_any(p)) for reason, p in self.non_answer.items()})
         patterns["boilerplate"] = re.compile("|".join(f"(?:{p})" for p in self.boilerplate))
         patterns["request"] = re.compile("|".join(map(re.escape, sorted(self.request_words, key=len, reverse=True))))
         return patterns
+
+
+def _any(pattern: str | list[str]) -> str:
+    """A list of patterns matches where any of them does."""
+    return pattern if isinstance(pattern, str) else "|".join(pattern)
 
 
 @dataclass
@@ -251,7 +256,8 @@ def read_hand_labels(path: Path) -> dict[str, dict[str, bool]]:
             if value in ("0", "1"):
                 values[column] = value == "1"
             elif column == "satisfies":
-                raise DataError(f"{path} 第 {number} 行: satisfies 应为 0 或 1", f"{path} row {number}: satisfies must be 0 or 1")
+                raise DataError(f"{path} 第 {number} 行: satisfies 应为 0 或 1",
+                                f"{path} row {number}: satisfies must be 0 or 1")
         labels[row["留言编号"].strip()] = values
     return labels
 

@@ -292,7 +292,8 @@ def _page_quality(figure, data: ReportData) -> None:
                     color="#888888")
     else:
         y -= 0.022
-        figure.text(0.07, y, "全部  " + "  ".join(f"{r} {_percent(service['overall'].get(r))}" for r in RATES), fontsize=8)
+        overall = service["overall"]
+        figure.text(0.07, y, "全部  " + "  ".join(f"{r} {_percent(overall.get(r))}" for r in RATES), fontsize=8)
         for name, rates in list(rows.items())[:8]:
             y -= 0.02
             figure.text(0.07, y, f"{name}  " + "  ".join(f"{r} {_percent(rates.get(r))}" for r in RATES), fontsize=8)
