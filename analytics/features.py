@@ -18,6 +18,7 @@ from typing import Iterable, Sequence
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.preprocessing import normalize
 
 from analytics.dataset import Message
 from analytics.places import Analysed, PlaceFinder
@@ -97,11 +98,15 @@ def _identity(values: list[str]) -> list[str]:
 class MessageVectorizer:
     """Fits the word and place vocabularies on a corpus, then turns analyses into ``Features``.
 
-    Words never seen when fitting still lengthen a new message's vector (as the rarest words,
-    which they are) although they match nothing: a message about something new must not look like
-    another just because its few familiar words (办理, 需要) do. Words seen but left out of the
-    vocabulary (too rare or too common) count for nothing, for new and fitted messages alike.
+    The word space is open: a word first seen after fitting gets a column of its own, weighted as
+    the rarest words are, so two new messages about a new subject (路灯 in a month without any) match
+    each other at once instead of waiting for the next rebuild, and a new message is not made to
+    look like an old one by its few familiar words (办理, 需要). Words the fit left out (in fewer than
+    ``min_df`` or more than ``max_df`` of the fitted messages) count for nothing, for fitted and
+    new messages alike.
     """
+
+    OPEN_COLUMNS = 1 << 20
 
     def __init__(self, config: FeatureConfig | None = None) -> None:
         self.config = config or FeatureConfig()
@@ -110,26 +115,46 @@ class MessageVectorizer:
         min_df = self.config.min_df if len(analyses) >= 2 * self.config.min_df else 1
         max_df = self.config.max_df if len(analyses) >= 20 else 1.0
         docs = [a.weighted_words(self.config.title_weight) for a in analyses]
-        self.words_ = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=min_df, max_df=max_df, norm=None)
-        self.words_.fit(docs)
-        self.seen_ = {w for doc in docs for w in doc}
-        self.unseen_idf_ = float(np.log((1 + len(docs)) / 1) + 1)
+        fitted = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=min_df, max_df=max_df).fit(docs)
+        self.vocabulary_ = dict(fitted.vocabulary_)
+        self.idf_ = fitted.idf_
+        df = Counter(w for doc in docs for w in set(doc))
+        self.dropped_ = {w for w in df if w not in self.vocabulary_}
+        self.new_idf_ = float(np.log((1 + len(docs)) / 1) + 1)
+        self.new_words_: dict[str, int] = {}
         self.places_ = CountVectorizer(analyzer=_identity, binary=True)
         self.places_.fit([a.places for a in analyses if a.places] or [["无地点"]])
         return self
 
     def transform(self, analyses: Iterable[MessageAnalysis]) -> Features:
         analyses = list(analyses)
-        docs = [a.weighted_words(self.config.title_weight) for a in analyses]
-        words = self.words_.transform(docs).tocsr()
-        vocabulary = self.words_.vocabulary_
-        unseen = np.array([sum((1 + np.log(c)) ** 2 for w, c in Counter(doc).items()
-                               if w not in vocabulary and w not in self.seen_) for doc in docs])
-        norms = np.sqrt(np.asarray(words.multiply(words).sum(axis=1)).ravel() + unseen * self.unseen_idf_ ** 2)
-        words = sparse.diags(1 / np.where(norms > 0, norms, 1)) @ words
+        rows, columns, values = [], [], []
+        for row, analysis in enumerate(analyses):
+            for word, count in Counter(analysis.weighted_words(self.config.title_weight)).items():
+                column = self._column(word)
+                if column is None:
+                    continue
+                idf = self.idf_[column] if column < len(self.idf_) else self.new_idf_
+                rows.append(row)
+                columns.append(column)
+                values.append((1 + np.log(count)) * idf)
+        width = len(self.idf_) + self.OPEN_COLUMNS
+        words = normalize(sparse.csr_matrix((values, (rows, columns)), shape=(len(analyses), width)))
         places = self.places_.transform([a.places for a in analyses])
         has_place = np.asarray(places.getnnz(axis=1) > 0)
         return Features(words.tocsr(), places.tocsr(), has_place)
+
+    def _column(self, word: str) -> int | None:
+        """The word's column; a word seen for the first time gets the next open one."""
+        if word in self.vocabulary_:
+            return self.vocabulary_[word]
+        if word in self.dropped_:
+            return None
+        if word not in self.new_words_:
+            if len(self.new_words_) >= self.OPEN_COLUMNS:
+                return None
+            self.new_words_[word] = len(self.idf_) + len(self.new_words_)
+        return self.new_words_[word]
 
 
 def pairwise_similarity(features: Features, config: SimilarityConfig) -> np.ndarray:

@@ -199,7 +199,8 @@ class PlaceFinder:
             segmenter.add_word(pattern["pattern"], 10000)
         self.nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
         self.nlp.tokenizer.jieba_seg = segmenter
-        self.nlp.add_pipe("entity_ruler").add_patterns(patterns)
+        if patterns:  # an empty ruler only warns; without one no entity is found, as it should be
+            self.nlp.add_pipe("entity_ruler").add_patterns(patterns)
 
     @classmethod
     def learn(cls, titles: Sequence[str], config: PlaceConfig | None = None,
