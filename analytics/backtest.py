@@ -17,18 +17,19 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from analytics.dataset import load_messages
 from analytics.hotspots import HotIssues, known_places, stderr_progress
 from analytics.places import default_gazetteer
 from analytics.warning import backtest
-from classifier.errors import DataError, UserFacingError
+from core.errors import DataError, UserFacingError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analytics.backtest", description="预警回测 / early-warning back-test")
+    parser = argparse.ArgumentParser(prog="python -m analytics.backtest",
+                                     description="预警回测 / early-warning back-test")
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--top", type=int, default=10, help="how many of the largest issues to score (default 10)")
     parser.add_argument("--json", action="store_true")

@@ -4,9 +4,9 @@
 
 Times (1) grouping the whole file and ranking its issues, and (2) after grouping all but the
 latest ``N`` messages, adding those one at a time as live work orders would arrive (words and
-places, features, the join), reporting the median, 95th percentile and maximum milliseconds (wall clock, and the process's CPU
-time, which other jobs on a shared machine disturb less). Prints JSON; run it on an idle machine
-for figures worth reporting.
+places, features, the join), reporting the median, 95th percentile and maximum milliseconds (wall
+clock, and the process's CPU time, which other jobs on a shared machine disturb less). Prints JSON;
+run it on an idle machine for figures worth reporting.
 """
 
 from __future__ import annotations
@@ -16,15 +16,15 @@ import json
 import os
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
 from analytics.dataset import load_messages
 from analytics.hotspots import HotIssues, known_places
 from analytics.places import default_gazetteer
-from classifier.errors import UserFacingError
+from core.errors import UserFacingError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -58,7 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "join": {"messages": held, "live_messages_before": len(ordered) - held,
                  "median_ms": round(float(np.median(timings)), 2),
                  "p95_ms": round(float(np.percentile(timings, 95)), 2), "max_ms": round(max(timings), 2),
-                 "cpu_median_ms": round(float(np.median(cpu)), 2), "cpu_p95_ms": round(float(np.percentile(cpu, 95)), 2)},
+                 "cpu_median_ms": round(float(np.median(cpu)), 2),
+                 "cpu_p95_ms": round(float(np.percentile(cpu, 95)), 2)},
     }, ensure_ascii=False, indent=1))
     return 0
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from classifier.dataset import clean_text, read_rows
-from classifier.errors import DataError
+from classifier.dataset import read_rows
+from core.errors import DataError
+from zhtext.clean import clean_text
 
 _TIME_RE = re.compile(r"^\s*(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})(?:[ T]+(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?\s*$")
 

@@ -12,8 +12,8 @@ with every grouped message at once: what average-linkage grouping and the live j
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -81,7 +81,7 @@ def analyse_messages(finder: PlaceFinder, messages: Sequence[Message], config: F
         texts += [message.title, message.body[: config.max_body_chars]]
     done = finder.analyse(texts, batch_size=batch_size)
     skip = set(config.request_words)
-    return [_combine(title, body, skip) for title, body in zip(done[0::2], done[1::2])]
+    return [_combine(title, body, skip) for title, body in zip(done[0::2], done[1::2], strict=True)]
 
 
 def _combine(title: Analysed, body: Analysed, skip: set[str]) -> MessageAnalysis:

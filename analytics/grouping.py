@@ -15,8 +15,8 @@ is lowered by ``same_user_penalty`` so their own repeats must agree more than st
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage

@@ -24,9 +24,9 @@ Why each part:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Sequence
 
 
 @dataclass(frozen=True)

@@ -17,23 +17,28 @@ import json
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Sequence
 
-import numpy as np
 import yaml
 
 from analytics.dataset import Message, load_messages, parse_time
-from analytics.features import (FeatureConfig, Features, MessageAnalysis, MessageVectorizer, SimilarityConfig,
-                                analyse_messages)
+from analytics.features import (
+    FeatureConfig,
+    Features,
+    MessageAnalysis,
+    MessageVectorizer,
+    SimilarityConfig,
+    analyse_messages,
+)
 from analytics.grouping import GroupingConfig, IssueIndex, group_messages
 from analytics.heat import HeatConfig
 from analytics.issues import DescriptionConfig, Issue, build_issue, most_typical, rank
 from analytics.places import PlaceConfig, PlaceFinder, config_path, default_gazetteer, gazetteer_names
 from analytics.warning import Replay, WarningConfig, replay
-from classifier.errors import DataError, UserFacingError
+from core.errors import DataError, UserFacingError
 
 Progress = Callable[[str, int, int], None]
 

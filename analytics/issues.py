@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Sequence
 
 import numpy as np
 
@@ -65,7 +65,8 @@ def describe(analyses: Sequence[MessageAnalysis], titles: Sequence[str], share: 
     """(area, place, problem) of a group; ``typical`` indexes its most typical member, ``share`` is the
     share of all messages each word occurs in."""
     n = len(analyses)
-    place = _most_common([[p for p in a.places if p in t] or a.places for a, t in zip(analyses, titles)], titles, n)
+    in_titles = [[p for p in a.places if p in t] or a.places for a, t in zip(analyses, titles, strict=True)]
+    place = _most_common(in_titles, titles, n)
     districts = [[x for x in a.areas if x[-1] in "区县"] or a.areas for a in analyses]
     area = _most_common(districts, titles, n)
     names = [place, _stem(place, config.generic_tails), *{x for a in analyses for x in a.areas}]

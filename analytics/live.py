@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Sequence
 
 from analytics.dataset import Message
 from analytics.hotspots import HotIssues, HotspotConfig
@@ -57,7 +57,7 @@ class LiveIssues:
             hot = HotIssues(self.config, self.known_places).fit(sorted(everything.values(), key=lambda m: m.time))
             replayed = hot.replay()
             arrivals: dict[int, list[tuple[datetime, str, str]]] = defaultdict(list)
-            for message, label in zip(hot.messages, hot.index.labels):
+            for message, label in zip(hot.messages, hot.index.labels, strict=True):
                 arrivals[label].append((message.time, message.user, message.id))
             detector = EarlyWarning(self.config.warning)
             for label, seen in arrivals.items():

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
 from functools import cached_property
 from importlib import resources
+from itertools import accumulate
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import jieba
 import spacy
@@ -118,7 +118,7 @@ def learn_place_names(titles: Iterable[str], config: PlaceConfig | None = None) 
     for chunks in cut_titles:
         seen: set[str] = set()
         for chunk, after_area, tokens in chunks:
-            starts = dict(zip(accumulate((len(t) for t in tokens), initial=0), tokens))
+            starts = dict(zip(accumulate((len(t) for t in tokens), initial=0), tokens, strict=False))
             for match in config.suffix_re.finditer(chunk):
                 for begin in range(max(0, match.start() - config.max_name_chars), match.start() - 1):
                     first = starts.get(begin)

@@ -27,19 +27,19 @@ import json
 import re
 import sys
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from statistics import mean, median
-from typing import Iterable, Sequence
 
 import jieba.analyse
 import yaml
 
 from analytics.dataset import Message, load_messages
 from analytics.places import config_path
-from classifier.errors import DataError, UserFacingError
+from core.errors import DataError, UserFacingError
 from zhtext.segment import default_segmenter
 
 _NAME_CHARS_RE = re.compile(r"[^\u4e00-\u9fa5A-Za-z0-9]+")
@@ -224,8 +224,8 @@ def agreement(predicted: Sequence[bool], truth: Sequence[bool]) -> dict:
     n = len(truth)
     if n == 0:
         return {"n": 0}
-    both = sum(p and t for p, t in zip(predicted, truth))
-    neither = sum(not p and not t for p, t in zip(predicted, truth))
+    both = sum(p and t for p, t in zip(predicted, truth, strict=True))
+    neither = sum(not p and not t for p, t in zip(predicted, truth, strict=True))
     accuracy = (both + neither) / n
     p_yes, t_yes = sum(predicted) / n, sum(truth) / n
     chance = p_yes * t_yes + (1 - p_yes) * (1 - t_yes)
@@ -236,8 +236,8 @@ def agreement(predicted: Sequence[bool], truth: Sequence[bool]) -> dict:
             "poor_recall": round(caught / poor_truth, 4) if poor_truth else None,
             "poor_precision": round(caught / (n - sum(predicted)), 4) if n - sum(predicted) else None,
             "confusion": {"both_satisfy": both, "both_poor": neither,
-                          "we_poor_they_satisfy": sum(not p and t for p, t in zip(predicted, truth)),
-                          "we_satisfy_they_poor": sum(p and not t for p, t in zip(predicted, truth))}}
+                          "we_poor_they_satisfy": sum(not p and t for p, t in zip(predicted, truth, strict=True)),
+                          "we_satisfy_they_poor": sum(p and not t for p, t in zip(predicted, truth, strict=True))}}
 
 
 def read_hand_labels(path: Path) -> dict[str, dict[str, bool]]:
@@ -266,7 +266,8 @@ def compare_with_hand(scores: dict[str, ReplyScore], labels: dict[str, dict[str,
     """Agreement with a hand check on satisfies, and on relevant/complete where labelled."""
     missing = sorted(set(labels) - set(scores))
     if missing:
-        raise DataError(f"人工标注中的留言编号不在数据中: {missing[:5]}", f"hand-labelled ids not in the data: {missing[:5]}")
+        raise DataError(f"人工标注中的留言编号不在数据中: {missing[:5]}",
+                        f"hand-labelled ids not in the data: {missing[:5]}")
     ids = sorted(labels)
     result = {"satisfies": agreement([scores[i].satisfies for i in ids], [labels[i]["satisfies"] for i in ids])}
     threshold = rules.scores["min_relevance"]
@@ -294,7 +295,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         figures = {"data": str(args.data), **summarise(list(scores.values()))}
         labelled = [m for m in messages if m.label is not None]
         if labelled:
-            figures["vs_可解释性"] = agreement([scores[m.id].satisfies for m in labelled], [m.label == 1 for m in labelled])
+            figures["vs_可解释性"] = agreement([scores[m.id].satisfies for m in labelled],
+                                             [m.label == 1 for m in labelled])
         if args.hand:
             figures["vs_hand_check"] = compare_with_hand(scores, read_hand_labels(args.hand), rules)
     except UserFacingError as error:

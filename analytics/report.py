@@ -19,16 +19,16 @@ import argparse
 import json
 import sys
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Callable, Sequence
 
 from analytics.dataset import Message, load_messages, parse_time
 from analytics.hotspots import HotIssues, HotspotConfig, Progress, known_places, stderr_progress
 from analytics.places import default_gazetteer
 from analytics.replies import ReplyRules, score_reply, summarise
-from classifier.errors import DataError, UserFacingError
+from core.errors import DataError, UserFacingError
 
 CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans CJK JP", "SimHei")
 BOT_RATING_GAP = "暂无数据：机器人好差评尚无存储 / no data: the bot's ratings are not stored yet"
@@ -110,7 +110,7 @@ def build_report(messages: Sequence[Message], start: date, end: date, *, replies
         reply_quality = summarise(scores)
         if labels.department:
             groups: dict[str, list] = {}
-            for message, score in zip(answered, scores):
+            for message, score in zip(answered, scores, strict=True):
                 groups.setdefault(labels.department.get(message.id, "未派单"), []).append(score)
             by_department_quality = {d: summarise(s) for d, s in sorted(groups.items())}
     return ReportData(
@@ -247,13 +247,13 @@ def _page_hot_issues(figure, data: ReportData) -> None:
     header = ["#", "热度", "问题（地点 + 问题）", "留言", "人数", "首次", "最近"]
     columns = [0.06, 0.09, 0.16, 0.70, 0.76, 0.81, 0.89]
     y = 0.90
-    for x, text in zip(columns, header):
+    for x, text in zip(columns, header, strict=True):
         figure.text(x, y, text, fontsize=8, color="#1f3b5a")
     for issue in data.hot_issues:
         y -= 0.026
         values = [issue["rank"], f"{issue['heat']:.1f}", issue["description"][:30], issue["n_messages"],
                   issue["n_users"], issue["first"][2:], issue["last"][2:]]
-        for x, text in zip(columns, values):
+        for x, text in zip(columns, values, strict=True):
             figure.text(x, y, str(text), fontsize=8)
     if not data.hot_issues:
         figure.text(0.06, y - 0.03, "本期没有热点问题 / no hot issues in the period", fontsize=9, color="#888888")
@@ -302,7 +302,8 @@ def _page_quality(figure, data: ReportData) -> None:
     y -= 0.022
     rating = data.bot_rating
     figure.text(0.07, y, BOT_RATING_GAP if rating is None else
-                f"好评 {rating.get('good', 0)}  差评 {rating.get('bad', 0)}  好评率 {_percent(rating.get('good_rate'))}",
+                f"好评 {rating.get('good', 0)}  差评 {rating.get('bad', 0)}"
+                f"  好评率 {_percent(rating.get('good_rate'))}",
                 fontsize=8, color="#aa3333" if rating is None else "black")
     quality = data.reply_quality
     axes = figure.add_axes([0.10, 0.08, 0.38, 0.25])
@@ -346,7 +347,7 @@ def classifier_categories(messages: Sequence[Message]) -> tuple[dict[str, str], 
         return {}, None
     model = registry.load(version)
     predicted = model.predict([m.text for m in messages])
-    return {m.id: str(label) for m, label in zip(messages, predicted)}, version
+    return {m.id: str(label) for m, label in zip(messages, predicted, strict=True)}, version
 
 
 def main(argv: Sequence[str] | None = None, progress: Callable[[str, int, int], None] = stderr_progress) -> int:

@@ -19,10 +19,10 @@ grew (false alarms).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from statistics import median
-from typing import Callable, Sequence
 
 import numpy as np
 from scipy.stats import poisson
@@ -148,12 +148,12 @@ def backtest(messages: Sequence[Message], final_labels: Sequence[int], result: R
     for warning in result.warnings:
         owners = final[[by_id[i] for i in warning.message_ids]]
         mapped.append(int(np.bincount(owners).argmax()))
-    false_alarms = [w for w, f in zip(result.warnings, mapped) if len(people[f]) < config.real_issue_users]
+    false_alarms = [w for w, f in zip(result.warnings, mapped, strict=True) if len(people[f]) < config.real_issue_users]
     largest = sorted(people, key=lambda f: (-len(people[f]), f))[:top]
     rows = []
     for f in largest:
         peak = _peak_day(messages, np.flatnonzero(final == f), config.window_days)
-        fired = sorted(w.day for w, m in zip(result.warnings, mapped) if m == f)
+        fired = sorted(w.day for w, m in zip(result.warnings, mapped, strict=True) if m == f)
         rows.append({"final_issue": f, "people": len(people[f]), "peak_week_end": peak.isoformat(),
                      "first_warning": fired[0].isoformat() if fired else None,
                      "lead_days": (peak - fired[0]).days if fired else None})

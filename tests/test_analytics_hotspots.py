@@ -10,7 +10,7 @@ import pytest
 from analytics.dataset import Message, load_messages, parse_time
 from analytics.hotspots import HotIssues, main
 from analytics.places import learn_place_names
-from classifier.errors import DataError
+from core.errors import DataError
 from tests.helpers import SAMPLE
 
 
@@ -25,7 +25,8 @@ def test_export_dates_in_both_formats_are_read():
 
 def test_a_row_with_an_unreadable_time_is_refused_with_its_row_number(tmp_path):
     bad = tmp_path / "bad.csv"
-    bad.write_text("留言编号,留言用户,留言主题,留言时间,留言详情\n1,U1,路灯不亮,昨天下午,枫林路路灯不亮\n", encoding="utf-8")
+    bad.write_text("留言编号,留言用户,留言主题,留言时间,留言详情\n1,U1,路灯不亮,昨天下午,枫林路路灯不亮\n",
+                   encoding="utf-8")
     with pytest.raises(DataError, match="第 2 行"):
         load_messages(bad)
 
@@ -64,8 +65,8 @@ def test_the_hottest_issue_is_described_by_its_place_and_problem(sample_hot_issu
 def test_a_new_message_joins_the_live_issue_it_belongs_to(sample_hot_issues):
     hot = HotIssues(sample_hot_issues.config, sample_hot_issues.known_places).fit(sample_hot_issues.messages)
     before = hot.index.n_issues
-    joined = hot.add(Message("N1", "U900", "翠竹园小区搅拌站晚上施工太吵", "翠竹园小区旁边搅拌站今晚又施工到凌晨，噪音很大。",
-                             datetime(2026, 3, 6, 23, 0)))
+    joined = hot.add(Message("N1", "U900", "翠竹园小区搅拌站晚上施工太吵",
+                             "翠竹园小区旁边搅拌站今晚又施工到凌晨，噪音很大。", datetime(2026, 3, 6, 23, 0)))
     assert joined == issue_of(hot, "S002")
     opened = hot.add(Message("N2", "U901", "体育馆游泳池池水浑浊", "体育馆游泳池这几天池水浑浊，不少人游完皮肤发痒。",
                              datetime(2026, 3, 6, 9, 0)))

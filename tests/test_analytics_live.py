@@ -7,7 +7,7 @@ from datetime import date, datetime
 from analytics.dataset import load_messages
 from analytics.live import LiveIssues
 from analytics.places import default_gazetteer, gazetteer_names
-from conftest import SAMPLE
+from tests.helpers import SAMPLE
 
 SURGE_DAY = datetime(2026, 2, 12)
 

@@ -60,7 +60,8 @@ def test_timeliness_is_full_within_fifteen_days_and_nothing_after_sixty(scores):
 
 
 def test_a_department_draft_can_be_scored_before_it_is_sent(rules):
-    message = Message("T1", "U1", "城北大道井盖缺失", "城北大道公交站旁有个井盖丢了，晚上很危险。", datetime(2026, 3, 2, 9))
+    message = Message("T1", "U1", "城北大道井盖缺失", "城北大道公交站旁有个井盖丢了，晚上很危险。",
+                      datetime(2026, 3, 2, 9))
     draft = "经现场核查，城北大道公交站旁井盖确已缺失，市政维护中心已于3月3日更换新井盖。"
     assert score_reply(message, rules, draft, datetime(2026, 3, 4, 9)).satisfies
     assert score_reply(message, rules, "已转相关部门处理。", datetime(2026, 3, 4, 9)).poor

@@ -12,7 +12,7 @@ import pytest
 from analytics.dataset import load_messages
 from analytics.places import default_gazetteer, gazetteer_names
 from analytics.report import BOT_RATING_GAP, Labels, ReportData, build_report, main, render_pdf
-from conftest import SAMPLE
+from tests.helpers import SAMPLE
 
 FEBRUARY = (date(2026, 2, 1), date(2026, 2, 28))
 
