@@ -22,9 +22,9 @@ from itertools import accumulate
 from pathlib import Path
 
 import jieba
-import spacy
 import yaml
 
+from routing.places import ruler_pipeline
 from zhtext.segment import default_segmenter
 
 _SEPARATORS = r"[^\u4e00-\u9fa5A-Za-z0-9]+"
@@ -192,15 +192,7 @@ class PlaceFinder:
         self.stopwords = default_segmenter().stopwords
         patterns = [{"label": kind, "pattern": name} for name, kind in self.names.items()]
         patterns += [{"label": AREA, "pattern": area} for area in sorted(set(areas))]
-        segmenter = jieba.Tokenizer()
-        for entry in default_segmenter().user_words:
-            segmenter.add_word(entry.word, entry.freq, entry.tag)
-        for pattern in patterns:
-            segmenter.add_word(pattern["pattern"], 10000)
-        self.nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-        self.nlp.tokenizer.jieba_seg = segmenter
-        if patterns:  # an empty ruler only warns; without one no entity is found, as it should be
-            self.nlp.add_pipe("entity_ruler").add_patterns(patterns)
+        self.nlp = ruler_pipeline(patterns, default_segmenter().user_words)
 
     @classmethod
     def learn(cls, titles: Sequence[str], config: PlaceConfig | None = None,
