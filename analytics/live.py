@@ -1,11 +1,13 @@
 """Live hot issues for the running service: rebuilt from recent work orders, then joined one by one.
 
-At start-up (and on demand, e.g. nightly) ``rebuild`` groups the recent work orders and replays
-them for the warnings they raised; after that every new order joins its issue as it arrives
-(``add``, a few milliseconds) and the early warning is checked for that issue on the spot, so a
-surge is flagged the day it happens, not at the next rebuild. A lock keeps concurrent intakes
-from interleaving. Until enough orders exist to learn from (``min_messages``), arrivals wait and
-the first rebuild takes them all.
+At start-up ``rebuild`` groups the recent work orders and replays them for the warnings they
+raised; after that every new order joins its issue as it arrives (``add``, a few milliseconds)
+and the early warning is checked for that issue on the spot, so a surge is flagged the day it
+happens. Place names and the vocabulary are learned at a rebuild, so one follows by itself once
+the orders have grown by ``growth`` (×1.5) or a day of orders has passed since the last (``every``):
+a new estate named by several orders is then recognised, and the grouping is redone in full.
+A lock keeps concurrent intakes from interleaving. Until enough orders exist to learn from
+(``min_messages``), arrivals wait and the first rebuild takes them all.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from analytics.dataset import Message
 from analytics.hotspots import HotIssues, HotspotConfig
@@ -32,10 +34,14 @@ class Joined:
 
 class LiveIssues:
     def __init__(self, config: HotspotConfig | None = None, known_places: dict[str, str] | None = None,
-                 min_messages: int = 10) -> None:
+                 min_messages: int = 10, growth: float = 1.5, every: timedelta = timedelta(days=1)) -> None:
         self.config = config or HotspotConfig.load()
         self.known_places = known_places or {}
         self.min_messages = min_messages
+        self.growth = growth
+        self.every = every
+        self._fitted_size = 0
+        self._fitted_until: datetime | None = None
         self._lock = threading.Lock()
         self._hot: HotIssues | None = None
         self._waiting: list[Message] = []
@@ -65,13 +71,16 @@ class LiveIssues:
                 detector.check(label, seen[-1][0].date(), seen)  # arm or disarm as of the last arrival
             self._hot, self._waiting, self._warnings = hot, [], replayed.warnings
             self._arrivals, self._detector = arrivals, detector
+            self._fitted_size, self._fitted_until = len(hot.messages), hot.messages[-1].time
 
     def add(self, message: Message) -> Joined:
         """Join one new order; check the early warning for its issue on the day it arrived."""
         with self._lock:
             if self._hot is None:
                 self._waiting.append(message)
-                ready = len(self._waiting) >= self.min_messages
+                if len(self._waiting) < self.min_messages:
+                    return Joined(None, None)
+                joined, everything = None, []
             else:
                 issue = self._hot.add(message)
                 self._arrivals[issue].append((message.time, message.user, message.id))
@@ -80,11 +89,15 @@ class LiveIssues:
                     members = [i for i, label in enumerate(self._hot.index.labels) if label == issue]
                     warning.description = self._hot.describe_members(members)
                     self._warnings.append(warning)
-                return Joined(issue, warning)
-        if ready:
-            self.rebuild([])
-            return Joined(self.issue_of(message.id), None)
-        return Joined(None, None)
+                joined, everything = Joined(issue, warning), list(self._hot.messages)
+                if not self._due(message):
+                    return joined
+        self.rebuild(everything)
+        return joined or Joined(self.issue_of(message.id), None)
+
+    def _due(self, message: Message) -> bool:
+        grown = len(self._hot.messages) >= self.growth * self._fitted_size
+        return grown or (self._fitted_until is not None and message.time - self._fitted_until >= self.every)
 
     def issue_of(self, message_id: str) -> int | None:
         with self._lock:

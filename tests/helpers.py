@@ -25,6 +25,7 @@ SHARED_DATA = Path(os.environ.get("SHARED_DATA", ROOT.parent / "shared" / "data"
 TOKENS = {
     "operator": "demo-operator", "zjj": "demo-dept-zjj", "cgj": "demo-dept-cgj",
     "hexi": "demo-dept-hexi", "trainer": "demo-trainer", "admin": "demo-admin", "bot": "demo-bot",
+    "leader": "demo-leader",
 }
 
 COMPLAINT = {"text": "小区物业擅自把公共车位改成收费车位，每月三百元，业主反映多次没人管", "channel": "电话",
