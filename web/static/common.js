@@ -5,7 +5,8 @@
 
 const Site = (() => {
   const TOKEN_KEY = "gov-assistant-token";
-  const ROLE_NAMES = { operator: "话务员", department: "承办部门", trainer: "训练师", admin: "管理员", bot: "机器人" };
+  const ROLE_NAMES = { operator: "话务员", department: "承办部门", trainer: "训练师", admin: "管理员", bot: "机器人",
+    leader: "领导" };
 
   function token() { return sessionStorage.getItem(TOKEN_KEY); }
 
