@@ -12,6 +12,7 @@ place extraction does, so every place is one token and matching does not depend 
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -173,6 +174,8 @@ def _prefixed_copy(name: str, names: set[str], df: Counter[str], config: PlaceCo
 
 
 def _jieba_frequencies() -> dict[str, int]:
+    """jieba's dictionary frequencies: how common a word is in general Chinese."""
+    jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.dt
     tokenizer.initialize()
     return tokenizer.FREQ

@@ -2,17 +2,9 @@
 // The leaders' analysis: one period's report (volumes, hot issues with their trend, warnings, service rates,
 // reply quality, the bot's ratings) drawn as SVG charts with the same figures in tables, the PDF of the
 // same numbers, and the live hot issues that new work orders join as they arrive.
-const { el, api, attempt, percent, notify } = Site;
-const SVG = "http://www.w3.org/2000/svg";
+const { el, svg, api, attempt, percent, notify } = Site;
 const RATES = ["响应率", "办结率", "按时办结率", "满意率"];
 let names = {};
-
-function svg(tag, attrs = {}, text) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function figure(title, chart) {
   return el("figure", { class: "chart" }, el("figcaption", { text: title }), chart);

@@ -26,6 +26,14 @@ const Site = (() => {
     return node;
   }
 
+  // An SVG element for the charts (drawn by hand: no chart library is downloaded).
+  function svg(tag, attrs = {}, text) {
+    const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+    for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
   function showError(message) {
     const box = document.getElementById("error");
     box.textContent = message;
@@ -125,5 +133,5 @@ const Site = (() => {
     });
   });
 
-  return { TOKEN_KEY, ROLE_NAMES, token, el, api, attempt, signIn, showError, notify, formatTime, percent };
+  return { TOKEN_KEY, ROLE_NAMES, token, el, svg, api, attempt, signIn, showError, notify, formatTime, percent };
 })();

@@ -1,17 +1,9 @@
 "use strict";
 // Hotline metrics by department and period as bar charts (SVG drawn here, no chart library),
 // with the same figures in a table for screen readers; reply quality by department below them.
-const { el, api, attempt, percent } = Site;
+const { el, svg, api, attempt, percent } = Site;
 const RATES = ["响应率", "办结率", "按时办结率", "满意率", "退单率"];
-const SVG = "http://www.w3.org/2000/svg";
 let names = {};
-
-function svg(tag, attrs = {}, text) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function barChart(title, entries) {
   const rowHeight = 26, labelWidth = 190, width = 480, barWidth = width - labelWidth - 60;
