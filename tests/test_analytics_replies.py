@@ -24,7 +24,7 @@ def rules() -> ReplyRules:
 
 @pytest.fixture(scope="module")
 def scores(rules):
-    return {m.id: score_reply(m, rules) for m in load_messages(SAMPLE / "replied_messages.csv")}
+    return {m.id: score_reply(m, rules) for m in load_messages(SAMPLE / "reply_quality.csv")}
 
 
 def test_a_reply_that_says_what_was_done_by_whom_and_when_satisfies(scores):
@@ -78,7 +78,7 @@ def test_cli_prints_the_figures_and_the_agreement_with_a_hand_check(tmp_path, ca
     hand = tmp_path / "hand.csv"
     with hand.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows([["留言编号", "satisfies"], ["R001", "1"], ["R002", "0"], ["R004", "0"]])
-    assert main(["--data", str(SAMPLE / "replied_messages.csv"), "--hand", str(hand), "--json"]) == 0
+    assert main(["--data", str(SAMPLE / "reply_quality.csv"), "--hand", str(hand), "--json"]) == 0
     figures = json.loads(capsys.readouterr().out)
     assert figures["n"] == 6 and figures["poor_share"] == 0.5
     assert figures["vs_hand_check"]["satisfies"]["accuracy"] == 1.0

@@ -20,7 +20,7 @@ FEBRUARY = (date(2026, 2, 1), date(2026, 2, 28))
 @pytest.fixture(scope="module")
 def february() -> ReportData:
     messages = load_messages(SAMPLE / "hot_messages.csv")
-    replies = load_messages(SAMPLE / "replied_messages.csv")
+    replies = load_messages(SAMPLE / "reply_quality.csv")
     channels = {m.id: "电话" if m.id < "S015" else "网站" for m in messages}
     service = {"overall": {"响应率": 0.9, "办结率": 0.8, "按时办结率": 0.75, "满意率": 0.95}, "by_department": {}}
     return build_report(messages, *FEBRUARY, replies=replies, labels=Labels(channel=channels), service=service,
@@ -74,7 +74,7 @@ def test_the_pdf_embeds_a_chinese_font_and_shows_chinese_text(february, tmp_path
 def test_cli_writes_the_pdf_and_the_numbers(tmp_path, capsys):
     out, numbers = tmp_path / "feb.pdf", tmp_path / "feb.json"
     assert main(["--from", "2026-02-01", "--to", "2026-02-28", "--out", str(out), "--json", str(numbers),
-                 "--messages", str(SAMPLE / "hot_messages.csv"), "--replies", str(SAMPLE / "replied_messages.csv")],
+                 "--messages", str(SAMPLE / "hot_messages.csv"), "--replies", str(SAMPLE / "reply_quality.csv")],
                 progress=lambda *_: None) == 0
     assert out.read_bytes().startswith(b"%PDF")
     assert json.loads(numbers.read_text(encoding="utf-8"))["total"] == 19
