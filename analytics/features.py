@@ -2,7 +2,7 @@
 
 A message becomes a unit TF-IDF vector over its content words (title words counted
 ``title_weight`` times, since a title states place and problem tersely) and the set of fine places
-it names (canonical names, so 丽发新城小区 and 暮云街道丽发新城 are both 丽发新城). Similarity is the
+it names (canonical names, so 阳光家园小区 and 青山街道阳光家园 are both 阳光家园). Similarity is the
 cosine of the word vectors, moved when both messages name a place: sharing one adds
 ``place_bonus``, naming only different ones takes ``place_penalty`` away (a noise complaint at
 one estate is not the one at another). Both terms are sparse products, so a new message is compared

@@ -3,7 +3,7 @@
 The description is built from the members themselves: the place most of them name (with its
 district), and the problem words most of their titles share, weighted by how specific the words
 are (class-based TF-IDF), read off the most typical title so that they keep their natural order
-(丽发新城 + 搅拌站 噪音扰民 gives "A2区丽发新城 搅拌站噪音扰民").
+(翠竹园小区 + 搅拌站 噪音扰民 gives "青山区翠竹园小区 搅拌站噪音扰民").
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def describe(analyses: Sequence[MessageAnalysis], titles: Sequence[str], share: 
 
 
 def _stem(place: str, tails: Sequence[str]) -> str:
-    """绿地海外滩小区 -> 绿地海外滩, which titles also use."""
+    """阳光家园小区 -> 阳光家园, which titles also use."""
     return next((place[: -len(t)] for t in tails if place.endswith(t) and len(place) - len(t) >= 2), "")
 
 

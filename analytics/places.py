@@ -4,8 +4,8 @@ The district gazetteer (``routing/config/gazetteer.yml``) lists streets and comm
 district; messages name places it does not know (an estate, a road, a school). Names are learned
 here from the titles of the messages themselves, the way unsupervised word extraction finds words:
 a name ends with a place suffix (苑, 新城, 路, 村, 小学 …) and is a unit of its own, so the characters
-just before and just after it vary across titles (丽发新城 follows 投诉, A2区, 关于 and precedes 小区,
-附近, 居民; 发新城 always follows 丽). The learned names, the gazetteer's own names and the
+just before and just after it vary across titles (翠竹园小区 follows 投诉, 河西街道, 关于 and precedes
+附近, 旁边, 业主; 竹园小区 always follows 翠). The learned names, the gazetteer's own names and the
 administrative areas (A3区) are then found with spaCy's EntityRuler on jieba tokens, as the router's
 place extraction does, so every place is one token and matching does not depend on jieba's cut.
 """
@@ -95,7 +95,7 @@ class Analysed:
 
     @property
     def areas(self) -> list[str]:
-        """Administrative areas and wide areas (A3区, 星沙街道, 梅溪湖), in order, once each."""
+        """Administrative areas and wide areas (青山区, 河西街道, a lake district), in order, once each."""
         return list(dict.fromkeys(p.text for p in self.places if p.kind == AREA or p.kind in self.area_kinds))
 
 
@@ -165,7 +165,7 @@ def _may_be_name(name: str, head: str, jieba_freq: dict[str, int], config: Place
 
 
 def _prefixed_copy(name: str, names: set[str], df: Counter[str], config: PlaceConfig) -> bool:
-    """``name`` is a known name with words that are not a place stuck in front (建搅拌站, 四区凉塘路)."""
+    """``name`` is a known name with words that are not a place stuck in front (建搅拌站, 四号楼枫林路)."""
     for cut in range(1, len(name) - 1):
         head, tail = name[:cut], name[cut:]
         if tail in names and df[tail] >= df[name] and not config.suffix_re.search(head[-2:]):
@@ -219,7 +219,7 @@ class PlaceFinder:
         return [self._analysed(doc) for doc in self.nlp.pipe(texts, batch_size=batch_size)]
 
     def canonical(self, name: str) -> str:
-        """The most specific known name: 丽发新城小区 and 暮云街道丽发新城 are both 丽发新城."""
+        """The most specific known name: 阳光家园小区 and 青山街道阳光家园 are both 阳光家园."""
         for tail in self.config.generic_tails:
             if name.endswith(tail) and name[: -len(tail)] in self.names:
                 return self.canonical(name[: -len(tail)])

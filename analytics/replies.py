@@ -11,7 +11,7 @@ sign-off date; the title the reply quotes back):
 - *timeliness*: days from message to reply, full marks within ``good_days``, none after ``late_days``;
 - *poor* (would not satisfy): the answer is empty boilerplate, only hands the matter on (已转…
   核查办复), or says nothing done and no rule (a promise to study it). Relevance does not set the
-  flag: replies paraphrase (地铁站 → 线网规划), so a word-level measure cannot tell an answer that
+  flag: replies paraphrase (路灯不亮 → 照明设施维修), so a word-level measure cannot tell an answer that
   uses other words from one about something else; it is reported as a score.
 
 Rules are regular expressions in ``analytics/config/replies.yml`` so an operator can read why a
@@ -134,8 +134,8 @@ def keywords(title: str, body: str, rules: ReplyRules, top: int = 8) -> dict[str
 def relevance(title: str, body: str, answer: str, rules: ReplyRules) -> float:
     """The weighted share of the message's telling words the answer uses, 0–1 (with the place, if named).
 
-    A word counts when the answer has it, or for longer names its first two characters (福桥驾校 → 驾校
-    does not, 丽发新城 → 丽发 does), since replies shorten names.
+    A word counts when the answer has it, or for longer names its first two characters (翠竹园小区 →
+    翠竹), since replies shorten names.
     """
     weights = keywords(title, body, rules)
     if not weights or not answer:
