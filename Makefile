@@ -111,6 +111,7 @@ serve: train $(BOT_MODEL) ## serve the main app, the Rasa server and the action 
 	@echo "派单台 operator console:     http://$(HOST):$(PORT)/console    (login: demo-operator)"
 	@echo "训练台 trainer console:      http://$(HOST):$(PORT)/trainer    (login: demo-trainer)"
 	@echo "指标 dashboard:              http://$(HOST):$(PORT)/dashboard  (login: demo-operator)"
+	@echo "分析研判 analysis:           http://$(HOST):$(PORT)/analysis   (login: demo-leader)"
 	@echo "微信公众号 WeChat callback:  http://$(HOST):$(PORT)/wechat     (set WECHAT_TOKEN, WECHAT_APP_ID, WECHAT_ENCODING_AES_KEY)"
 	@echo "派单服务 router API:         http://$(HOST):$(PORT)/docs       (demo tokens: core/config/users.yml)"
 	@echo "市民助手 Rasa REST:          http://$(HOST):$(BOT_PORT)/webhooks/rest/webhook   (socket.io on the same port)"

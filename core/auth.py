@@ -17,6 +17,7 @@ class Role(StrEnum):
     TRAINER = "trainer"
     ADMIN = "admin"
     BOT = "bot"
+    LEADER = "leader"  # 领导: reads the analysis (hot issues, warnings, the monthly report), changes nothing
 
 
 class User(BaseModel):

@@ -22,10 +22,34 @@ from routing.table import RoutingTable, load_routing_table
 from service_guide.api import Guide
 
 if TYPE_CHECKING:
+    from routing.orm import Ticket
     from routing.tickets import Correction
 
 #: Called in the operation's session for every human correction (the learning stage stores them).
 CorrectionSink = Callable[[Session, "Correction"], None]
+
+
+@dataclass(frozen=True)
+class ReplyVerdict:
+    """What a reply check says of a department's reply: whether to hold it for an operator, and why."""
+
+    poor: bool
+    reasons: list[str] = field(default_factory=list)
+    scores: dict = field(default_factory=dict)
+
+
+#: Judges a department's reply (the order, the reply text, when) before it reaches the citizen.
+ReplyCheck = Callable[["Ticket", str, datetime], ReplyVerdict]
+#: Told of every new work order once it is stored (the analysis stage joins it to the live issues).
+IntakeListener = Callable[["Ticket"], None]
+
+
+def pass_every_reply(ticket: Ticket, reply: str, at: datetime) -> ReplyVerdict:
+    return ReplyVerdict(poor=False)
+
+
+def ignore_intake(ticket: Ticket) -> None:
+    return None
 
 
 @dataclass
@@ -41,14 +65,18 @@ class RouterContext:
     #: The unit each routing-table department stands for (a correction with a table code teaches it).
     table_units: dict[str, Unit] = field(default_factory=dict)
     guide: Guide | None = None  # answers 咨询 orders from the catalogue (一次办结)
+    check_reply: ReplyCheck = field(default=pass_every_reply)
+    on_intake: IntakeListener = field(default=ignore_intake)
     clock: Callable[[], datetime] = field(default=utcnow)
 
     @classmethod
     def build(cls, settings: RouterSettings, models: ModelHolder, types: ModelHolder, taxonomy: Taxonomy | None,
               record_correction: CorrectionSink, departments: ModelHolder | None = None,
-              guide: Guide | None = None) -> RouterContext:
+              guide: Guide | None = None, check_reply: ReplyCheck = pass_every_reply,
+              on_intake: IntakeListener = ignore_intake) -> RouterContext:
         """Load and validate the routing table, SLA table and gazetteer; warm the place extractor up;
-        choose the dispatch source (``settings.dispatch_source``; ``departments`` holds the learned model)."""
+        choose the dispatch source (``settings.dispatch_source``; ``departments`` holds the learned model).
+        ``check_reply`` and ``on_intake`` are the analysis stage's hooks (the reply check, the live join)."""
         table = load_routing_table(settings.routing_table)
         dispatcher = Dispatcher(table, PlaceExtractor(settings.gazetteer), settings.auto_dispatch_threshold)
         dispatcher.places.extract("预热")
@@ -59,4 +87,4 @@ class RouterContext:
             dispatcher = LearnedDispatcher(departments, table, units)
         return cls(settings=settings, table=table, sla=load_sla_table(settings.sla_table), dispatcher=dispatcher,
                    models=models, types=types, taxonomy=taxonomy, record_correction=record_correction,
-                   table_units=units, guide=guide)
+                   table_units=units, guide=guide, check_reply=check_reply, on_intake=on_intake)

@@ -1,7 +1,9 @@
 """The closed loop as an explicit state machine: 受理 → 转办 → 办理 → 反馈 → 办结.
 
 Plus 退单 (a department returns the order to the dispatch queue), reassignment, and reopening
-after an unsatisfied rating. Anything not in ``TRANSITIONS`` is refused.
+after an unsatisfied rating. A department's reply that a reply check flags as poor is held: the
+order stays 办理 until an operator releases the reply to the citizen (``RELEASE``) or sends it back.
+Anything not in ``TRANSITIONS`` is refused.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class Action(StrEnum):
     ACCEPT = "accept"          # department takes the order on
     RETURN = "return"          # 退单: department says it is not theirs
     REPLY = "reply"            # department answers the citizen
+    RELEASE = "release"        # operator lets a held reply go to the citizen
     CLOSE = "close"            # citizen satisfied, or operator closes after 回访
     REOPEN = "reopen"          # citizen not satisfied: back to the department
 
@@ -40,6 +43,7 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.ACCEPT: Transition(frozenset({Status.DISPATCHED}), Status.PROCESSING),
     Action.RETURN: Transition(frozenset({Status.DISPATCHED, Status.PROCESSING}), Status.RECEIVED),
     Action.REPLY: Transition(frozenset({Status.PROCESSING}), Status.REPLIED),
+    Action.RELEASE: Transition(frozenset({Status.PROCESSING}), Status.REPLIED),
     Action.CLOSE: Transition(frozenset({Status.REPLIED}), Status.CLOSED),
     Action.REOPEN: Transition(frozenset({Status.REPLIED, Status.CLOSED}), Status.PROCESSING),
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, utcnow
@@ -41,6 +41,9 @@ class Ticket(Base):
     replied_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     reply: Mapped[str | None] = mapped_column(Text)
+    # A reply the reply check flagged as poor waits here for an operator before the citizen sees it.
+    reply_held: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    reply_check: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     rating: Mapped[str | None] = mapped_column(String(8))
     rating_comment: Mapped[str | None] = mapped_column(Text)
     return_count: Mapped[int] = mapped_column(Integer, default=0)

@@ -2,19 +2,52 @@
 
 ``spacy.blank("zh")`` with the jieba segmenter and an EntityRuler built from the district
 gazetteer. The tokenizer gets its own jieba instance that knows the gazetteer names, so a
-name is one token and matching does not depend on how jieba happens to cut it.
+name is one token and matching does not depend on how jieba happens to cut it. The cutting is
+done by rjieba (jieba-rs: jieba's tokens, natively, as ``zhtext.segment`` does) behind the small
+part of jieba's interface spaCy calls. ``ruler_pipeline`` is that pipeline for any list of names
+(the analysis stage finds the estates and roads it learns from messages with it).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import jieba
+import rjieba
 import spacy
 import yaml
+from spacy.language import Language
 
 LABELS = {"STREET": "街道", "COMMUNITY": "社区", "ROAD": "道路", "DISTRICT": "区"}
+
+
+class NativeJieba:
+    """What spaCy's Chinese tokenizer calls of jieba (``add_word``, ``cut``), cut by rjieba."""
+
+    def __init__(self) -> None:
+        self._jieba = rjieba.Jieba()
+
+    def add_word(self, word: str, freq: int | None = None, tag: str | None = None) -> None:
+        self._jieba.add_word(word, freq, tag)
+
+    def cut(self, text: str, cut_all: bool = False) -> list[str]:
+        return self._jieba.cut(text)
+
+
+def ruler_pipeline(patterns: Sequence[dict], words: Iterable[tuple[str, int | None, str | None]] = ()) -> Language:
+    """``spacy.blank("zh")`` whose segmenter knows ``words`` and every pattern as one word, with an
+    EntityRuler of ``patterns`` (``{"label": …, "pattern": name}``); no ruler when there are none."""
+    segmenter = NativeJieba()
+    for word, freq, tag in words:
+        segmenter.add_word(word, freq, tag)
+    for pattern in patterns:
+        segmenter.add_word(pattern["pattern"], 10000)
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp.tokenizer.jieba_seg = segmenter
+    if patterns:  # an empty ruler only warns; without one no entity is found, as it should be
+        nlp.add_pipe("entity_ruler").add_patterns(list(patterns))
+    return nlp
 
 
 @dataclass(frozen=True)
@@ -40,13 +73,7 @@ class PlaceExtractor:
                 for value in values:
                     patterns.append({"label": label, "pattern": value})
                     self._street_of[value] = (street["name"], street["office"])
-        segmenter = jieba.Tokenizer()
-        for pattern in patterns:
-            segmenter.add_word(pattern["pattern"], 10000)
-        self.nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-        self.nlp.tokenizer.jieba_seg = segmenter
-        ruler = self.nlp.add_pipe("entity_ruler")
-        ruler.add_patterns(patterns)
+        self.nlp = ruler_pipeline(patterns)
 
     def extract(self, text: str) -> list[Place]:
         places = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -67,6 +67,14 @@ class ReturnIn(ReasonIn):
 class ReplyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     reply: str = Field(min_length=1, max_length=5000)
+
+
+class ReplyReviewIn(BaseModel):
+    """An operator's decision on a held reply: release it to the citizen, or send it back with a reason."""
+
+    model_config = ConfigDict(extra="forbid")
+    decision: Literal["release", "return"]
+    reason: str | None = Field(default=None, max_length=500)
 
 
 class TriageIn(BaseModel):
@@ -133,6 +141,8 @@ class TicketOut(BaseModel):
     replied_at: datetime | None
     closed_at: datetime | None
     reply: str | None
+    reply_held: bool = False
+    reply_check: dict[str, Any] | None = None
     rating: str | None
     return_count: int
     reopen_count: int

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from classifier.taxonomy import SubcategoryCandidate
 from core.auth import Role, User
-from core.errors import BadRequest, Forbidden, NotFound
+from core.errors import BadRequest, Conflict, Forbidden, NotFound
 from routing.context import RouterContext
 from routing.lifecycle import Action, Status, next_status
 from routing.orm import Ticket, TicketEvent
@@ -141,6 +141,7 @@ def intake(session: Session, ctx: RouterContext, data: TicketIn, user: User) -> 
         if existing is None:
             raise
         return existing, False
+    ctx.on_intake(ticket)
     return ticket, True
 
 
@@ -248,11 +249,44 @@ def return_ticket(session: Session, ctx: RouterContext, ticket: Ticket, user: Us
 
 
 def reply(session: Session, ctx: RouterContext, ticket: Ticket, user: User, text: str) -> Ticket:
+    """The department's answer; one the reply check flags as poor is held for an operator (the order
+    stays 办理 and the citizen sees nothing yet), any other goes to the citizen (反馈)."""
     _own_department(ticket, user)
     now = ctx.clock()
-    _move(session, ticket, Action.REPLY, user, now)
-    ticket.reply = clean_text(text)
-    ticket.replied_at = now
+    answer = clean_text(text)
+    if not answer:
+        raise BadRequest("答复内容为空", "the reply is empty")
+    next_status(Status(ticket.status), Action.REPLY)  # refuse a reply out of turn before judging it
+    verdict = ctx.check_reply(ticket, answer, now)
+    ticket.reply = answer
+    ticket.reply_check = {"poor": verdict.poor, "reasons": verdict.reasons, **verdict.scores}
+    if verdict.poor:
+        ticket.reply_held = True
+        _record(session, ticket, "hold", Status(ticket.status), user.name, str(user.role), now,
+                "答复待话务员审核：" + "；".join(verdict.reasons), from_status=ticket.status)
+    else:
+        ticket.reply_held = False
+        _move(session, ticket, Action.REPLY, user, now)
+        ticket.replied_at = now
+    session.commit()
+    return ticket
+
+
+def review_reply(session: Session, ctx: RouterContext, ticket: Ticket, user: User, release: bool,
+                 reason: str | None) -> Ticket:
+    """The operator's decision on a held reply: release it to the citizen, or send it back to the department."""
+    if not ticket.reply_held:
+        raise Conflict("该工单没有待审核的答复", "this ticket has no held reply to review")
+    now = ctx.clock()
+    ticket.reply_held = False
+    if release:
+        _move(session, ticket, Action.RELEASE, user, now, reason or "审核放行")
+        ticket.replied_at = now
+    else:
+        if not reason:
+            raise BadRequest("退回答复须说明原因", "sending a reply back needs a reason")
+        _record(session, ticket, "reply_back", Status(ticket.status), user.name, str(user.role), now,
+                f"答复退回重办：{reason}", from_status=ticket.status)
     session.commit()
     return ticket
 

@@ -1,7 +1,8 @@
 """The main service (FastAPI): ``uvicorn server.app:app`` or ``python -m server``.
 
 The composition root: it builds every package's state (server.context) and mounts every router —
-routing's, the catalogue's, learning's, the pages and the WeChat callback. Nothing imports it.
+routing's, the catalogue's, learning's, the analysis, the pages and the WeChat callback, and hands
+routing the analysis hooks (the live join at intake, the reply check). Nothing imports it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from analytics import api as analysis
 from core.errors import ServiceError
 from learning.api import feedback, models
 from routing.api import directory, handoffs, metrics, tickets
@@ -68,6 +70,7 @@ def create_app(settings: AppSettings | None = None, context: AppContext | None =
     app.include_router(catalogue.router)
     app.include_router(handoffs.router)
     app.include_router(directory.router)
+    app.include_router(analysis.router)
     app.include_router(wechat_callback.router)
     app.include_router(pages.router)
     app.mount("/static", pages.static_files, name="static")

@@ -8,6 +8,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 from starlette.datastructures import State
 
+from analytics.service import Analytics
+from analytics.settings import AnalyticsSettings
 from classifier.holder import ModelHolder
 from classifier.settings import ClassifierSettings
 from classifier.taxonomy import Taxonomy
@@ -37,6 +39,7 @@ class AppSettings:
     router: RouterSettings = field(default_factory=RouterSettings)
     departments: DepartmentSettings = field(default_factory=DepartmentSettings)
     learning: LearningSettings = field(default_factory=LearningSettings)
+    analytics: AnalyticsSettings = field(default_factory=AnalyticsSettings)
     wechat: WechatSettings = field(default_factory=WechatSettings)
 
 
@@ -52,6 +55,7 @@ class AppContext:
     guide: Guide
     router: RouterContext
     learning: LearningContext
+    analytics: Analytics
 
     @classmethod
     def build(cls, settings: AppSettings) -> AppContext:
@@ -66,17 +70,21 @@ class AppContext:
         models = ModelHolder.open(settings.classifier.model_dir)
         types = ModelHolder.open(settings.classifier.type_model_dir)
         departments = ModelHolder.open(settings.departments.model_dir)
+        analytics = Analytics(settings.analytics, settings.router.gazetteer)
         router = RouterContext.build(settings.router, models, types, taxonomy, record_correction=feedback.record,
-                                     departments=departments, guide=guide)
+                                     departments=departments, guide=guide, check_reply=analytics.check_reply,
+                                     on_intake=analytics.ticket_arrived)
         users = UserDirectory.from_file(settings.auth.users_file)
         engine = make_engine(settings.database.url, pool_size=settings.database.pool_size)
         upgrade_database(engine)
         sessions = make_session_factory(engine)
+        analytics.load(sessions, now=router.clock())
         return cls(settings=settings, engine=engine, sessions=sessions, users=users, models=models, guide=guide,
                    router=router, learning=LearningContext(settings.learning, sessions, models, router.table,
                                                            departments=departments,
                                                            department_settings=settings.departments,
-                                                           table_units=router.table_units))
+                                                           table_units=router.table_units),
+                   analytics=analytics)
 
     def install(self, state: State) -> None:
         """Put each package's state where its dependencies read it (``core.deps``, each ``api/deps``)."""
@@ -86,3 +94,4 @@ class AppContext:
         state.guide = self.guide
         state.router = self.router
         state.learning = self.learning
+        state.analytics = self.analytics

@@ -184,3 +184,17 @@ def page(browser):
     yield new_page
     context.close()
     assert errors == [], errors
+
+
+# ---- analytics: hot issues and reply quality -------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def sample_hot_issues():
+    """The hand-written sample messages, grouped once (spaCy and jieba take a few seconds to load)."""
+    from analytics.dataset import load_messages
+    from analytics.hotspots import HotIssues, known_places
+    from analytics.places import default_gazetteer
+
+    messages = load_messages(SAMPLE / "hot_messages.csv")
+    return HotIssues(known_places=known_places(default_gazetteer())).fit(messages)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -11,18 +12,20 @@ import requests
 
 from server.bench import free_port
 
-__all__ = ["ARTIFACTS", "CHROMIUM", "COMPLAINT", "ROOT", "SAMPLE", "TOKENS", "FakeClock", "auth", "free_port", "intake",
-           "screenshot", "wait_for", "wait_for_job",
-           "write_export"]
+__all__ = ["ARTIFACTS", "CHROMIUM", "COMPLAINT", "ROOT", "SAMPLE", "SHARED_DATA", "TOKENS", "FakeClock", "auth",
+           "free_port", "intake", "screenshot", "shared_data_file", "wait_for", "wait_for_job", "write_export"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
+# The real data beside the project (read by path, never committed); SHARED_DATA points elsewhere, e.g. from a worktree.
+SHARED_DATA = Path(os.environ.get("SHARED_DATA", ROOT.parent / "shared" / "data"))
 
 TOKENS = {
     "operator": "demo-operator", "zjj": "demo-dept-zjj", "cgj": "demo-dept-cgj",
     "hexi": "demo-dept-hexi", "trainer": "demo-trainer", "admin": "demo-admin", "bot": "demo-bot",
+    "leader": "demo-leader",
 }
 
 COMPLAINT = {"text": "小区物业擅自把公共车位改成收费车位，每月三百元，业主反映多次没人管", "channel": "电话",
@@ -96,3 +99,13 @@ def write_export(tmp_path: Path, items: list[dict]):
     path = tmp_path / "export.jsonl"
     path.write_text("\n".join(lines), encoding="utf-8")
     return import_guangdong(path).catalogue
+
+
+def shared_data_file(name: str) -> Path:
+    """A real data file beside the project; the test is skipped where it is not (a clean clone)."""
+    import pytest
+
+    path = SHARED_DATA / name
+    if not path.exists():
+        pytest.skip(f"{path} is not beside the project")
+    return path

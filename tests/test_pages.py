@@ -232,3 +232,65 @@ def test_an_operator_sees_a_handed_over_conversation_and_takes_it(page, site):
     expect(page.locator("#notice")).to_contain_text(f"已接入会话 #{handoff['id']}")
     taken = next(h for h in call(site, "operator", "GET", "/api/handoffs") if h["id"] == handoff["id"])
     assert taken["taken_by"] == "话务员小王"
+
+
+# ---- the leaders' analysis, reply quality on the dashboard, held replies in the console ----------
+
+
+@pytest.fixture(scope="module")
+def sample_orders(site):
+    """The hand-written sample messages filed as work orders (all today: the service runs on the real clock)."""
+    from analytics.dataset import load_messages
+
+    orders = [call(site, "operator", "POST", "/api/tickets",
+                   json={"title": m.title, "text": m.body, "contact": m.user, "channel": "网页",
+                         "external_no": f"page-{m.id}"})
+              for m in sorted(load_messages(SAMPLE / "hot_messages.csv"), key=lambda m: m.time)]
+    call(site, "leader", "POST", "/api/analysis/rebuild")
+    return orders
+
+
+def test_a_leader_reads_the_analysis_with_charts_and_downloads_the_pdf(page, site, sample_orders):
+    today = sample_orders[0]["received_at"][:10]
+    sign_in(page, site, "leader", "/analysis")
+    page.get_by_label("开始日期").fill(today)
+    page.get_by_label("结束日期（含）").fill(today)
+    page.get_by_role("button", name="生成报告").click()
+    hot = page.locator("#hot")
+    expect(hot).to_contain_text("翠竹园")  # 翠竹园小区, or 翠竹园 once other tests' orders name it alone
+    expect(page.get_by_role("img", name="每日工单量")).to_be_visible()
+    expect(page.get_by_role("img", name="按渠道")).to_contain_text("网页")
+    expect(page.locator("#warnings")).to_contain_text("翠竹园")
+    expect(page.locator("#bot")).to_contain_text("暂无数据")
+    expect(page.locator("#live")).to_contain_text("翠竹园")
+    screenshot(page, "analysis")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="下载 PDF 月报").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    assert open(download.value.path(), "rb").read(4) == b"%PDF"
+
+
+def test_an_operator_is_refused_the_analysis(page, site):
+    sign_in(page, site, "operator", "/analysis")
+    expect(page.locator("#error")).to_contain_text("无权使用此页面")
+    expect(page.locator("#hot")).to_be_hidden()
+
+
+def test_the_dashboard_shows_reply_quality_by_department_and_the_console_releases_a_held_reply(page, site):
+    poor, good = new_ticket(site, "湖滨路菜市场门口早上摊贩占道"), new_ticket(site, "建设路井盖丢了很危险")
+    for ticket, reply in ((poor, "您好，您反映的问题已转相关部门处理。"),
+                          (good, "经现场核查，建设路井盖确已缺失，市政维护人员已于当日更换新井盖。")):
+        call(site, "operator", "POST", f"/api/tickets/{ticket['id']}/dispatch", json={"department": "cgj"})
+        call(site, "cgj", "POST", f"/api/tickets/{ticket['id']}/accept")
+        call(site, "cgj", "POST", f"/api/tickets/{ticket['id']}/reply", json={"reply": reply})
+    sign_in(page, site, "operator", "/dashboard")
+    quality = page.locator("#reply-quality tr[data-department='cgj']")
+    expect(quality).to_contain_text("50.0%")  # one of the two replies is poor
+    screenshot(page, "dashboard-reply-quality")
+    page.goto(f"{site}/console")
+    page.get_by_role("tab", name="答复待审核").click()
+    held = row(page, poor["id"])
+    expect(held).to_contain_text("仅转办")
+    held.get_by_role("button", name=f"放行工单 #{poor['id']} 的答复").click()
+    expect(page.locator("#notice")).to_contain_text(f"工单 #{poor['id']} 的答复已放行给市民")
+    assert call(site, "operator", "GET", f"/api/tickets/{poor['id']}")["status"] == "反馈"

@@ -26,6 +26,7 @@ PAGES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "/console": ("console.html", "12345 派单台", ("operator",)),
     "/trainer": ("trainer.html", "模型训练台", ("trainer",)),
     "/dashboard": ("dashboard.html", "热线运行指标", ("operator", "trainer", "department")),
+    "/analysis": ("analysis.html", "分析研判 · 数据分析月报", ("leader",)),
     "/login": ("login.html", "登录", ()),
 }
 

@@ -1,4 +1,5 @@
-"""/api/me and /api/departments: who is signed in, and whom orders can be sent to (for the consoles)."""
+"""/api/me and /api/departments: who is signed in, and whom orders can be sent to (for the consoles and
+the leaders' analysis, which names departments)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from core.deps import CurrentUser, require
 from routing.api.deps import ContextDep
 
 router = APIRouter(prefix="/api", tags=["directory"])
-Staff = require(Role.OPERATOR, Role.DEPARTMENT, Role.TRAINER)
+Staff = require(Role.OPERATOR, Role.DEPARTMENT, Role.TRAINER, Role.LEADER)
 
 
 @router.get("/me")

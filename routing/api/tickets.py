@@ -18,6 +18,7 @@ from routing.schemas import (
     RatingIn,
     ReasonIn,
     ReplyIn,
+    ReplyReviewIn,
     ReturnIn,
     SubcategoryOut,
     TicketCreated,
@@ -66,6 +67,7 @@ def list_tickets(
     department: str | None = None,
     overdue: bool | None = None,
     returned: bool | None = None,
+    held: bool | None = Query(default=None, description="replies held for an operator's review"),
     q: str | None = Query(default=None, max_length=100),
     limit: int = Query(default=50, ge=1, le=500),
 ):
@@ -78,6 +80,8 @@ def list_tickets(
         query = query.where(Ticket.status == status_)
     if returned:
         query = query.where(Ticket.return_count > 0, Ticket.status == Status.RECEIVED)
+    if held is not None:
+        query = query.where(Ticket.reply_held == held)
     if q:
         query = query.where(Ticket.text.contains(q))
     if overdue is None:
@@ -132,6 +136,13 @@ def return_ticket(ticket_id: int, body: ReturnIn, session: SessionDep, ctx: Cont
 @router.post("/{ticket_id}/reply", response_model=TicketOut)
 def reply_ticket(ticket_id: int, body: ReplyIn, session: SessionDep, ctx: ContextDep, user: Department):
     return render(ops.reply(session, ctx, ops.get_ticket(session, ticket_id), user, body.reply), ctx, user)
+
+
+@router.post("/{ticket_id}/reply-review", response_model=TicketOut)
+def review_reply(ticket_id: int, body: ReplyReviewIn, session: SessionDep, ctx: ContextDep, user: Operator):
+    """A reply held as poor: the operator releases it to the citizen or sends it back to the department."""
+    ticket = ops.get_ticket(session, ticket_id)
+    return render(ops.review_reply(session, ctx, ticket, user, body.decision == "release", body.reason), ctx, user)
 
 
 @router.post("/{ticket_id}/close", response_model=TicketOut)

@@ -5,7 +5,8 @@
 
 const Site = (() => {
   const TOKEN_KEY = "gov-assistant-token";
-  const ROLE_NAMES = { operator: "话务员", department: "承办部门", trainer: "训练师", admin: "管理员", bot: "机器人" };
+  const ROLE_NAMES = { operator: "话务员", department: "承办部门", trainer: "训练师", admin: "管理员", bot: "机器人",
+    leader: "领导" };
 
   function token() { return sessionStorage.getItem(TOKEN_KEY); }
 
@@ -22,6 +23,14 @@ const Site = (() => {
       if (child === null || child === undefined) continue;
       node.append(child instanceof Node ? child : document.createTextNode(String(child)));
     }
+    return node;
+  }
+
+  // An SVG element for the charts (drawn by hand: no chart library is downloaded).
+  function svg(tag, attrs = {}, text) {
+    const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+    for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+    if (text !== undefined) node.textContent = text;
     return node;
   }
 
@@ -124,5 +133,5 @@ const Site = (() => {
     });
   });
 
-  return { TOKEN_KEY, ROLE_NAMES, token, el, api, attempt, signIn, showError, notify, formatTime, percent };
+  return { TOKEN_KEY, ROLE_NAMES, token, el, svg, api, attempt, signIn, showError, notify, formatTime, percent };
 })();

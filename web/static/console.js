@@ -10,6 +10,7 @@ function query() {
   if (view === "incoming") params.set("status", "受理");
   if (view === "returned") params.set("returned", "true");
   if (view === "overdue") params.set("overdue", "true");
+  if (view === "held") params.set("held", "true");
   const status = document.getElementById("status").value;
   if (status && view === "all") params.set("status", status);
   const q = document.getElementById("q").value.trim();
@@ -93,6 +94,32 @@ function guideAnswer(guide) {
     guide.decision === "answer" ? null : el("div", { class: "muted", text: `匹配把握不大，请与来电人核实。${others}` }));
 }
 
+async function reviewReply(ticket, decision, reason) {
+  const done = await attempt(() => api(`/api/tickets/${ticket.id}/reply-review`,
+    { method: "POST", body: { decision, reason: reason || undefined } }));
+  if (done) {
+    notify(decision === "release" ? `工单 #${ticket.id} 的答复已放行给市民` : `工单 #${ticket.id} 的答复已退回部门重办`);
+    await load();
+  }
+}
+
+// A reply held as poor: what it says, why it was held, and the operator's two choices.
+function heldReply(ticket) {
+  const reason = el("input", { id: `back-${ticket.id}`, placeholder: "退回理由", maxlength: "200" });
+  const check = ticket.reply_check || {};
+  return el("div", { class: "held", "data-held": ticket.id },
+    el("div", { class: "evidence", text: `待审核答复：${ticket.reply}` }),
+    el("div", { class: "overdue", text: `原因：${(check.reasons || []).join("；")}` }),
+    el("button", { type: "button", class: "primary", text: "放行", "aria-label": `放行工单 #${ticket.id} 的答复`,
+      onclick: () => reviewReply(ticket, "release") }),
+    el("label", { for: reason.id, class: "sr", text: "退回理由" }), reason,
+    el("button", { type: "button", text: "退回重办", "aria-label": `退回工单 #${ticket.id} 的答复`,
+      onclick: () => {
+        if (!reason.value.trim()) { Site.showError("请填写退回理由。"); reason.focus(); return; }
+        reviewReply(ticket, "return", reason.value.trim());
+      } }));
+}
+
 function row(ticket) {
   const category = ticket.category ? `${ticket.category}（${percent(ticket.category_confidence)}）` : "—";
   return el("tr", { "data-ticket": ticket.id },
@@ -105,7 +132,7 @@ function row(ticket) {
     el("td", {}, el("div", { text: category }), subcategoryList(ticket),
       el("div", { class: "muted", text: `${ticket.ticket_type} · ${ticket.status}` })),
     el("td", {}, ticket.suggestions.length ? suggestionList(ticket) : el("span", { class: "muted", text: "无建议" })),
-    el("td", {}, overrideControl(ticket)));
+    el("td", {}, ticket.reply_held ? heldReply(ticket) : overrideControl(ticket)));
 }
 
 const REASONS = { requested: "市民要求人工", fallback: "连续两次未听懂" };

@@ -1,17 +1,9 @@
 "use strict";
 // Hotline metrics by department and period as bar charts (SVG drawn here, no chart library),
-// with the same figures in a table for screen readers.
-const { el, api, attempt, percent } = Site;
+// with the same figures in a table for screen readers; reply quality by department below them.
+const { el, svg, api, attempt, percent } = Site;
 const RATES = ["响应率", "办结率", "按时办结率", "满意率", "退单率"];
-const SVG = "http://www.w3.org/2000/svg";
 let names = {};
-
-function svg(tag, attrs = {}, text) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function barChart(title, entries) {
   const rowHeight = 26, labelWidth = 190, width = 480, barWidth = width - labelWidth - 60;
@@ -43,18 +35,42 @@ function render(metrics) {
       RATES.map((n) => el("td", { text: percent(r[n]) }))))));
 }
 
+const QUALITY_ROLES = ["operator", "department", "admin"];
+let role = null;
+
+function renderQuality(quality) {
+  const fixed = (value) => (value === undefined ? "—" : value.toFixed(2));
+  const rows = Object.entries(quality.by_department).map(([code, q]) => el("tr", { "data-department": code },
+    el("th", { scope: "row", text: names[code] || code }), el("td", { text: String(q.replies) }),
+    el("td", { text: fixed(q.quality) }), el("td", { text: fixed(q.relevance) }), el("td", { text: fixed(q.completeness) }),
+    el("td", { text: fixed(q.timeliness) }), el("td", { text: percent(q.poor_share) }), el("td", { text: String(q.held) })));
+  document.getElementById("reply-quality").replaceChildren(
+    el("thead", {}, el("tr", {}, ["部门", "答复", "综合", "相关性", "完整性", "及时性", "不合格", "待审核"].map((h) =>
+      el("th", { scope: "col", text: h })))),
+    el("tbody", {}, rows.length ? rows : el("tr", {}, el("td", { colspan: "8", class: "muted", text: "本期没有答复。" }))));
+  document.getElementById("reply-quality-section").hidden = false;
+}
+
 async function load() {
   const start = document.getElementById("start").value;
   const end = document.getElementById("end").value;
   if (start >= end) { Site.showError("开始日期必须早于结束日期。"); return; }
   const metrics = await attempt(() => api(`/api/metrics?start=${start}T00:00:00&end=${end}T00:00:00`));
   if (metrics) render(metrics);
+  if (!QUALITY_ROLES.includes(role)) return;
+  const last = new Date(`${end}T00:00:00`);
+  last.setDate(last.getDate() - 1);  // the reply-quality period includes its last day
+  const lastDay = `${last.getFullYear()}-${String(last.getMonth() + 1).padStart(2, "0")}-${String(last.getDate()).padStart(2, "0")}`;
+  const quality = await attempt(() => api(`/api/analysis/reply-quality?start=${start}&end=${lastDay}`));
+  if (quality) renderQuality(quality);
 }
 
 document.getElementById("period").addEventListener("submit", (event) => { event.preventDefault(); load(); });
 
 (async () => {
-  if (!(await Site.signIn())) return;
+  const user = await Site.signIn();
+  if (!user) return;
+  role = user.role;
   const today = new Date();
   // The local calendar date (toISOString would give the UTC date, a day early in China before 08:00).
   const iso = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;

@@ -1,6 +1,6 @@
 "use strict";
 // Signs a staff member in with their token and sends them to the page they came for (or their role's page).
-const HOME = { operator: "/console", trainer: "/trainer", department: "/dashboard", admin: "/console" };
+const HOME = { operator: "/console", trainer: "/trainer", department: "/dashboard", admin: "/console", leader: "/analysis" };
 
 document.getElementById("login-form").addEventListener("submit", async (event) => {
   event.preventDefault();
