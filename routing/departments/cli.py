@@ -40,7 +40,7 @@ from routing.departments.evaluation import (
 from routing.departments.model import DispatchModel
 from routing.departments.service import table_unit_types
 from routing.departments.settings import DepartmentSettings
-from routing.departments.training import fingerprint, fit_model
+from routing.departments.training import LABEL_CHOICES, fingerprint, fit_model
 from routing.dispatch import Dispatcher
 from routing.places import PlaceExtractor
 from routing.settings import RouterSettings
@@ -88,8 +88,8 @@ def build_parser(settings: DepartmentSettings) -> argparse.ArgumentParser:
 
 
 def _model_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--labels", choices=["all", "strong"], default="all",
-                        help="train on every extracted label, or only forward/signature/subject/self")
+    parser.add_argument("--labels", choices=LABEL_CHOICES, default="all",
+                        help="train on handling units and referrals (all), handling units only, or the strong rules")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="a DispatchModel parameter, e.g. --set C=1.0 --set mask_places=false")
 
@@ -160,7 +160,7 @@ def cmd_train(args: argparse.Namespace, settings: DepartmentSettings) -> int:
     params = model_params(args.set)
     model = fit_model(earlier, params, args.labels)
     registry = ModelRegistry(args.models)
-    labelled = [r for r in earlier if r.extraction]
+    labelled = [r for r in earlier if r.labelled]
     version = registry.save(model, {
         "data_file": str(args.data),
         "data_fingerprint": fingerprint(earlier),

@@ -16,6 +16,7 @@ from pathlib import Path
 from classifier.dataset import read_rows
 from core.errors import DataError
 from routing.departments.extract import Extraction, ReplyUnitExtractor
+from routing.departments.units import Unit
 from zhtext.clean import clean_text
 
 REQUIRED_COLUMNS = ("留言编号", "留言时间", "答复意见")
@@ -33,8 +34,13 @@ class RepliedMessage:
     extraction: Extraction | None
 
     @property
+    def handler(self) -> Unit | None:
+        """The unit that handled the message, when the reply says (not a mere referral)."""
+        return self.extraction.unit if self.extraction is not None and self.extraction.handling else None
+
+    @property
     def labelled(self) -> bool:
-        return self.extraction is not None
+        return self.handler is not None
 
 
 def parse_time(value: str) -> datetime | None:
