@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
-from routing.departments.data import load_replied, time_split
+from routing.departments.data import RepliedMessage, load_replied, random_split, time_split
 from routing.departments.extract import ReplyUnitExtractor
 from routing.departments.units import Unit, default_jurisdictions
 from tests.helpers import SAMPLE
@@ -59,6 +61,43 @@ def test_a_town_that_writes_we_is_named_from_the_message(extractor):
     assert unit_of(extractor, reply, "K7县望城镇新华村道路坑洼") == Unit("K7县", "街道/乡镇", "望城镇")
 
 
+def test_a_government_that_only_took_it_up_gives_way_to_the_unit_that_looked_into_it(extractor):
+    reply = "您好！您反映的学位问题，A5区高度重视，我办经调查了解，现回复如下：经A5区教育局核实，该小区属第二小学学区。"
+    found = extractor.extract(reply)
+    assert found.rule == "delegated"
+    assert found.unit == Unit("A5区", "教育")
+
+
+def test_a_referral_names_a_unit_but_not_the_one_that_handled_the_message(extractor):
+    reply = "您好！您咨询的社保转移问题，请向青山区人力资源和社会保障局咨询办理。"
+    found = extractor.extract(reply)
+    assert found.rule == "referral" and found.unit.unit_type == "人社"
+    assert not found.handling
+    assert extractor.extract("您好！已转青山区人社局核实办理。").handling
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("K11县县大圩镇中心路口积水", "大圩镇"),
+        ("L3县火场土家族乡政府门口的路坏了", "火场乡"),
+        ("A7县星沙街道的路灯不亮", "星沙街道"),
+    ],
+    ids=["code-then-its-level", "ethnic-township", "plain-street"],
+)
+def test_town_and_street_names_are_read_in_their_short_form(extractor, text, name):
+    assert [m.name for m in extractor.mentions(text) if m.unit_type == "街道/乡镇"] == [name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["感谢各位父老乡亲的支持", "县城里好几个乡都没有通公交", "城管队员每晚巡查街道", "为了促进城乡一体化发展"],
+    ids=["乡亲", "quantifier", "sentence-before-街道", "ends-like-a-town"],
+)
+def test_words_that_only_end_like_a_town_are_not_towns(extractor, text):
+    assert [m.name for m in extractor.mentions(text) if m.unit_type == "街道/乡镇"] == []
+
+
 def test_a_unit_inside_a_unit_keeps_the_outer_ones_place(extractor):
     reply = "您好！青山区公安分局交警大队已在该路口安排警力值守。"
     assert unit_of(extractor, reply) == Unit("青山区", "公安/交警")
@@ -107,6 +146,21 @@ def test_an_office_that_calls_itself_we_without_a_name_is_left_unlabelled(extrac
 
 
 # ---- the sample file ----------------------------------------------------------------------
+
+def test_a_message_whose_reply_only_refers_the_citizen_on_is_not_labelled():
+    record = RepliedMessage("X1", "社保怎么转到青山区", datetime(2024, 1, 1), "请向青山区社保中心咨询。",
+                            ReplyUnitExtractor().extract("请向青山区社保中心咨询。"))
+    assert record.extraction is not None and record.handler is None and not record.labelled
+
+
+def test_a_random_split_is_seeded_disjoint_and_keeps_each_part_in_time_order():
+    records = load_replied(SAMPLE_REPLIES)
+    train, test = random_split(records, 0.25, seed=3)
+    assert random_split(records, 0.25, seed=3) == (train, test)
+    assert len(test) == round(len(records) * 0.25) and not {r.id for r in train} & {r.id for r in test}
+    assert test != time_split(records, 0.25)[1]
+    assert [r.time for r in test] == sorted(r.time for r in test)
+
 
 def test_the_sample_replies_are_labelled_and_sorted_by_time():
     records = load_replied(SAMPLE_REPLIES)

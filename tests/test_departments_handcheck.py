@@ -21,6 +21,7 @@ import pytest
 
 from routing.departments.data import load_replied
 from routing.departments.evaluation import check_labels, hand_types, jurisdiction_agrees, load_hand_type_map
+from routing.departments.extract import ReplyUnitExtractor
 from tests.helpers import ROOT
 
 HAND_LABELS = Path(__file__).parent / "fixtures" / "reply_units_hand.csv"
@@ -39,6 +40,13 @@ def test_hand_jurisdictions_without_a_code_compare_by_level():
     assert jurisdiction_agrees("市", "A市") and jurisdiction_agrees("M市经开区", "M市")
     assert not jurisdiction_agrees("A7县", "A市")
     assert jurisdiction_agrees("none", "A市") is None
+
+
+def test_a_referral_counts_as_no_label_when_checked_against_hand_labels():
+    referral = ReplyUnitExtractor().extract("请向青山区教育局咨询。")
+    hand = [{"留言编号": "X1", "jurisdiction": "none", "unit_type": "none", "unit_name": "", "confidence": "high"}]
+    result = check_labels({"X1": referral}, hand, load_hand_type_map())
+    assert referral is not None and result["extracted"] == 0 and result["type_precision"] is None
 
 
 @pytest.mark.skipif(not REPLIES.exists(), reason="the real replied messages are not beside the project")

@@ -24,10 +24,7 @@ LABEL_CHOICES = ("all", "handling", "strong")
 def fit_model(records: Sequence[RepliedMessage], params: dict | None = None, labels: str = "all",
               corrections: Sequence[tuple[str, Unit]] = ()) -> DispatchModel:
     """Train on the labelled ``records`` and the ``corrections`` (text, unit)."""
-    if labels not in LABEL_CHOICES:
-        raise DataError(f"labels 须为 {'/'.join(LABEL_CHOICES)}", f"labels must be one of {', '.join(LABEL_CHOICES)}")
-    chosen = [r for r in records if r.extraction and (labels == "all" or (labels == "handling" and r.labelled)
-                                                      or (labels == "strong" and r.extraction.strong))]
+    chosen = training_records(records, labels)
     texts = [r.text for r in chosen] + [text for text, _ in corrections]
     units = [r.extraction.unit for r in chosen] + [unit for _, unit in corrections]
     if len({u.unit_type for u in units}) < 2:
@@ -37,6 +34,14 @@ def fit_model(records: Sequence[RepliedMessage], params: dict | None = None, lab
     model = DispatchModel(**(params or {}))
     return model.fit(texts, units, replies=[r.reply for r in chosen] + [""] * len(corrections),
                      unlabelled=[r.text for r in records if r.id not in chosen_ids])
+
+
+def training_records(records: Sequence[RepliedMessage], labels: str = "all") -> list[RepliedMessage]:
+    """The records whose reply gives a training label of the kind ``labels`` chooses."""
+    if labels not in LABEL_CHOICES:
+        raise DataError(f"labels 须为 {'/'.join(LABEL_CHOICES)}", f"labels must be one of {', '.join(LABEL_CHOICES)}")
+    keep = {"all": lambda e: True, "handling": lambda e: e.handling, "strong": lambda e: e.strong}[labels]
+    return [r for r in records if r.extraction is not None and keep(r.extraction)]
 
 
 def fingerprint(records: Sequence[RepliedMessage], corrections: Sequence[tuple[str, Unit]] = ()) -> str:
