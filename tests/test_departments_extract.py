@@ -37,18 +37,22 @@ def test_in_a_chain_of_hand_overs_the_last_unit_handles_it(extractor):
     assert unit_of(extractor, reply, "A3区某楼盘网签备案迟迟不办") == Unit("A市", "住建/房产")
 
 
-def test_a_signed_reply_names_its_author(extractor):
-    reply = "网友您好！经核实，该校今年秋季新增两个一年级班级。青山区教育局 2023年3月5日"
+@pytest.mark.parametrize(
+    ("reply", "rule", "unit"),
+    [
+        ("网友您好！经核实，该校今年秋季新增两个一年级班级。青山区教育局 2023年3月5日",
+         "signature", Unit("青山区", "教育")),
+        ("网友您好！青山区城市管理和综合执法局高度重视，组织执法队员到现场核查。",
+         "subject", Unit("青山区", "城管执法")),
+        ("您好！您反映的学位问题，A5区高度重视，我办经调查了解，现回复如下：经A5区教育局核实，该小区属第二小学学区。",
+         "delegated", Unit("A5区", "教育")),
+    ],
+    ids=["a-signed-reply-names-its-author", "a-unit-acting-at-the-start-of-a-sentence-handles-it",
+         "a-government-that-only-took-it-up-gives-way-to-the-unit-that-looked-into-it"],
+)
+def test_each_rule_reads_the_unit_that_handled_it(extractor, reply, rule, unit):
     found = extractor.extract(reply)
-    assert found.rule == "signature"
-    assert found.unit == Unit("青山区", "教育")
-
-
-def test_a_unit_that_acts_at_the_start_of_a_sentence_handles_it(extractor):
-    reply = "网友您好！青山区城市管理和综合执法局高度重视，组织执法队员到现场核查。"
-    found = extractor.extract(reply)
-    assert found.rule == "subject"
-    assert found.unit == Unit("青山区", "城管执法")
+    assert (found.rule, found.unit) == (rule, unit)
 
 
 def test_a_district_that_takes_it_up_through_its_office_is_the_district_government(extractor):
@@ -59,13 +63,6 @@ def test_a_district_that_takes_it_up_through_its_office_is_the_district_governme
 def test_a_town_that_writes_we_is_named_from_the_message(extractor):
     reply = "网友您好！感谢您对我镇工作的关心，我镇已安排工作人员到现场查看，下月开工修路。"
     assert unit_of(extractor, reply, "K7县望城镇新华村道路坑洼") == Unit("K7县", "街道/乡镇", "望城镇")
-
-
-def test_a_government_that_only_took_it_up_gives_way_to_the_unit_that_looked_into_it(extractor):
-    reply = "您好！您反映的学位问题，A5区高度重视，我办经调查了解，现回复如下：经A5区教育局核实，该小区属第二小学学区。"
-    found = extractor.extract(reply)
-    assert found.rule == "delegated"
-    assert found.unit == Unit("A5区", "教育")
 
 
 def test_a_referral_names_a_unit_but_not_the_one_that_handled_the_message(extractor):
