@@ -76,9 +76,9 @@ def test_a_referral_names_a_unit_but_not_the_one_that_handled_the_message(extrac
 @pytest.mark.parametrize(
     ("text", "name"),
     [
-        ("K11县县大圩镇中心路口积水", "大圩镇"),
-        ("L3县火场土家族乡政府门口的路坏了", "火场乡"),
-        ("A7县星沙街道的路灯不亮", "星沙街道"),
+        ("A9县县河西镇中心路口积水", "河西镇"),
+        ("A9县青山土家族乡政府门口的路坏了", "青山乡"),
+        ("青山区河西街道的路灯不亮", "河西街道"),
     ],
     ids=["code-then-its-level", "ethnic-township", "plain-street"],
 )

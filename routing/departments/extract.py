@@ -63,14 +63,14 @@ _NAME_CHARS_RE = re.compile(r"[\u4e00-\u9fffA-Z0-9]+$")
 # Characters a street or town name never ends with (城乡, 各乡镇, 县城…).
 _BAD_NAME_END = set("乡镇村县区市省街")
 _SINGLE_CHAR_TOWN = {"镇", "乡"}
-# Words that end like a town but are not its name (促进城乡, 伟人家乡, 居住地城镇); the second group
+# Words that end like a town but are not its name (统筹城乡, 回到家乡, 周边各个城镇); the second group
 # ends real names after one character (王集镇, 望城镇), so only a longer stem rules them out.
 _NOT_NAME_ENDINGS = ("城乡", "故乡", "乡镇")
 _NOT_NAME_ENDINGS_AFTER_TWO = ("家乡", "城镇", "集镇", "古镇", "小镇")
 
 
-# Town and street names are short (洋湖, 小横垅, 大托铺); a longer run before 街道 is a sentence
-# about streets (…领导班子整改街道). Ethnic townships go by their short name too: 火场土家族乡 is 火场乡.
+# Town and street names are short (河西, 青山, 红星); a longer run before 街道 is a sentence
+# about streets (城管队员每晚巡查街道). Ethnic townships go by their short name too: 青山土家族乡 is 青山乡.
 _MAX_TOWN_STEM = 4
 _ETHNIC_RE = re.compile(r"(?:(?:土家|苗|侗|瑶|白|回|壮|畲|满|彝|藏|傣|蒙古|维吾尔)族)+$")
 
@@ -240,7 +240,7 @@ class ReplyUnitExtractor:
             used = used[codes[-1].start() :]
         level_char = None
         if qualifier[:1] in ("市", "区", "县", "省") and (code is None or unit_type == STREET_TYPE):
-            # 市交通局, and the anonymised "K11县县大圩镇" (a code, then the level it replaced).
+            # 市交通局, and the anonymised "A9县县河西镇" (a code, then the level it replaced).
             level_char, qualifier = qualifier[0], qualifier[1:]
             if code is not None:
                 level_char = None
