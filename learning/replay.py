@@ -88,11 +88,11 @@ def replay(data: Path, work: Path, every: int = 100, tolerance: float = 0.0, hol
     for start in range(0, len(stream), every):
         chunk = stream[start : start + every]
         served = departments.reload()
-        scored = [r for r in chunk if r.extraction and r.extraction.unit.complete]
+        scored = [r for r in chunk if r.labelled and r.handler.complete]
         live, kept, corrections = _score(served.model, scored), _score(static, scored), 0
         with ctx.sessions() as session:
             for record, suggestion in zip(scored, live["suggestions"], strict=True):
-                truth = served.model.gazetteer_.complete(record.extraction.unit)
+                truth = served.model.gazetteer_.complete(record.handler)
                 if suggestion != truth.key:
                     corrections += 1
                     session.add(LabelCandidate(text=record.text, field="department", old_value=suggestion,
@@ -114,7 +114,7 @@ def replay(data: Path, work: Path, every: int = 100, tolerance: float = 0.0, hol
 
 def _score(model, records: Sequence[RepliedMessage]) -> dict:
     suggestions = [s[0].key if s else "" for s in model.suggest([r.text for r in records], k=1)] if records else []
-    truths = [model.gazetteer_.complete(r.extraction.unit).key for r in records]
+    truths = [model.gazetteer_.complete(r.handler).key for r in records]
     right = sum(1 for s, t in zip(suggestions, truths, strict=True) if s == t)
     return {"suggestions": suggestions, "unit_top1": round(right / len(records), 4) if records else None}
 

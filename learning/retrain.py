@@ -123,7 +123,7 @@ class DepartmentTarget:
         return len(self.feedback)
 
     def describe(self) -> str:
-        labelled = sum(1 for r in self.train if r.extraction)
+        labelled = sum(1 for r in self.train if r.labelled)
         return f"{labelled} labelled replies ({len(self.feedback)} corrections from feedback)"
 
     def fit(self) -> Any:
@@ -140,7 +140,7 @@ class DepartmentTarget:
             "trained_until": self.train[-1].time.isoformat(),
             "holdout": self.settings.holdout,
             "n_feedback": len(self.feedback),
-            "n_labelled": sum(1 for r in self.train if r.extraction),
+            "n_labelled": sum(1 for r in self.train if r.labelled),
             "params": model.get_params(),
             "auto_threshold": model.auto_threshold_,
             "metrics": {key: scored.report[key] for key in ("unit_type_top1", "unit_type_top3", "unit_top1",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
-from routing.departments.data import load_replied, time_split
+from routing.departments.data import RepliedMessage, load_replied, random_split, time_split
 from routing.departments.extract import ReplyUnitExtractor
 from routing.departments.units import Unit, default_jurisdictions
 from tests.helpers import SAMPLE
@@ -35,18 +37,22 @@ def test_in_a_chain_of_hand_overs_the_last_unit_handles_it(extractor):
     assert unit_of(extractor, reply, "A3区某楼盘网签备案迟迟不办") == Unit("A市", "住建/房产")
 
 
-def test_a_signed_reply_names_its_author(extractor):
-    reply = "网友您好！经核实，该校今年秋季新增两个一年级班级。青山区教育局 2023年3月5日"
+@pytest.mark.parametrize(
+    ("reply", "rule", "unit"),
+    [
+        ("网友您好！经核实，该校今年秋季新增两个一年级班级。青山区教育局 2023年3月5日",
+         "signature", Unit("青山区", "教育")),
+        ("网友您好！青山区城市管理和综合执法局高度重视，组织执法队员到现场核查。",
+         "subject", Unit("青山区", "城管执法")),
+        ("您好！您反映的学位问题，A5区高度重视，我办经调查了解，现回复如下：经A5区教育局核实，该小区属第二小学学区。",
+         "delegated", Unit("A5区", "教育")),
+    ],
+    ids=["a-signed-reply-names-its-author", "a-unit-acting-at-the-start-of-a-sentence-handles-it",
+         "a-government-that-only-took-it-up-gives-way-to-the-unit-that-looked-into-it"],
+)
+def test_each_rule_reads_the_unit_that_handled_it(extractor, reply, rule, unit):
     found = extractor.extract(reply)
-    assert found.rule == "signature"
-    assert found.unit == Unit("青山区", "教育")
-
-
-def test_a_unit_that_acts_at_the_start_of_a_sentence_handles_it(extractor):
-    reply = "网友您好！青山区城市管理和综合执法局高度重视，组织执法队员到现场核查。"
-    found = extractor.extract(reply)
-    assert found.rule == "subject"
-    assert found.unit == Unit("青山区", "城管执法")
+    assert (found.rule, found.unit) == (rule, unit)
 
 
 def test_a_district_that_takes_it_up_through_its_office_is_the_district_government(extractor):
@@ -57,6 +63,36 @@ def test_a_district_that_takes_it_up_through_its_office_is_the_district_governme
 def test_a_town_that_writes_we_is_named_from_the_message(extractor):
     reply = "网友您好！感谢您对我镇工作的关心，我镇已安排工作人员到现场查看，下月开工修路。"
     assert unit_of(extractor, reply, "K7县望城镇新华村道路坑洼") == Unit("K7县", "街道/乡镇", "望城镇")
+
+
+def test_a_referral_names_a_unit_but_not_the_one_that_handled_the_message(extractor):
+    reply = "您好！您咨询的社保转移问题，请向青山区人力资源和社会保障局咨询办理。"
+    found = extractor.extract(reply)
+    assert found.rule == "referral" and found.unit.unit_type == "人社"
+    assert not found.handling
+    assert extractor.extract("您好！已转青山区人社局核实办理。").handling
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("A9县县河西镇中心路口积水", "河西镇"),
+        ("A9县青山土家族乡政府门口的路坏了", "青山乡"),
+        ("青山区河西街道的路灯不亮", "河西街道"),
+    ],
+    ids=["code-then-its-level", "ethnic-township", "plain-street"],
+)
+def test_town_and_street_names_are_read_in_their_short_form(extractor, text, name):
+    assert [m.name for m in extractor.mentions(text) if m.unit_type == "街道/乡镇"] == [name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["感谢各位父老乡亲的支持", "县城里好几个乡都没有通公交", "城管队员每晚巡查街道", "为了促进城乡一体化发展"],
+    ids=["乡亲", "quantifier", "sentence-before-街道", "ends-like-a-town"],
+)
+def test_words_that_only_end_like_a_town_are_not_towns(extractor, text):
+    assert [m.name for m in extractor.mentions(text) if m.unit_type == "街道/乡镇"] == []
 
 
 def test_a_unit_inside_a_unit_keeps_the_outer_ones_place(extractor):
@@ -107,6 +143,21 @@ def test_an_office_that_calls_itself_we_without_a_name_is_left_unlabelled(extrac
 
 
 # ---- the sample file ----------------------------------------------------------------------
+
+def test_a_message_whose_reply_only_refers_the_citizen_on_is_not_labelled():
+    record = RepliedMessage("X1", "社保怎么转到青山区", datetime(2024, 1, 1), "请向青山区社保中心咨询。",
+                            ReplyUnitExtractor().extract("请向青山区社保中心咨询。"))
+    assert record.extraction is not None and record.handler is None and not record.labelled
+
+
+def test_a_random_split_is_seeded_disjoint_and_keeps_each_part_in_time_order():
+    records = load_replied(SAMPLE_REPLIES)
+    train, test = random_split(records, 0.25, seed=3)
+    assert random_split(records, 0.25, seed=3) == (train, test)
+    assert len(test) == round(len(records) * 0.25) and not {r.id for r in train} & {r.id for r in test}
+    assert test != time_split(records, 0.25)[1]
+    assert [r.time for r in test] == sorted(r.time for r in test)
+
 
 def test_the_sample_replies_are_labelled_and_sorted_by_time():
     records = load_replied(SAMPLE_REPLIES)

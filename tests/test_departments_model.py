@@ -7,11 +7,12 @@ import json
 import numpy as np
 import pytest
 
+from core.errors import DataError
 from routing.departments.cli import main
 from routing.departments.data import load_replied, time_split
 from routing.departments.evaluation import evaluate
 from routing.departments.model import DispatchModel, threshold_for_precision
-from routing.departments.training import fit_model
+from routing.departments.training import fit_model, training_records
 from routing.departments.units import Unit
 from tests.helpers import SAMPLE
 
@@ -48,6 +49,28 @@ def test_a_message_about_a_street_goes_to_that_street_office_in_its_district(mod
     suggestions = model.suggest(["河西街道红星村的路灯坏了半个月，晚上出门很不方便"], k=3)[0]
     streets = [s.unit for s in suggestions if s.unit.unit_type == "街道/乡镇"]
     assert Unit("青山区", "街道/乡镇", "河西街道") in streets
+
+
+def test_a_unit_the_message_names_gains_odds_and_is_shown_as_evidence(model, split):
+    text = ["河西街道有个路口晚上总有人飙车，希望交警大队管一管"]
+    plain = fit_model(split[0], {"calibration_folds": 3, "threshold_folds": 0, "named_unit_boost": 0.0})
+    police = list(model.classes_).index("公安/交警")
+    assert model.predict_proba(text)[0, police] > plain.predict_proba(text)[0, police]
+    scores = {s.label: s for s in model.type_scores(text)[0]}
+    assert scores["公安/交警"].evidence[0].term == "交警大队"
+    assert sum(s.probability for s in scores.values()) == pytest.approx(1.0)
+
+
+def test_referrals_are_training_labels_only_when_all_labels_are_chosen(split):
+    earlier, _ = split
+    referred = {r.id for r in earlier if r.extraction and not r.extraction.handling}
+    every = {r.id for r in training_records(earlier, "all")}
+    handling = {r.id for r in training_records(earlier, "handling")}
+    assert referred and referred <= every
+    assert handling == every - referred == {r.id for r in earlier if r.labelled}
+    assert {r.id for r in training_records(earlier, "strong")} <= handling
+    with pytest.raises(DataError):
+        training_records(earlier, "most")
 
 
 def test_suggestions_are_at_most_k_and_ranked_by_score(model):
@@ -112,6 +135,14 @@ def test_train_then_evaluate_prints_the_figures_as_json(tmp_path, capsys):
     assert CLI_KEYS <= set(figures)
     assert figures["n"] == len(load_replied(SAMPLE_REPLIES)) - round(len(load_replied(SAMPLE_REPLIES)) * 0.8)
     assert (reports / "departments_precision_coverage.png").stat().st_size > 0
+
+
+def test_the_random_split_is_offered_as_a_diagnostic(capsys):
+    code = main(["experiment", "--data", str(SAMPLE_REPLIES), "--split", "random", "--no-baselines", "--json",
+                 "--set", "threshold_folds=0", "--set", "calibration_folds=3"])
+    assert code == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["split"] == "random" and figures["n"] == round(len(load_replied(SAMPLE_REPLIES)) * 0.2)
 
 
 def test_an_unknown_model_parameter_is_a_clear_error(capsys):

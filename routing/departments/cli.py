@@ -2,7 +2,7 @@
 
     python -m routing.departments train --data FILE [--holdout 0.2] [--labels all|strong] [--set KEY=VALUE ...]
     python -m routing.departments evaluate --data FILE [--json] [--all] [--model VERSION]
-    python -m routing.departments experiment --data FILE --split validation|test [--set KEY=VALUE ...] [--json]
+    python -m routing.departments experiment --data FILE --split validation|test|random [--set KEY=VALUE ...] [--json]
     python -m routing.departments check-labels --data FILE --hand FILE [--json]
     python -m routing.departments predict TEXT [--json]
 
@@ -10,7 +10,8 @@
 registers the model; ``evaluate`` scores the current model on the messages after its training
 period (``--all``: every message), against the two baselines, and draws the precision–coverage
 curve. ``experiment`` trains a fresh model for one split and scores it there without registering:
-``validation`` is the last 20% of the earlier 80%, for choosing methods; ``test`` the later 20%.
+``validation`` is the last 20% of the earlier 80%, for choosing methods; ``test`` the later 20%;
+``random`` a seeded random 20% of all messages (a diagnostic of the shift over time, not a target).
 Exit codes: 0 ok, 2 bad input or data, 3 no such model.
 """
 
@@ -26,7 +27,7 @@ from pathlib import Path
 from classifier.registry import ModelRegistry
 from classifier.settings import ClassifierSettings
 from core.errors import DataError, NoModelError, UserFacingError, exit_with
-from routing.departments.data import RepliedMessage, load_replied, time_split
+from routing.departments.data import RepliedMessage, load_replied, random_split, time_split
 from routing.departments.evaluation import (
     Report,
     by_rule,
@@ -40,13 +41,14 @@ from routing.departments.evaluation import (
 from routing.departments.model import DispatchModel
 from routing.departments.service import table_unit_types
 from routing.departments.settings import DepartmentSettings
-from routing.departments.training import fingerprint, fit_model
+from routing.departments.training import LABEL_CHOICES, fingerprint, fit_model
 from routing.dispatch import Dispatcher
 from routing.places import PlaceExtractor
 from routing.settings import RouterSettings
 from routing.table import load_routing_table
 
-SPLITS = ("validation", "test")
+SPLIT_TITLES = {"validation": "validation slice", "test": "later 20% by time", "random": "random 20% (diagnostic)"}
+SPLITS = tuple(SPLIT_TITLES)
 
 
 def build_parser(settings: DepartmentSettings) -> argparse.ArgumentParser:
@@ -88,8 +90,8 @@ def build_parser(settings: DepartmentSettings) -> argparse.ArgumentParser:
 
 
 def _model_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--labels", choices=["all", "strong"], default="all",
-                        help="train on every extracted label, or only forward/signature/subject/self")
+    parser.add_argument("--labels", choices=LABEL_CHOICES, default="all",
+                        help="train on handling units and referrals (all), handling units only, or the strong rules")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="a DispatchModel parameter, e.g. --set C=1.0 --set mask_places=false")
 
@@ -160,7 +162,7 @@ def cmd_train(args: argparse.Namespace, settings: DepartmentSettings) -> int:
     params = model_params(args.set)
     model = fit_model(earlier, params, args.labels)
     registry = ModelRegistry(args.models)
-    labelled = [r for r in earlier if r.extraction]
+    labelled = [r for r in earlier if r.labelled]
     version = registry.save(model, {
         "data_file": str(args.data),
         "data_fingerprint": fingerprint(earlier),
@@ -212,12 +214,15 @@ def cmd_evaluate(args: argparse.Namespace, settings: DepartmentSettings) -> int:
 def cmd_experiment(args: argparse.Namespace, settings: DepartmentSettings) -> int:
     records = load_replied(args.data)
     earlier, later = time_split(records)
-    train, scored = (time_split(earlier) if args.split == "validation" else (earlier, later))
+    if args.split == "random":
+        train, scored = random_split(records)
+    else:
+        train, scored = time_split(earlier) if args.split == "validation" else (earlier, later)
     model = fit_model(train, model_params(args.set), args.labels)
     result, reports = score_with_baselines(model, scored, baselines=not args.no_baselines)
     result = {"split": args.split, "trained_on": len(train), "labels": args.labels, **result}
     if args.plot:
-        title = "validation slice" if args.split == "validation" else "later 20% by time"
+        title = SPLIT_TITLES[args.split]
         result["precision_coverage_png"] = str(plot_precision_coverage(reports, args.plot, model.auto_threshold_,
                                                                        title=title))
     _print(result, args.json)

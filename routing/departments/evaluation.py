@@ -1,6 +1,7 @@
 """Evaluation by time, against the two baselines, with the precision–coverage curve.
 
-Scored on the messages whose reply names a unit (``labelled``):
+Scored on the messages whose reply names the unit that handled them (``labelled``; a referral,
+请向…咨询, is not one):
 - unit type top-1 / top-3 — the true type among the model's first (three) suggested units;
 - jurisdiction accuracy — on labels whose jurisdiction is known: the first suggestion's;
 - full unit top-1 / top-3 — on complete labels (jurisdiction known, and a street's name);
@@ -118,8 +119,8 @@ def evaluate(model: DispatchModel, records: Sequence[RepliedMessage],
              type_scorer: TypeScorer | None = None, auto_threshold: float | None = None) -> Report:
     """Score ``model`` (or, with ``type_scorer``, a baseline's types through the model's place
     machinery) on the labelled ``records``."""
-    labelled = [r for r in records if r.extraction is not None]
-    truths = [model.gazetteer_.complete(r.extraction.unit) for r in labelled]
+    labelled = [r for r in records if r.labelled]
+    truths = [model.gazetteer_.complete(r.handler) for r in labelled]
     texts = [clean_reply(r.text) for r in labelled]
     analyses = model.type_scores(texts) if type_scorer is None else type_scorer(texts)
     suggestions = model.suggest_from_types(texts, analyses, k=3)
@@ -253,7 +254,9 @@ def check_labels(extractions: dict[str, Extraction | None], hand_rows: Sequence[
                  mapping: dict[str, list[str]]) -> dict:
     """Coverage and precision of the extractor against hand labels (留言编号, jurisdiction,
     unit_type, unit_name, confidence). A unit extracted where the annotator saw none counts
-    as wrong; a unit the annotator found where the extractor gives none lowers coverage only."""
+    as wrong; a unit the annotator found where the extractor gives none lowers coverage only.
+    Referrals are not handling labels and count as none."""
+    extractions = {key: found if found is not None and found.handling else None for key, found in extractions.items()}
     rows = [r for r in hand_rows if r["留言编号"] in extractions]
     extracted = [r for r in rows if extractions[r["留言编号"]] is not None]
     hand_labelled = [r for r in rows if hand_types(r["unit_type"], mapping)]

@@ -9,8 +9,14 @@ A reply names its handling unit in a few recurring ways, tried in this order:
                    "A5区高度重视,我办…" (the district's government office);
 4. ``self``      — "我镇/我乡/我街道/我校" (the town's name from the reply, else the message),
                    "我办" after "A5区高度重视"; "我局" alone names no type and is left unlabelled;
-5. ``actor`` and ``referral`` — weaker: "经县住建局核实", "请与A7县教育局…联系".
+5. ``actor`` — weaker: "经县住建局核实";
+6. ``referral`` — "请与A7县教育局…联系": the unit the citizen should ask next, not the one that
+   answered (half of them disagreed with a hand label). It is kept as a weak training signal
+   but is not a handling label (``Extraction.handling``): evaluation never scores against it.
 
+A government that only takes a message up ("A5区高度重视,我办经调查了解…") is the handler only
+when no functional unit is named as the one that looked into it ("…经A5区教育局核实"): that
+unit then handles it (rule ``delegated``), as the last unit of a chain of hand-overs does.
 Offices that only pass messages on (网宣办, 电子政务办) and generic words (相关部门) never
 count as the handler. The jurisdiction comes from the code before the unit's name (A3区, A市,
 西地省), from 市/区/县 before it resolved with the codes in the message, or from the
@@ -35,7 +41,8 @@ from routing.departments.units import (
 )
 
 RULES = ("forward", "signature", "subject", "self", "actor", "referral")
-STRONG_RULES = frozenset({"forward", "signature", "subject", "self"})
+STRONG_RULES = frozenset({"forward", "signature", "subject", "self", "delegated"})
+WEAK_RULES = frozenset({"referral"})  # a unit named, but not as the one that handled the message
 
 # Words that cannot be part of a unit's name: where a name starts, the text before it ends.
 _NAME_STOPS = (
@@ -45,7 +52,7 @@ _NAME_STOPS = (
     "会 为 从 据 并 即 以 该 此 其 各 等 又 要 让 找 去 来 往 转 交 时 于 就 也 都 还 再 均 报 "
     "派 同 部门 所属 通过 网友 来信 近日 附近 周边 导致 减轻 修建 责令 目前 现在 原 新建 距离 "
     "离 靠近 旁边 对面 门口 隔壁 整个 区域 片区 范围 年 月 日 号 也 你 您 他 她 它 如 若 但 而 "
-    "或 有 无 不 没 本 全 上 下 内 外 前 间 中 里"
+    "或 有 无 不 没 本 全 上 下 内 外 前 间 中 里 个 几 叫 且 拨打 毗邻"
 ).split()
 # 经 starts 经开区 (an economic development zone) as well as 经…核实 (through …).
 _NAME_STOP_RE = re.compile(
@@ -56,6 +63,20 @@ _NAME_CHARS_RE = re.compile(r"[\u4e00-\u9fffA-Z0-9]+$")
 # Characters a street or town name never ends with (城乡, 各乡镇, 县城…).
 _BAD_NAME_END = set("乡镇村县区市省街")
 _SINGLE_CHAR_TOWN = {"镇", "乡"}
+# Words that end like a town but are not its name (统筹城乡, 回到家乡, 周边各个城镇); the second group
+# ends real names after one character (王集镇, 望城镇), so only a longer stem rules them out.
+_NOT_NAME_ENDINGS = ("城乡", "故乡", "乡镇")
+_NOT_NAME_ENDINGS_AFTER_TWO = ("家乡", "城镇", "集镇", "古镇", "小镇")
+
+
+# Town and street names are short (河西, 青山, 红星); a longer run before 街道 is a sentence
+# about streets (城管队员每晚巡查街道). Ethnic townships go by their short name too: 青山土家族乡 is 青山乡.
+_MAX_TOWN_STEM = 4
+_ETHNIC_RE = re.compile(r"(?:(?:土家|苗|侗|瑶|白|回|壮|畲|满|彝|藏|傣|蒙古|维吾尔)族)+$")
+
+
+def _ends_like_a_place_word(name: str) -> bool:
+    return name.endswith(_NOT_NAME_ENDINGS) or (len(name) >= 4 and name.endswith(_NOT_NAME_ENDINGS_AFTER_TWO))
 _PLACE_NAME_STARTS = set("和同中上下内外前里全有来本与")
 # Punctuation after width normalisation (NFKC turns ，：；！？（） into their ASCII forms).
 P = r"，,。.！!？?：:；;、\s“”\"'（）()"
@@ -142,6 +163,11 @@ class Extraction:
     def strong(self) -> bool:
         return self.rule in STRONG_RULES
 
+    @property
+    def handling(self) -> bool:
+        """Whether the unit is the one that handled the message (what evaluation scores against)."""
+        return self.rule not in WEAK_RULES
+
 
 def clean_reply(text: str) -> str:
     """Width-normalised text with single spaces. Spaces stay (a reply's heading and its first
@@ -213,15 +239,20 @@ class ReplyUnitExtractor:
             qualifier = qualifier[codes[-1].end() :]
             used = used[codes[-1].start() :]
         level_char = None
-        if code is None and qualifier[:1] in ("市", "区", "县", "省"):
+        if qualifier[:1] in ("市", "区", "县", "省") and (code is None or unit_type == STREET_TYPE):
+            # 市交通局, and the anonymised "A9县县河西镇" (a code, then the level it replaced).
             level_char, qualifier = qualifier[0], qualifier[1:]
+            if code is not None:
+                level_char = None
         if unit_type == STREET_TYPE:
-            if len(qualifier) < 2 or qualifier[-1] in _BAD_NAME_END:
+            if len(qualifier) < 2 or qualifier[-1] in _BAD_NAME_END or any(c.isdigit() for c in qualifier):
                 return None
-            if keyword in _SINGLE_CHAR_TOWN and text[end : end + 1] in ("村", "镇", "乡", "级"):
+            if keyword in _SINGLE_CHAR_TOWN and text[end : end + 1] in ("村", "镇", "乡", "级", "亲"):
                 return None
-            name = qualifier + ("街道" if keyword.startswith("街道") else keyword[0])
-            if name in self.vocabulary.not_units:
+            if len(qualifier) > _MAX_TOWN_STEM and not _ETHNIC_RE.search(qualifier):
+                return None
+            name = _ETHNIC_RE.sub("", qualifier) + ("街道" if keyword.startswith("街道") else keyword[0])
+            if name in self.vocabulary.not_units or _ends_like_a_place_word(name):
                 return None
         else:
             if qualifier + keyword in self.vocabulary.not_units:
@@ -239,10 +270,13 @@ class ReplyUnitExtractor:
             return None
         mentions = [m for m in self.mentions(reply) if not self._is_relay(reply, m)]
         for rule in RULES:
-            found = getattr(self, f"_rule_{rule}")(reply, mentions)
-            if found is None:
+            mention = getattr(self, f"_rule_{rule}")(reply, mentions)
+            if mention is None:
                 continue
-            mention = found
+            if rule == "subject" and mention.unit_type == GOVERNMENT_TYPE:
+                delegate = self._rule_actor(reply, mentions)
+                if delegate is not None and delegate.unit_type != GOVERNMENT_TYPE:
+                    rule, mention = "delegated", delegate
             unit = self._resolve(reply, message, mention, mentions)
             if unit is not None:
                 return Extraction(unit=unit, rule=rule, mention=mention.name)

@@ -4,7 +4,11 @@ Three parts, each learned from replied messages:
 
 - **unit type** — the project's complaint classifier (TF-IDF word and character n-grams,
   LinearSVC, one temperature fitted on out-of-fold scores) trained on unit types instead of
-  categories, so its probabilities are calibrated and it names the terms that drove it.
+  categories, so its probabilities are calibrated and it names the terms that drove it; then
+  each unit type the message itself names ("希望房产局…", "学校…") gains ``named_unit_boost``
+  in log-odds. The citizen often names the office, and the unit vocabulary knows every office
+  while a few hundred labelled messages show only some (on the validation slice: type top-1
+  0.64 → 0.67, and 0.57 → 0.62 over three time blocks).
   (``mask_places`` replaces place codes by their level first, A7县 → 某区县, so that the model
   cannot tie a type to one county; on the validation slice it did slightly worse, so it is off.)
 - **jurisdiction** — the districts the text names (codes, and places of the learned
@@ -29,7 +33,7 @@ from sklearn.base import BaseEstimator
 from sklearn.model_selection import KFold
 from sklearn.utils.validation import check_is_fitted
 
-from classifier.model import ComplaintClassifier
+from classifier.model import ComplaintClassifier, Evidence, LabelScore
 from routing.departments.extract import clean_reply
 from routing.departments.gazetteer import KIND_STEM, KIND_STREET, LearnedGazetteer, Observation
 from routing.departments.units import (
@@ -68,6 +72,7 @@ class DispatchModel(BaseEstimator):
     """Suggests handling units for messages; scikit-learn estimator API (see the module docstring).
 
     ``min_type_count``: unit types with fewer training examples are learned as 其他.
+    ``named_unit_boost``: log-odds added to each unit type the message names (0: off).
     ``mask_places``: replace place codes by their level before the type model sees the text.
     ``level_smoothing``: pseudo-counts for the level-per-type table.
     ``threshold_folds``: folds of the out-of-fold run that chooses ``auto_threshold_`` (0: none).
@@ -76,6 +81,7 @@ class DispatchModel(BaseEstimator):
     def __init__(
         self,
         min_type_count: int = 3,
+        named_unit_boost: float = 2.0,
         mask_places: bool = False,
         C: float = 0.5,
         min_df: int = 2,
@@ -89,6 +95,7 @@ class DispatchModel(BaseEstimator):
         random_state: int = 0,
     ) -> None:
         self.min_type_count = min_type_count
+        self.named_unit_boost = named_unit_boost
         self.mask_places = mask_places
         self.C = C
         self.min_df = min_df
@@ -230,9 +237,11 @@ class DispatchModel(BaseEstimator):
     # ---- prediction ----------------------------------------------------------------------
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
-        """Calibrated unit-type probabilities, columns in ``classes_`` order."""
+        """Unit-type probabilities (calibrated, then the named units' boost), columns in ``classes_`` order."""
         check_is_fitted(self, "type_model_")
-        return self.type_model_.predict_proba(self._type_texts(X))
+        texts = [clean_reply(t) for t in X]
+        proba = self.type_model_.predict_proba(self._type_texts(texts))
+        return np.vstack([self._boosted(text, row) for text, row in zip(texts, proba, strict=True)]) if texts else proba
 
     def predict(self, X: Sequence[str]) -> np.ndarray:
         """The best full unit per text, as ``Unit.key`` strings."""
@@ -243,11 +252,39 @@ class DispatchModel(BaseEstimator):
         texts = [clean_reply(t) for t in X]
         return self.suggest_from_types(texts, self.type_scores(texts, n_terms), k)
 
-    def type_scores(self, X: Sequence[str], n_terms: int = 5) -> list[list]:
-        """Every unit type per text, most probable first, with the terms behind each."""
+    def type_scores(self, X: Sequence[str], n_terms: int = 5) -> list[list[LabelScore]]:
+        """Every unit type per text, most probable first, with the terms behind each (a unit the
+        message names comes first among its type's terms)."""
         check_is_fitted(self, "type_model_")
         texts = [clean_reply(t) for t in X]
-        return self.type_model_.analyse(self._type_texts(texts), top_k=len(self.classes_), n_terms=n_terms)
+        analyses = self.type_model_.analyse(self._type_texts(texts), top_k=len(self.classes_), n_terms=n_terms)
+        results = []
+        for text, analysis in zip(texts, analyses, strict=True):
+            named = self._named_units(text)
+            proba = self._boosted(text, np.array([s.probability for s in analysis]), [s.label for s in analysis], named)
+            scores = [LabelScore(s.label, float(p), [*named_evidence(named.get(s.label)), *s.evidence])
+                      for s, p in zip(analysis, proba, strict=True)]
+            results.append(sorted(scores, key=lambda s: -s.probability))
+        return results
+
+    def _named_units(self, text: str) -> dict[str, str]:
+        """Unit types the message names, each with the first name written (学校, 房产局)."""
+        named: dict[str, str] = {}
+        for mention in self.extractor_.mentions(text):
+            if mention.unit_type and not mention.self_suffix:
+                named.setdefault(self._target_type(mention.unit_type), mention.keyword)
+        return named
+
+    def _boosted(self, text: str, proba: np.ndarray, labels: Sequence[str] | None = None,
+                 named: dict[str, str] | None = None) -> np.ndarray:
+        """``proba`` (over ``labels``, default ``classes_``) with each named unit type's odds raised."""
+        boost = getattr(self, "named_unit_boost", 0.0)
+        named = self._named_units(text) if named is None else named
+        if not boost or not named:
+            return proba
+        labels = self.classes_ if labels is None else labels
+        weights = proba * np.exp(boost * np.array([label in named for label in labels], dtype=float))
+        return weights / weights.sum()
 
     def suggest_from_types(self, texts: Sequence[str], analyses: Sequence[Sequence], k: int = 3
                            ) -> list[list[UnitSuggestion]]:
@@ -344,6 +381,11 @@ class DispatchModel(BaseEstimator):
         part.jurisdictions_ = self.jurisdictions_
         part.gazetteer_ = self.gazetteer_
         return part
+
+
+def named_evidence(keyword: str | None) -> list[Evidence]:
+    """The office a message names, as evidence for its unit type (its weight is the boost, not a term's)."""
+    return [Evidence(term=keyword, weight=0.0)] if keyword else []
 
 
 def threshold_for_precision(scores: np.ndarray, correct: np.ndarray, target: float) -> float:
