@@ -53,5 +53,11 @@ class NotFound(ServiceError):
     status_code = 404
 
 
+class Unprocessable(ServiceError):
+    """A value the request's schema allows but the stored form does not (e.g. too long once normalised)."""
+
+    status_code = 422
+
+
 class Conflict(ServiceError):
     status_code = 409

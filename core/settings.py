@@ -74,3 +74,17 @@ class AuthSettings(Settings):
 
     users_file: Path = Field(default_factory=lambda: package_file("core", "config", "users.yml"),
                              validation_alias=env("AUTH_USERS_FILE", "ROUTER_USERS_FILE"))
+
+
+class RedisSettings(Settings):
+    """Redis, when configured: state several workers must share (throttles). Unset: kept in each process."""
+
+    url: str | None = Field(default=None, validation_alias=env("REDIS_URL"))
+
+
+class DisplaySettings(Settings):
+    """How times are shown: every API answer gives its times with this zone's offset."""
+
+    model_config = SettingsConfigDict(env_prefix="DISPLAY_")
+
+    timezone: str = "Asia/Shanghai"

@@ -27,6 +27,7 @@ from routing.departments.units import Unit
 from routing.table import RoutingTable
 from routing.tickets import Correction
 from zhtext.clean import clean_text
+from zhtext.privacy import mask_personal_data
 
 TRAINING_COLUMNS = ["留言编号", "留言主题", "留言详情", "一级标签"]
 
@@ -137,5 +138,5 @@ def export_csv(examples: list[Example]) -> str:
     writer = csv.writer(buffer)
     writer.writerow(TRAINING_COLUMNS)
     for example in examples:
-        writer.writerow([example.id, "", example.text, example.label])
+        writer.writerow([example.id, "", mask_personal_data(example.text), example.label])
     return buffer.getvalue()

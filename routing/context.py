@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from classifier.holder import ModelHolder
 from classifier.taxonomy import Taxonomy
 from core.db import utcnow
+from core.throttle import Throttle
 from routing.departments.service import LearnedDispatcher, table_units
 from routing.departments.units import Unit
 from routing.dispatch import Dispatcher
@@ -68,15 +69,18 @@ class RouterContext:
     check_reply: ReplyCheck = field(default=pass_every_reply)
     on_intake: IntakeListener = field(default=ignore_intake)
     clock: Callable[[], datetime] = field(default=utcnow)
+    #: Attempts with a 查询码 (lookups and ratings), per client address and per order.
+    citizen_throttle: Throttle = field(default_factory=lambda: Throttle("citizen", 10, 60))
 
     @classmethod
     def build(cls, settings: RouterSettings, models: ModelHolder, types: ModelHolder, taxonomy: Taxonomy | None,
               record_correction: CorrectionSink, departments: ModelHolder | None = None,
               guide: Guide | None = None, check_reply: ReplyCheck = pass_every_reply,
-              on_intake: IntakeListener = ignore_intake) -> RouterContext:
+              on_intake: IntakeListener = ignore_intake, redis_url: str | None = None) -> RouterContext:
         """Load and validate the routing table, SLA table and gazetteer; warm the place extractor up;
         choose the dispatch source (``settings.dispatch_source``; ``departments`` holds the learned model).
-        ``check_reply`` and ``on_intake`` are the analysis stage's hooks (the reply check, the live join)."""
+        ``check_reply`` and ``on_intake`` are the analysis stage's hooks (the reply check, the live join);
+        with ``redis_url`` the citizen throttle is shared by every worker."""
         table = load_routing_table(settings.routing_table)
         dispatcher = Dispatcher(table, PlaceExtractor(settings.gazetteer), settings.auto_dispatch_threshold)
         dispatcher.places.extract("预热")
@@ -87,4 +91,6 @@ class RouterContext:
             dispatcher = LearnedDispatcher(departments, table, units)
         return cls(settings=settings, table=table, sla=load_sla_table(settings.sla_table), dispatcher=dispatcher,
                    models=models, types=types, taxonomy=taxonomy, record_correction=record_correction,
-                   table_units=units, guide=guide, check_reply=check_reply, on_intake=on_intake)
+                   table_units=units, guide=guide, check_reply=check_reply, on_intake=on_intake,
+                   citizen_throttle=Throttle("citizen", settings.citizen_attempts, settings.citizen_window_seconds,
+                                             redis_url=redis_url))

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from core.schemas import MAX_ID, InputModel, Timestamp
+from zhtext.privacy import mask_personal_data
+
+#: Free text as answered: personal numbers masked, also in rows stored before masking covered every form.
+Masked = Annotated[str, AfterValidator(mask_personal_data)]
 
 
 class Channel(StrEnum):
@@ -35,9 +40,7 @@ class Rating(StrEnum):
     UNSATISFIED = "不满意"
 
 
-class TicketIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class TicketIn(InputModel):
     text: str = Field(min_length=1, description="来电/留言内容")
     channel: Channel
     title: str | None = Field(default=None, max_length=200)
@@ -48,43 +51,37 @@ class TicketIn(BaseModel):
     urgency: Urgency = Urgency.NORMAL
 
 
-class DispatchIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    department: str = Field(min_length=1)
-    category: str | None = None
+class DispatchIn(InputModel):
+    department: str = Field(min_length=1, max_length=32)
+    category: str | None = Field(default=None, max_length=32)
     reason: str | None = Field(default=None, max_length=500)
 
 
-class ReasonIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ReasonIn(InputModel):
     reason: str = Field(min_length=1, max_length=500)
 
 
 class ReturnIn(ReasonIn):
-    suggested_department: str | None = None
+    suggested_department: str | None = Field(default=None, max_length=32)
 
 
-class ReplyIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ReplyIn(InputModel):
     reply: str = Field(min_length=1, max_length=5000)
 
 
-class ReplyReviewIn(BaseModel):
+class ReplyReviewIn(InputModel):
     """An operator's decision on a held reply: release it to the citizen, or send it back with a reason."""
 
-    model_config = ConfigDict(extra="forbid")
     decision: Literal["release", "return"]
     reason: str | None = Field(default=None, max_length=500)
 
 
-class TriageIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class TriageIn(InputModel):
     urgency: Urgency | None = None
     ticket_type: TicketType | None = None
 
 
-class RatingIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class RatingIn(InputModel):
     feedback_code: str = Field(min_length=1, max_length=16)
     rating: Rating
     comment: str | None = Field(default=None, max_length=1000)
@@ -98,8 +95,8 @@ class EventOut(BaseModel):
     actor: str
     role: str
     department: str | None
-    reason: str | None
-    at: datetime
+    reason: Masked | None
+    at: Timestamp
 
 
 class SubcategoryOut(BaseModel):
@@ -118,9 +115,9 @@ class TicketOut(BaseModel):
     id: int
     external_no: str | None
     channel: str
-    title: str | None
-    text: str
-    place: str | None
+    title: Masked | None
+    text: Masked
+    place: Masked | None
     ticket_type: str
     type_confidence: float | None
     type_confirmed: bool
@@ -134,13 +131,13 @@ class TicketOut(BaseModel):
     suggested_department: str | None
     department: str | None
     auto_dispatched: bool
-    received_at: datetime
-    response_due: datetime
-    completion_due: datetime
-    responded_at: datetime | None
-    replied_at: datetime | None
-    closed_at: datetime | None
-    reply: str | None
+    received_at: Timestamp
+    response_due: Timestamp
+    completion_due: Timestamp
+    responded_at: Timestamp | None
+    replied_at: Timestamp | None
+    closed_at: Timestamp | None
+    reply: Masked | None
     reply_held: bool = False
     reply_check: dict[str, Any] | None = None
     rating: str | None
@@ -153,3 +150,24 @@ class TicketOut(BaseModel):
 
 class TicketCreated(TicketOut):
     feedback_code: str
+
+
+class LookupIn(InputModel):
+    """A citizen looks an order up with the 查询码 given when it was filed (and, optionally, its number)."""
+
+    code: str = Field(pattern="^[0-9a-fA-F]{16}$", description="查询码 / query code (16 hex characters)")
+    ticket_no: int | None = Field(default=None, ge=1, le=MAX_ID, description="工单编号 / ticket number")
+
+
+class LookupOut(BaseModel):
+    """What anyone holding the 查询码 may see: no title, text, place or contact."""
+
+    ticket_no: int
+    status: str
+    status_label: str
+    department: str | None
+    received_at: Timestamp
+    completion_due: Timestamp
+    overdue: bool
+    reply: Masked | None
+    rated: bool

@@ -18,12 +18,13 @@ from sqlalchemy.orm import Session
 
 from classifier.taxonomy import SubcategoryCandidate
 from core.auth import Role, User
-from core.errors import BadRequest, Conflict, Forbidden, NotFound
+from core.errors import BadRequest, Conflict, Forbidden, NotFound, Unprocessable
 from routing.context import RouterContext
 from routing.lifecycle import Action, Status, next_status
 from routing.orm import Ticket, TicketEvent
 from routing.schemas import Rating, TicketIn, TicketType
 from zhtext.clean import clean_text
+from zhtext.privacy import mask_personal_data
 
 SYSTEM_ACTOR = "系统自动派单"
 DEFAULT_TYPE = TicketType.COMPLAINT
@@ -66,18 +67,29 @@ def _full_text(ticket: Ticket) -> str:
     return f"{ticket.title}。{ticket.text}" if ticket.title else ticket.text
 
 
-def get_ticket(session: Session, ticket_id: int) -> Ticket:
+def get_ticket(session: Session, ticket_id: int, user: User | None = None) -> Ticket:
+    """The order, if ``user`` may see it: a department only the orders assigned to it."""
     ticket = session.get(Ticket, ticket_id)
     if ticket is None:
         raise NotFound(f"工单 {ticket_id} 不存在", f"ticket {ticket_id} not found")
+    if user is not None:
+        _own_department(ticket, user)
     return ticket
+
+
+def _bounded(value: str | None, limit: int, name: str) -> str | None:
+    """A cleaned value that must still fit its column (normalisation can lengthen text)."""
+    if value is not None and len(value) > limit:
+        raise Unprocessable(f"{name}过长（上限 {limit} 字）", f"{name} too long (limit {limit} characters)")
+    return value
 
 
 def _record(session: Session, ticket: Ticket, action: Action | str, to: Status, user_name: str, role: str,
             now: datetime, reason: str | None = None, from_status: str | None = None) -> None:
     session.add(TicketEvent(
         ticket=ticket, action=str(action), from_status=from_status, to_status=str(to),
-        actor=user_name, role=role, department=ticket.department, reason=reason, at=now,
+        actor=user_name, role=role, department=ticket.department,
+        reason=mask_personal_data(reason) if reason else reason, at=now,
     ))
 
 
@@ -113,16 +125,16 @@ def intake(session: Session, ctx: RouterContext, data: TicketIn, user: User) -> 
             f"工单内容过长（{len(text)} 字，上限 {ctx.settings.max_text_chars} 字）",
             f"ticket text too long ({len(text)} characters, limit {ctx.settings.max_text_chars})",
         )
-    title = clean_text(data.title or "") or None
+    title = _bounded(clean_text(data.title or "") or None, 200, "标题 title ")
     now = ctx.clock()
     ticket_type, type_confidence = _ticket_type(ctx, data, f"{title}。{text}" if title else text)
     response_due, completion_due = ctx.sla.deadlines_for(ticket_type, data.urgency, now)
     ticket = Ticket(
         external_no=data.external_no, channel=data.channel, title=title, text=text,
-        contact=data.contact, place=clean_text(data.place or "") or None,
+        contact=data.contact, place=_bounded(clean_text(data.place or "") or None, 200, "地点 place "),
         ticket_type=ticket_type, type_confidence=type_confidence, type_confirmed=data.ticket_type is not None,
         urgency=data.urgency, status=Status.RECEIVED,
-        feedback_code=secrets.token_hex(4), received_at=now,
+        feedback_code=secrets.token_hex(8), received_at=now,
         response_due=response_due, completion_due=completion_due, suggestions=[],
     )
     _classify_and_suggest(ctx, ticket)
@@ -301,8 +313,8 @@ def close(session: Session, ctx: RouterContext, ticket: Ticket, user: User, reas
 
 def rate(session: Session, ctx: RouterContext, ticket: Ticket, code: str, rating: Rating,
          comment: str | None) -> Ticket:
-    """Citizen feedback with the code given at intake: satisfied closes, unsatisfied reopens."""
-    if not secrets.compare_digest(code, ticket.feedback_code):
+    """Citizen feedback with the 查询码 given at intake: satisfied closes, unsatisfied reopens."""
+    if not secrets.compare_digest(code.encode("utf-8"), ticket.feedback_code.encode("utf-8")):
         raise Forbidden("评价码不正确", "wrong feedback code")
     now = ctx.clock()
     action = Action.REOPEN if rating == Rating.UNSATISFIED else Action.CLOSE
@@ -329,3 +341,27 @@ def _candidate(session: Session, ctx: RouterContext, ticket: Ticket, field: str,
         ticket_id=ticket.id, text=full_text, field=field, old_value=old, new_value=new, source=source,
         actor=user.name, model_category=model_category or ticket.category, model_confidence=ticket.category_confidence,
     ))
+
+
+STATUS_LABELS = {
+    Status.RECEIVED: "已受理，正在分派承办部门",
+    Status.DISPATCHED: "已转交承办部门",
+    Status.PROCESSING: "承办部门正在办理",
+    Status.REPLIED: "承办部门已答复，请您评价",
+    Status.CLOSED: "已办结",
+}
+
+
+def lookup(session: Session, code: str, ticket_no: int | None) -> Ticket:
+    """The order a citizen's 查询码 (and, if given, number) opens; one answer for every wrong guess."""
+    wrong = NotFound("工单编号或查询码不正确", "wrong ticket number or query code")
+    code = code.lower()
+    if ticket_no is None:
+        ticket = session.scalar(select(Ticket).where(Ticket.feedback_code == code))
+    else:
+        ticket = session.get(Ticket, ticket_no)
+        if ticket is not None and not secrets.compare_digest(code.encode(), ticket.feedback_code.encode()):
+            ticket = None
+    if ticket is None:
+        raise wrong
+    return ticket

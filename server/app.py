@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 
 from analytics import api as analysis
 from core.errors import ServiceError
+from core.schemas import ERROR_RESPONSES
 from learning.api import feedback, models
 from routing.api import directory, handoffs, metrics, tickets
 from routing.lifecycle import IllegalTransition
@@ -63,15 +64,9 @@ def create_app(settings: AppSettings | None = None, context: AppContext | None =
         loaded = request.app.state.models.current
         return {"status": "ok", "model_version": loaded.version if loaded else None}
 
-    app.include_router(tickets.router)
-    app.include_router(metrics.router)
-    app.include_router(feedback.router)
-    app.include_router(models.router)
-    app.include_router(catalogue.router)
-    app.include_router(handoffs.router)
-    app.include_router(directory.router)
-    app.include_router(analysis.router)
-    app.include_router(wechat_callback.router)
+    for api in (tickets.router, tickets.citizen_router, metrics.router, feedback.router, models.router,
+                catalogue.router, handoffs.router, directory.router, analysis.router, wechat_callback.router):
+        app.include_router(api, responses=ERROR_RESPONSES)  # every error answer documented in the OpenAPI schema
     app.include_router(pages.router)
     app.mount("/static", pages.static_files, name="static")
     return app

@@ -15,7 +15,7 @@ from classifier.settings import ClassifierSettings
 from classifier.taxonomy import Taxonomy
 from core.auth import UserDirectory
 from core.db import make_engine, make_session_factory, upgrade_database
-from core.settings import AuthSettings, BotSettings, DatabaseSettings
+from core.settings import AuthSettings, BotSettings, DatabaseSettings, RedisSettings
 from learning import feedback
 from learning.context import LearningContext
 from learning.settings import LearningSettings
@@ -41,6 +41,7 @@ class AppSettings:
     learning: LearningSettings = field(default_factory=LearningSettings)
     analytics: AnalyticsSettings = field(default_factory=AnalyticsSettings)
     wechat: WechatSettings = field(default_factory=WechatSettings)
+    redis: RedisSettings = field(default_factory=RedisSettings)
 
 
 @dataclass
@@ -73,7 +74,7 @@ class AppContext:
         analytics = Analytics(settings.analytics, settings.router.gazetteer)
         router = RouterContext.build(settings.router, models, types, taxonomy, record_correction=feedback.record,
                                      departments=departments, guide=guide, check_reply=analytics.check_reply,
-                                     on_intake=analytics.ticket_arrived)
+                                     on_intake=analytics.ticket_arrived, redis_url=settings.redis.url)
         users = UserDirectory.from_file(settings.auth.users_file)
         engine = make_engine(settings.database.url, pool_size=settings.database.pool_size)
         upgrade_database(engine)

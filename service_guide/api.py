@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from core.errors import NotFound
+from core.schemas import InputModel
 from service_guide.catalogue import Catalogue
 from service_guide.loader import load_catalogue
 from service_guide.precheck import Verdict, precheck
@@ -80,8 +81,7 @@ class SearchOut(BaseModel):
     matches: list[MatchOut]
 
 
-class PrecheckIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class PrecheckIn(InputModel):
     code: str = Field(min_length=1, max_length=64, description="事项或一件事编码")
     have: list[str] = Field(default_factory=list, max_length=100, description="已有材料 id")
     text: str = Field(default="", max_length=2000, description="市民描述已有材料的原话")

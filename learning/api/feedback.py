@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.auth import Role
 from core.deps import SessionDep, require
+from core.schemas import IdPath, InputModel, Timestamp
 from learning import feedback as store
 from learning.api.deps import LearningDep
 from learning.context import LearningContext
+from routing.schemas import Masked
 
 router = APIRouter(prefix="/api/feedback", tags=["feedback"])
 Trainer = require(Role.TRAINER)
@@ -21,7 +21,7 @@ class CandidateOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: int
     ticket_id: int | None
-    text: str
+    text: Masked
     field: str
     old_value: str | None
     new_value: str
@@ -31,7 +31,7 @@ class CandidateOut(BaseModel):
     model_confidence: float | None
     status: str
     reviewed_by: str | None
-    created_at: datetime
+    created_at: Timestamp
 
 
 class ReviewItemOut(BaseModel):
@@ -41,15 +41,13 @@ class ReviewItemOut(BaseModel):
     priority: float
 
 
-class DecisionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    label: str | None = None
+class DecisionIn(InputModel):
+    label: str | None = Field(default=None, max_length=64)
 
 
-class CorrectionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class CorrectionIn(InputModel):
     text: str = Field(min_length=1, max_length=20000)
-    label: str
+    label: str = Field(max_length=64)
 
 
 def _labels(ctx: LearningContext) -> set[str]:
@@ -64,13 +62,13 @@ def queue(session: SessionDep, ctx: LearningDep, user: Trainer, limit: int = Que
 
 
 @router.post("/{candidate_id}/approve", response_model=CandidateOut)
-def approve(candidate_id: int, session: SessionDep, ctx: LearningDep, user: Trainer, body: DecisionIn | None = None):
+def approve(candidate_id: IdPath, session: SessionDep, ctx: LearningDep, user: Trainer, body: DecisionIn | None = None):
     label = body.label if body else None
     return store.review(session, candidate_id, True, user, label, _labels(ctx))
 
 
 @router.post("/{candidate_id}/reject", response_model=CandidateOut)
-def reject(candidate_id: int, session: SessionDep, user: Trainer):
+def reject(candidate_id: IdPath, session: SessionDep, user: Trainer):
     return store.review(session, candidate_id, False, user)
 
 

@@ -4,7 +4,6 @@ the default) or the dispatch model (``?model=departments``)."""
 from __future__ import annotations
 
 import tempfile
-from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,6 +16,7 @@ from classifier.evaluation import EvaluationReport, plot_confusion_matrix
 from core.auth import Role
 from core.deps import SessionDep, require
 from core.errors import Conflict, NoModelError, NotFound
+from core.schemas import IdPath, InputModel, Timestamp
 from learning import retrain
 from learning.api.deps import LearningDep
 from learning.orm import RetrainJob
@@ -47,8 +47,8 @@ class JobOut(BaseModel):
     decision: str | None
     message: str | None
     report: dict[str, Any]
-    created_at: datetime
-    finished_at: datetime | None
+    created_at: Timestamp
+    finished_at: Timestamp | None
 
 
 def _holder(ctx, model: ModelName):
@@ -80,7 +80,7 @@ def jobs(session: SessionDep, user: Trainer):
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut)
-def job(job_id: int, session: SessionDep, user: Trainer):
+def job(job_id: IdPath, session: SessionDep, user: Trainer):
     found = session.get(RetrainJob, job_id)
     if found is None:
         raise NotFound(f"训练任务 {job_id} 不存在", f"retrain job {job_id} not found")
@@ -94,7 +94,8 @@ class Which(StrEnum):
 
 @router.get("/jobs/{job_id}/confusion.png", response_class=Response,
             responses={200: {"content": {"image/png": {}}}})
-def job_confusion_matrix(job_id: int, session: SessionDep, user: Trainer, which: Which = Which.CANDIDATE) -> Response:
+def job_confusion_matrix(job_id: IdPath, session: SessionDep, user: Trainer,
+                         which: Which = Which.CANDIDATE) -> Response:
     """The candidate's or the baseline's confusion matrix on the frozen test set, as a picture."""
     found = job(job_id, session, user)
     if found.model != ModelName.CLASSIFIER:
@@ -110,8 +111,7 @@ def job_confusion_matrix(job_id: int, session: SessionDep, user: Trainer, which:
         return Response(path.read_bytes(), media_type="image/png", headers={"Cache-Control": "no-store"})
 
 
-class PromoteIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class PromoteIn(InputModel):
     version: str = Field(min_length=1, max_length=100)
 
 

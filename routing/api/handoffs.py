@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from core.auth import Role
 from core.deps import SessionDep, require
 from core.errors import Conflict, NotFound
+from core.schemas import IdPath, InputModel, Timestamp
 from routing.api.deps import ContextDep
 from routing.orm import Handoff
+from zhtext.privacy import mask_personal_data
 
 router = APIRouter(prefix="/api/handoffs", tags=["handoffs"])
 
@@ -23,14 +24,17 @@ Bot = require(Role.BOT)
 Operator = require(Role.OPERATOR)
 
 
-class Turn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Turn(InputModel):
     speaker: str = Field(pattern="^(user|bot)$")
     text: str = Field(max_length=4000)
 
 
-class HandoffIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+def _masked_transcript(turns: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A transcript with personal numbers masked in every turn (stored so, and answered so)."""
+    return [{**turn, "text": mask_personal_data(str(turn.get("text", "")))} for turn in turns]
+
+
+class HandoffIn(InputModel):
     sender_id: str = Field(min_length=1, max_length=128)
     channel: str = Field(default="网页", max_length=16)
     reason: str = Field(pattern="^(requested|fallback)$", description="requested: 市民要求；fallback: 连续两次未听懂")
@@ -43,18 +47,18 @@ class HandoffOut(BaseModel):
     sender_id: str
     channel: str
     reason: str
-    transcript: list[dict[str, Any]]
+    transcript: Annotated[list[dict[str, Any]], AfterValidator(_masked_transcript)]
     status: str
     taken_by: str | None
-    created_at: datetime
-    taken_at: datetime | None
+    created_at: Timestamp
+    taken_at: Timestamp | None
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=HandoffOut)
 def create_handoff(body: HandoffIn, session: SessionDep, ctx: ContextDep, user: Bot) -> Handoff:
     """One open handoff per conversation: asking again adds to the waiting one."""
     waiting = session.scalar(select(Handoff).where(Handoff.sender_id == body.sender_id, Handoff.status == WAITING))
-    turns = [t.model_dump() for t in body.transcript]
+    turns = _masked_transcript([t.model_dump() for t in body.transcript])
     if waiting is not None:
         waiting.transcript = turns or waiting.transcript
         session.commit()
@@ -76,7 +80,7 @@ def list_handoffs(session: SessionDep, user: Operator,
 
 
 @router.post("/{handoff_id}/take", response_model=HandoffOut)
-def take_handoff(handoff_id: int, session: SessionDep, ctx: ContextDep, user: Operator) -> Handoff:
+def take_handoff(handoff_id: IdPath, session: SessionDep, ctx: ContextDep, user: Operator) -> Handoff:
     handoff = session.get(Handoff, handoff_id)
     if handoff is None:
         raise NotFound(f"没有编号为 {handoff_id} 的转人工记录", f"no handoff {handoff_id}")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from sqlalchemy import select
 
 from core.auth import Role, User
 from core.deps import SessionDep, require
+from core.schemas import IdPath
 from routing import tickets as ops
 from routing.api.deps import ContextDep
 from routing.context import RouterContext
@@ -15,6 +16,8 @@ from routing.orm import Ticket
 from routing.schemas import (
     DispatchIn,
     EventOut,
+    LookupIn,
+    LookupOut,
     RatingIn,
     ReasonIn,
     ReplyIn,
@@ -28,12 +31,12 @@ from routing.schemas import (
 )
 
 router = APIRouter(prefix="/api/tickets", tags=["tickets"])
+citizen_router = APIRouter(prefix="/api/citizen", tags=["citizen"])
 STAFF = (Role.OPERATOR, Role.DEPARTMENT, Role.TRAINER)
 Operator = require(Role.OPERATOR)
 Department = require(Role.DEPARTMENT)
 Staff = require(*STAFF)
 OperatorOrBot = require(Role.OPERATOR, Role.BOT)
-StaffOrBot = require(*STAFF, Role.BOT)
 
 
 def render(ticket: Ticket, ctx: RouterContext, user: User | None = None) -> TicketOut:
@@ -83,7 +86,7 @@ def list_tickets(
     if held is not None:
         query = query.where(Ticket.reply_held == held)
     if q:
-        query = query.where(Ticket.text.contains(q))
+        query = query.where(Ticket.text.contains(q, autoescape=True))
     if overdue is None:
         query = query.limit(limit)
     tickets = list(session.scalars(query))
@@ -94,64 +97,90 @@ def list_tickets(
 
 
 @router.get("/{ticket_id}", response_model=TicketOut)
-def read_ticket(ticket_id: int, session: SessionDep, ctx: ContextDep, user: StaffOrBot):
-    return render(ops.get_ticket(session, ticket_id), ctx, user)
+def read_ticket(ticket_id: IdPath, session: SessionDep, ctx: ContextDep, user: Staff):
+    """Operators and admins read any order, trainers the text (no contact), a department only its own."""
+    return render(ops.get_ticket(session, ticket_id, user), ctx, user)
 
 
 @router.get("/{ticket_id}/events", response_model=list[EventOut])
-def ticket_events(ticket_id: int, session: SessionDep, user: Staff):
-    return ops.get_ticket(session, ticket_id).events
+def ticket_events(ticket_id: IdPath, session: SessionDep, user: Staff):
+    return ops.get_ticket(session, ticket_id, user).events
 
 
 @router.post("/{ticket_id}/dispatch", response_model=TicketOut)
-def dispatch_ticket(ticket_id: int, body: DispatchIn, session: SessionDep, ctx: ContextDep, user: Operator):
+def dispatch_ticket(ticket_id: IdPath, body: DispatchIn, session: SessionDep, ctx: ContextDep, user: Operator):
     ticket = ops.get_ticket(session, ticket_id)
     return render(ops.dispatch(session, ctx, ticket, body.department, user, body.category, body.reason), ctx, user)
 
 
 @router.post("/{ticket_id}/reassign", response_model=TicketOut)
-def reassign_ticket(ticket_id: int, body: DispatchIn, session: SessionDep, ctx: ContextDep, user: Operator):
+def reassign_ticket(ticket_id: IdPath, body: DispatchIn, session: SessionDep, ctx: ContextDep, user: Operator):
     ticket = ops.get_ticket(session, ticket_id)
     return render(ops.reassign(session, ctx, ticket, body.department, user, body.reason or "改派"), ctx, user)
 
 
 @router.post("/{ticket_id}/triage", response_model=TicketOut)
-def triage_ticket(ticket_id: int, body: TriageIn, session: SessionDep, ctx: ContextDep, user: Operator):
+def triage_ticket(ticket_id: IdPath, body: TriageIn, session: SessionDep, ctx: ContextDep, user: Operator):
     """Operator confirms or corrects the work-order type and marks urgency."""
     ticket = ops.get_ticket(session, ticket_id)
     return render(ops.triage(session, ctx, ticket, body.urgency, body.ticket_type, user), ctx, user)
 
 
 @router.post("/{ticket_id}/accept", response_model=TicketOut)
-def accept_ticket(ticket_id: int, session: SessionDep, ctx: ContextDep, user: Department):
-    return render(ops.accept(session, ctx, ops.get_ticket(session, ticket_id), user), ctx, user)
+def accept_ticket(ticket_id: IdPath, session: SessionDep, ctx: ContextDep, user: Department):
+    return render(ops.accept(session, ctx, ops.get_ticket(session, ticket_id, user), user), ctx, user)
 
 
 @router.post("/{ticket_id}/return", response_model=TicketOut)
-def return_ticket(ticket_id: int, body: ReturnIn, session: SessionDep, ctx: ContextDep, user: Department):
-    ticket = ops.get_ticket(session, ticket_id)
+def return_ticket(ticket_id: IdPath, body: ReturnIn, session: SessionDep, ctx: ContextDep, user: Department):
+    ticket = ops.get_ticket(session, ticket_id, user)
     return render(ops.return_ticket(session, ctx, ticket, user, body.reason, body.suggested_department), ctx, user)
 
 
 @router.post("/{ticket_id}/reply", response_model=TicketOut)
-def reply_ticket(ticket_id: int, body: ReplyIn, session: SessionDep, ctx: ContextDep, user: Department):
-    return render(ops.reply(session, ctx, ops.get_ticket(session, ticket_id), user, body.reply), ctx, user)
+def reply_ticket(ticket_id: IdPath, body: ReplyIn, session: SessionDep, ctx: ContextDep, user: Department):
+    return render(ops.reply(session, ctx, ops.get_ticket(session, ticket_id, user), user, body.reply), ctx, user)
 
 
 @router.post("/{ticket_id}/reply-review", response_model=TicketOut)
-def review_reply(ticket_id: int, body: ReplyReviewIn, session: SessionDep, ctx: ContextDep, user: Operator):
+def review_reply(ticket_id: IdPath, body: ReplyReviewIn, session: SessionDep, ctx: ContextDep, user: Operator):
     """A reply held as poor: the operator releases it to the citizen or sends it back to the department."""
     ticket = ops.get_ticket(session, ticket_id)
     return render(ops.review_reply(session, ctx, ticket, user, body.decision == "release", body.reason), ctx, user)
 
 
 @router.post("/{ticket_id}/close", response_model=TicketOut)
-def close_ticket(ticket_id: int, body: ReasonIn, session: SessionDep, ctx: ContextDep, user: Operator):
+def close_ticket(ticket_id: IdPath, body: ReasonIn, session: SessionDep, ctx: ContextDep, user: Operator):
     return render(ops.close(session, ctx, ops.get_ticket(session, ticket_id), user, body.reason), ctx, user)
 
 
 @router.post("/{ticket_id}/rating", response_model=TicketOut)
-def rate_ticket(ticket_id: int, body: RatingIn, session: SessionDep, ctx: ContextDep):
-    """Citizens rate with the feedback code they got at intake; no login."""
+def rate_ticket(ticket_id: IdPath, body: RatingIn, request: Request, session: SessionDep, ctx: ContextDep):
+    """Citizens rate with the 查询码 they got at intake; no login, so attempts are throttled."""
+    ctx.citizen_throttle.check(_client_key(request), f"ticket:{ticket_id}")
     ticket = ops.get_ticket(session, ticket_id)
     return render(ops.rate(session, ctx, ticket, body.feedback_code, body.rating, body.comment), ctx)
+
+
+def _client_key(request: Request) -> str:
+    return f"ip:{request.client.host if request.client else 'unknown'}"
+
+
+@citizen_router.post("/lookup", response_model=LookupOut)
+def lookup(body: LookupIn, request: Request, session: SessionDep, ctx: ContextDep) -> LookupOut:
+    """A citizen's order by its 查询码 (no login): status, unit, deadlines and the reply, nothing they wrote."""
+    keys = [_client_key(request)] + ([f"ticket:{body.ticket_no}"] if body.ticket_no is not None else [])
+    ctx.citizen_throttle.check(*keys)
+    ticket = ops.lookup(session, body.code, body.ticket_no)
+    shown = ticket.status in (Status.REPLIED, Status.CLOSED) and not ticket.reply_held
+    return LookupOut(ticket_no=ticket.id, status=ticket.status, status_label=ops.STATUS_LABELS[Status(ticket.status)],
+                     department=_department_name(ctx, ticket.department), received_at=ticket.received_at,
+                     completion_due=ticket.completion_due, overdue=ops.is_overdue(ticket, ctx.clock()),
+                     reply=ticket.reply if shown else None, rated=ticket.rating is not None)
+
+
+def _department_name(ctx: RouterContext, code: str | None) -> str | None:
+    if code is None:
+        return None
+    names = {d["code"]: d["name"] for d in ctx.dispatcher.departments()}
+    return names.get(code, code)
