@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
 from analytics import api as analysis
 from core.errors import ServiceError
@@ -52,6 +53,12 @@ def create_app(settings: AppSettings | None = None, context: AppContext | None =
     @app.exception_handler(IllegalTransition)
     async def illegal_transition(_: Request, exc: IllegalTransition) -> JSONResponse:
         return JSONResponse(error_body(exc.zh, exc.en), status_code=409)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
+        """Errors raised by the framework itself (unknown path, unreadable body): the same bilingual body."""
+        zh = {400: "请求无法解析", 404: "没有这个地址", 405: "不支持该请求方法"}.get(exc.status_code, "请求未被接受")
+        return JSONResponse(error_body(zh, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
