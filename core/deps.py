@@ -22,7 +22,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from core.auth import Role, User
-from core.errors import ServiceError
+from core.errors import ServiceError, Unprocessable
+from core.schemas import strip_controls
 
 bearer = HTTPBearer(auto_error=False)
 
@@ -72,3 +73,10 @@ def require(*roles: Role) -> Any:
         return user
 
     return Annotated[User, Depends(check)]
+
+
+async def refuse_control_characters(request: Request) -> None:
+    """A query or path with NUL or another control character is a 422 (PostgreSQL cannot even compare them)."""
+    values = [request.url.path, *request.query_params.keys(), *request.query_params.values()]
+    if any(strip_controls(value) != value for value in values):
+        raise Unprocessable("请求地址或参数含有控制字符", "control characters in the path or query")

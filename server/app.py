@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from analytics import api as analysis
+from core.deps import refuse_control_characters
 from core.errors import ServiceError
 from core.schemas import ERROR_RESPONSES
 from learning.api import feedback, models
@@ -42,7 +43,8 @@ def create_app(settings: AppSettings | None = None, context: AppContext | None =
         yield
         built.engine.dispose()
 
-    app = FastAPI(title="12345 热线派单服务 / hotline router", version="0.1.0", lifespan=lifespan)
+    app = FastAPI(title="12345 热线派单服务 / hotline router", version="0.1.0", lifespan=lifespan,
+                  dependencies=[Depends(refuse_control_characters)])
     app.state.wechat = wechat or wechat_callback.WechatChannel(settings.wechat, settings.bot)
     app.state.bot_url = settings.bot.url
 

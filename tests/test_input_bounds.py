@@ -83,3 +83,9 @@ def test_every_error_answer_is_documented_with_the_bilingual_body(client):
     read = schema["paths"]["/api/tickets/{ticket_id}"]["get"]["responses"]
     assert {"401", "403", "404", "422"} <= set(read)
     assert read["404"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorOut"}
+
+
+def test_a_control_character_in_the_query_is_a_422(client):
+    response = client.get("/api/tickets", params={"department": "zjj\x00"}, headers=auth("operator"))
+    assert response.status_code == 422
+    assert response.json()["error"]["en"] == "control characters in the path or query"
