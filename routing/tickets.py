@@ -315,7 +315,7 @@ def rate(session: Session, ctx: RouterContext, ticket: Ticket, code: str, rating
          comment: str | None) -> Ticket:
     """Citizen feedback with the 查询码 given at intake: satisfied closes, unsatisfied reopens."""
     if not secrets.compare_digest(code.encode("utf-8"), ticket.feedback_code.encode("utf-8")):
-        raise Forbidden("评价码不正确", "wrong feedback code")
+        raise Forbidden("查询码不正确", "wrong query code")
     now = ctx.clock()
     action = Action.REOPEN if rating == Rating.UNSATISFIED else Action.CLOSE
     before = Status(ticket.status)

@@ -51,7 +51,7 @@ class BotBridge:
                 parts.append(reply["text"])
             ticket = (reply.get("custom") or {}).get("ticket")
             if ticket:
-                parts.append(f"工单编号：{ticket['id']}，评价码：{ticket['feedback_code']}")
+                parts.append(f"工单编号：{ticket['id']}，查询码：{ticket['feedback_code']}")
             buttons = reply.get("buttons") or []
             if buttons:
                 lines = [f"{len(payloads) + i + 1}. {b['title']}" for i, b in enumerate(buttons)]

@@ -51,7 +51,7 @@ function ticketCard(ticket) {
   return el("div", { class: "msg bot" }, el("div", { class: "bubble" },
     el("div", { text: "工单编号" }),
     el("div", { class: "ticket-no", "data-ticket-id": ticket.id, text: `#${ticket.id}` }),
-    el("div", { class: "muted", text: `评价码 ${ticket.feedback_code}（办结后凭此评价）` })));
+    el("div", { class: "muted", text: `查询码 ${ticket.feedback_code}（凭此查询进度、办结后评价）` })));
 }
 
 function choices(buttons) {
