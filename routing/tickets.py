@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from classifier.taxonomy import SubcategoryCandidate
+from core import timing
 from core.auth import Role, User
 from core.errors import BadRequest, Conflict, Forbidden, NotFound
 from routing.context import RouterContext
@@ -67,7 +68,8 @@ def _full_text(ticket: Ticket) -> str:
 
 
 def get_ticket(session: Session, ticket_id: int) -> Ticket:
-    ticket = session.get(Ticket, ticket_id)
+    with timing.stage("database"):
+        ticket = session.get(Ticket, ticket_id)
     if ticket is None:
         raise NotFound(f"工单 {ticket_id} 不存在", f"ticket {ticket_id} not found")
     return ticket
@@ -102,7 +104,8 @@ def intake(session: Session, ctx: RouterContext, data: TicketIn, user: User) -> 
     one protected field kept as given.
     """
     if data.external_no:
-        existing = session.scalar(select(Ticket).where(Ticket.external_no == data.external_no))
+        with timing.stage("database"):
+            existing = session.scalar(select(Ticket).where(Ticket.external_no == data.external_no))
         if existing is not None:
             return existing, False
     text = clean_text(data.text)
@@ -115,7 +118,8 @@ def intake(session: Session, ctx: RouterContext, data: TicketIn, user: User) -> 
         )
     title = clean_text(data.title or "") or None
     now = ctx.clock()
-    ticket_type, type_confidence = _ticket_type(ctx, data, f"{title}。{text}" if title else text)
+    with timing.stage("classify"):
+        ticket_type, type_confidence = _ticket_type(ctx, data, f"{title}。{text}" if title else text)
     response_due, completion_due = ctx.sla.deadlines_for(ticket_type, data.urgency, now)
     ticket = Ticket(
         external_no=data.external_no, channel=data.channel, title=title, text=text,
@@ -134,7 +138,8 @@ def intake(session: Session, ctx: RouterContext, data: TicketIn, user: User) -> 
         _move(session, ticket, Action.DISPATCH, None, now,
               reason=f"置信度 {ticket.suggestions[0]['score']:.2f} 达到自动派单阈值")
     try:
-        session.commit()
+        with timing.stage("database"):
+            session.commit()
     except IntegrityError:
         session.rollback()
         existing = session.scalar(select(Ticket).where(Ticket.external_no == data.external_no))
@@ -161,9 +166,11 @@ def _classify_and_suggest(ctx: RouterContext, ticket: Ticket) -> None:
     if loaded is None:
         return
     full_text = _full_text(ticket)
-    categories = loaded.model.analyse([full_text], top_k=3)[0]
+    with timing.stage("classify"):
+        categories = loaded.model.analyse([full_text], top_k=3)[0]
     place_text = f"{ticket.place or ''} {full_text}"
-    suggestions = ctx.dispatcher.suggest(place_text, categories)
+    with timing.stage("dispatch"):
+        suggestions = ctx.dispatcher.suggest(place_text, categories)
     ticket.category = categories[0].label
     ticket.category_confidence = round(categories[0].probability, 4)
     ticket.model_version = loaded.version

@@ -12,8 +12,11 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from analytics import api as analysis
+from core import timing
 from core.errors import ServiceError
 from learning.api import feedback, models
 from routing.api import directory, handoffs, metrics, tickets
@@ -26,6 +29,30 @@ from wechat import callback as wechat_callback
 
 def error_body(zh: str, en: str, **extra: object) -> dict:
     return {"error": {"zh": zh, "en": en, **extra}}
+
+
+class StageTimingMiddleware:
+    """Collects each request's stages (``core.timing``) and sends them as a ``Server-Timing`` header."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        timings, token = timing.start()
+
+        async def send_with_timings(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                timings.finish()
+                MutableHeaders(scope=message).append("Server-Timing", timings.header())
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_timings)
+        finally:
+            timing.stop(token)
 
 
 def create_app(settings: AppSettings | None = None, context: AppContext | None = None,
@@ -74,6 +101,8 @@ def create_app(settings: AppSettings | None = None, context: AppContext | None =
     app.include_router(wechat_callback.router)
     app.include_router(pages.router)
     app.mount("/static", pages.static_files, name="static")
+    if settings.server.timing:
+        app.add_middleware(StageTimingMiddleware)
     return app
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pydantic_settings import SettingsConfigDict
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 from starlette.datastructures import State
@@ -15,7 +16,7 @@ from classifier.settings import ClassifierSettings
 from classifier.taxonomy import Taxonomy
 from core.auth import UserDirectory
 from core.db import make_engine, make_session_factory, upgrade_database
-from core.settings import AuthSettings, BotSettings, DatabaseSettings
+from core.settings import AuthSettings, BotSettings, DatabaseSettings, Settings
 from learning import feedback
 from learning.context import LearningContext
 from learning.settings import LearningSettings
@@ -25,6 +26,16 @@ from routing.settings import RouterSettings
 from service_guide.api import Guide
 from service_guide.settings import GuideSettings
 from wechat.settings import WechatSettings
+
+
+class ServerSettings(Settings):
+    """How the service itself runs."""
+
+    model_config = SettingsConfigDict(env_prefix="SERVER_")
+
+    # Send each response's stage timings (core.timing) in a Server-Timing header: the service benchmark
+    # reads them. Off in service: it tells any caller how long each stage of a request took.
+    timing: bool = False
 
 
 @dataclass
@@ -41,6 +52,7 @@ class AppSettings:
     learning: LearningSettings = field(default_factory=LearningSettings)
     analytics: AnalyticsSettings = field(default_factory=AnalyticsSettings)
     wechat: WechatSettings = field(default_factory=WechatSettings)
+    server: ServerSettings = field(default_factory=ServerSettings)
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Response, status
 from sqlalchemy import select
 
+from core import timing
 from core.auth import Role, User
 from core.deps import SessionDep, require
 from routing import tickets as ops
@@ -54,10 +55,12 @@ def render(ticket: Ticket, ctx: RouterContext, user: User | None = None) -> Tick
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=TicketCreated)
 def create_ticket(data: TicketIn, response: Response, session: SessionDep, ctx: ContextDep, user: OperatorOrBot):
-    ticket, created = ops.intake(session, ctx, data, user)
-    if not created:
-        response.status_code = status.HTTP_200_OK
-    return TicketCreated(**render(ticket, ctx, user).model_dump(), feedback_code=ticket.feedback_code)
+    with timing.handler():
+        ticket, created = ops.intake(session, ctx, data, user)
+        if not created:
+            response.status_code = status.HTTP_200_OK
+        with timing.stage("response"):
+            return TicketCreated(**render(ticket, ctx, user).model_dump(), feedback_code=ticket.feedback_code)
 
 
 @router.get("", response_model=list[TicketOut])
@@ -95,7 +98,10 @@ def list_tickets(
 
 @router.get("/{ticket_id}", response_model=TicketOut)
 def read_ticket(ticket_id: int, session: SessionDep, ctx: ContextDep, user: StaffOrBot):
-    return render(ops.get_ticket(session, ticket_id), ctx, user)
+    with timing.handler():
+        ticket = ops.get_ticket(session, ticket_id)
+        with timing.stage("response"):
+            return render(ticket, ctx, user)
 
 
 @router.get("/{ticket_id}/events", response_model=list[EventOut])
