@@ -12,7 +12,7 @@ import secrets
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -51,6 +51,12 @@ def is_overdue(ticket: Ticket, now: datetime) -> bool:
         return False
     late_response = ticket.responded_at is None and now > ticket.response_due
     return late_response or now > ticket.completion_due
+
+
+def overdue_condition(now: datetime) -> ColumnElement[bool]:
+    """``is_overdue`` at ``now`` as SQL, so a queue filters in the database (only ``responded_at`` may be NULL)."""
+    return and_(Ticket.status != Status.CLOSED,
+                or_(and_(Ticket.responded_at.is_(None), Ticket.response_due < now), Ticket.completion_due < now))
 
 
 def subcategories(ctx: RouterContext, ticket: Ticket) -> list[SubcategoryCandidate]:

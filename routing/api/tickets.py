@@ -87,13 +87,10 @@ def list_tickets(
         query = query.where(Ticket.reply_held == held)
     if q:
         query = query.where(Ticket.text.contains(q))
-    if overdue is None:
-        query = query.limit(limit)
-    tickets = list(session.scalars(query))
     if overdue is not None:
-        now = ctx.clock()
-        tickets = [t for t in tickets if ops.is_overdue(t, now) == overdue][:limit]
-    return [render(t, ctx, user) for t in tickets]
+        late = ops.overdue_condition(ctx.clock())
+        query = query.where(late if overdue else ~late)
+    return [render(t, ctx, user) for t in session.scalars(query.limit(limit))]
 
 
 @router.get("/{ticket_id}", response_model=TicketOut)
