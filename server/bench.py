@@ -128,6 +128,7 @@ async def load(host: str, port: int, texts: list[str], rate: float, seconds: flo
     latencies: dict[str, list[float]] = defaultdict(list)
     stages: dict[str, dict[str, list[tuple[float, float | None]]]] = defaultdict(lambda: defaultdict(list))
     errors = created = 0
+    error_kinds: dict[str, int] = defaultdict(int)
     ids: list[int] = []
     total = int(rate * seconds)
     connections = Connections(host, port, OPERATOR)
@@ -151,8 +152,11 @@ async def load(host: str, port: int, texts: list[str], rate: float, seconds: flo
                     ids.append(json.loads(content)["id"])
             for name, measured in parse_server_timing(headers.get("server-timing", "")).items():
                 stages[kind][name].append(measured)
-        except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError):
+            if not ok:
+                error_kinds[f"HTTP {status}"] += 1
+        except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as error:
             ok = False
+            error_kinds[type(error).__name__] += 1
         latencies[kind].append((time.perf_counter() - planned) * 1000)
         errors += not ok
 
@@ -169,7 +173,8 @@ async def load(host: str, port: int, texts: list[str], rate: float, seconds: flo
     elapsed = time.perf_counter() - start
     connections.close()
     return {"requests": total, "elapsed": elapsed, "sending": sent, "latencies": latencies, "stages": stages,
-            "errors": errors, "created": created, "connections": connections.opened}
+            "errors": errors, "error_kinds": dict(error_kinds), "created": created,
+            "connections": connections.opened}
 
 
 def _percentiles(values: Sequence[float]) -> dict[str, float]:
@@ -271,6 +276,7 @@ def run(messages: Path, rate: float, seconds: float, read_share: float, workers:
         "achieved_rps": round(result["requests"] / result["elapsed"], 1),
         "connections": result["connections"],
         "errors": result["errors"],
+        "error_kinds": result["error_kinds"],
         "lost_tickets": result["created"] - stored,
         "tickets_stored": stored,
         "service_cpu_ms_per_request": round(cpu_used * 1000 / max(result["requests"], 1), 2),
