@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
@@ -36,6 +37,12 @@ class ServerSettings(Settings):
     # Send each response's stage timings (core.timing) in a Server-Timing header: the service benchmark
     # reads them. Off in service: it tells any caller how long each stage of a request took.
     timing: bool = False
+    # Worker threads per process for the (sync) handlers; the rest wait in line. The work is CPU-bound
+    # under one GIL, so a few threads cover the database waits, and 40 (anyio's default) only made them
+    # preempt each other. Keep DATABASE_POOL_SIZE at least this plus background jobs.
+    threads: int = Field(default=8, ge=1)
+    # uvicorn worker processes for ``python -m server`` (one per core).
+    workers: int = Field(default=1, ge=1)
 
 
 @dataclass
