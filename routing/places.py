@@ -82,6 +82,8 @@ class PlaceExtractor:
             words = tuple(word for word, _, _ in self._tokens(pattern["pattern"]))
             self._phrases.setdefault(words, pattern["label"])
         self._lengths = sorted({len(words) for words in self._phrases}, reverse=True)
+        # Usually every name is one token (each was added as a word): then a place is a token that is a name.
+        self._single = {words[0]: label for words, label in self._phrases.items()} if self._lengths == [1] else None
 
     def _tokens(self, text: str) -> list[tuple[str, int, int]]:
         """Tokens with their character spans, whitespace handled as spaCy does (a single space after a
@@ -101,6 +103,8 @@ class PlaceExtractor:
 
     def extract(self, text: str) -> list[Place]:
         """The places named in ``text``, in order; overlapping names resolved longest first, then earliest."""
+        if self._single is not None:
+            return [self._place(word, self._single[word]) for word in self._segmenter.cut(text) if word in self._single]
         tokens = self._tokens(text)
         words = [word for word, _, _ in tokens]
         matches = [(length, -start, label) for start in range(len(words)) for length in self._lengths
@@ -112,12 +116,11 @@ class PlaceExtractor:
             if start not in seen and end - 1 not in seen:
                 found.append((start, end, label))
                 seen.update(range(start, end))
-        places = []
-        for start, end, label in sorted(found):
-            name = text[tokens[start][1] : tokens[end - 1][2]]
-            street, office = self._street_of.get(name, (None, None))
-            places.append(Place(text=name, kind=LABELS[label], street=street, office=office))
-        return places
+        return [self._place(text[tokens[start][1] : tokens[end - 1][2]], label) for start, end, label in sorted(found)]
+
+    def _place(self, name: str, label: str) -> Place:
+        street, office = self._street_of.get(name, (None, None))
+        return Place(text=name, kind=LABELS[label], street=street, office=office)
 
     def street_office(self, text: str) -> Place | None:
         """The first place in ``text`` that belongs to a street, if any."""

@@ -20,9 +20,13 @@ SENTENCES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def extractor():
-    return PlaceExtractor(RouterSettings().gazetteer)
+@pytest.fixture(scope="module", params=["one-token names", "token runs"])
+def extractor(request):
+    """The extractor, and the same one matching runs of tokens (the path for a name its segmenter splits)."""
+    places = PlaceExtractor(RouterSettings().gazetteer)
+    if request.param == "token runs":
+        places._single = None
+    return places
 
 
 @pytest.fixture(scope="module")
