@@ -38,8 +38,8 @@ class ServerSettings(Settings):
     # reads them. Off in service: it tells any caller how long each stage of a request took.
     timing: bool = False
     # Worker threads per process for the (sync) handlers; the rest wait in line. The work is CPU-bound
-    # under one GIL, so a few threads cover the database waits, and 40 (anyio's default) only made them
-    # preempt each other. Keep DATABASE_POOL_SIZE at least this plus background jobs.
+    # under one GIL: a few threads cover the database waits, and more (anyio's default is 40) only take
+    # the GIL from each other and from the event loop. Keep DATABASE_POOL_SIZE at least this plus background jobs.
     threads: int = Field(default=8, ge=1)
     # uvicorn worker processes for ``python -m server`` (one per core).
     workers: int = Field(default=1, ge=1)
