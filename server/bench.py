@@ -107,7 +107,7 @@ class Connections:
                 name, _, value = line.decode("latin-1").partition(":")
                 headers[name.strip().lower()] = value.strip()
             content = await reader.readexactly(int(headers.get("content-length", 0)))
-        except (asyncio.IncompleteReadError, ConnectionError):
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):  # cancelled: timed out
             writer.close()
             raise
         if headers.get("connection", "").lower() == "close":
