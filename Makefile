@@ -143,8 +143,9 @@ lint: $(VENV)/.installed ## ruff (rules in pyproject.toml)
 bench: setup ## classifier benchmark on the real data (JSON)
 	$(PY) -m classifier.bench --train $(SHARED_DATA)/messages_train_tokenized.csv --train $(SHARED_DATA)/messages_train.csv --test $(SHARED_DATA)/messages_test.csv --json
 
-bench-router: train ## the service under a fixed-rate load (JSON)
-	$(PY) -m server.bench --json
+bench-router: train ## the service under a fixed-rate load at 25, 50, 100 req/s (JSON; BENCH_DATABASE_URL=postgresql+psycopg://… to run on PostgreSQL, which is wiped)
+	$(PY) -m server.bench --messages $(SHARED_DATA)/messages_test.csv --rate 25 --rate 50 --rate 100 --seconds 30 --workers 2 \
+		$(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL)) --json
 
 # Catalogue search on the real Guangdong export: blind development questions and out-of-catalogue ones
 # (top-1/top-3 per kind, not-found precision/recall, p50/p99). Any other set: QUERIES=path.csv.

@@ -23,7 +23,7 @@ from sklearn.metrics import classification_report, f1_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from classifier.dataset import Example, fingerprint, read_rows
-from classifier.model import ComplaintClassifier
+from classifier.model import ComplaintClassifier, Text
 from classifier.registry import ModelRegistry
 from classifier.settings import ClassifierSettings
 from core.errors import DataError, UserFacingError, exit_with
@@ -65,7 +65,7 @@ class TicketTypeClassifier(ClassifierMixin, BaseEstimator):
         self.priors_ = np.array([(y == c).mean() for c in self.classes_])
         return self
 
-    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
+    def predict_proba(self, X: Sequence[Text]) -> np.ndarray:
         return self.estimator_.predict_proba(X)
 
     def _decide(self, proba: np.ndarray) -> np.ndarray:
@@ -74,8 +74,8 @@ class TicketTypeClassifier(ClassifierMixin, BaseEstimator):
     def predict(self, X: Sequence[str]) -> np.ndarray:
         return self.classes_[self._decide(self.predict_proba(X))]
 
-    def suggest(self, text: str) -> tuple[str, float]:
-        """The suggested type and its calibrated probability."""
+    def suggest(self, text: Text) -> tuple[str, float]:
+        """The suggested type and its calibrated probability (a ``Document`` shares its cut with the classifier)."""
         proba = self.predict_proba([text])
         index = int(self._decide(proba)[0])
         return str(self.classes_[index]), float(proba[0, index])

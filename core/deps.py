@@ -14,7 +14,7 @@ and a thread hop per dependency is a measurable share of a 5 ms request.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -36,8 +36,14 @@ class RoleForbidden(ServiceError):
     status_code = 403
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One session per request, closed when the request is done."""
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """One session per request, closed when the request is done.
+
+    Async on purpose: making a session does no I/O (it connects on first use) and closing it hands
+    the connection back to the pool. As a sync dependency with ``yield`` it took a worker thread to
+    open and another to close; under overload the closes queued behind handlers that waited for the
+    connections those closes would free, until the pool's 30-s timeout failed them all.
+    """
     with request.app.state.sessions() as session:
         yield session
 

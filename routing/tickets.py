@@ -12,11 +12,12 @@ import secrets
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from classifier.taxonomy import SubcategoryCandidate
+from core import timing
 from core.auth import Role, User
 from core.errors import BadRequest, Conflict, Forbidden, NotFound, Unprocessable
 from routing.context import RouterContext
@@ -24,6 +25,7 @@ from routing.lifecycle import Action, Status, next_status
 from routing.orm import Ticket, TicketEvent
 from routing.schemas import Rating, TicketIn, TicketType
 from zhtext.clean import clean_text
+from zhtext.document import Document
 from zhtext.privacy import mask_personal_data
 
 SYSTEM_ACTOR = "系统自动派单"
@@ -53,6 +55,12 @@ def is_overdue(ticket: Ticket, now: datetime) -> bool:
     return late_response or now > ticket.completion_due
 
 
+def overdue_condition(now: datetime) -> ColumnElement[bool]:
+    """``is_overdue`` at ``now`` as SQL, so a queue filters in the database (only ``responded_at`` may be NULL)."""
+    return and_(Ticket.status != Status.CLOSED,
+                or_(and_(Ticket.responded_at.is_(None), Ticket.response_due < now), Ticket.completion_due < now))
+
+
 def subcategories(ctx: RouterContext, ticket: Ticket) -> list[SubcategoryCandidate]:
     """Level 2–3 candidates under the order's current category, from the taxonomy's rules.
 
@@ -69,7 +77,8 @@ def _full_text(ticket: Ticket) -> str:
 
 def get_ticket(session: Session, ticket_id: int, user: User | None = None) -> Ticket:
     """The order, if ``user`` may see it: a department only the orders assigned to it."""
-    ticket = session.get(Ticket, ticket_id)
+    with timing.stage("database"):
+        ticket = session.get(Ticket, ticket_id)
     if ticket is None:
         raise NotFound(f"工单 {ticket_id} 不存在", f"ticket {ticket_id} not found")
     if user is not None:
@@ -114,7 +123,8 @@ def intake(session: Session, ctx: RouterContext, data: TicketIn, user: User) -> 
     one protected field kept as given.
     """
     if data.external_no:
-        existing = session.scalar(select(Ticket).where(Ticket.external_no == data.external_no))
+        with timing.stage("database"):
+            existing = session.scalar(select(Ticket).where(Ticket.external_no == data.external_no))
         if existing is not None:
             return existing, False
     text = clean_text(data.text)
@@ -127,7 +137,12 @@ def intake(session: Session, ctx: RouterContext, data: TicketIn, user: User) -> 
         )
     title = _bounded(clean_text(data.title or "") or None, 200, "标题 title ")
     now = ctx.clock()
-    ticket_type, type_confidence = _ticket_type(ctx, data, f"{title}。{text}" if title else text)
+    with timing.stage("segment"):
+        # Cut once: the type model and the classifier read the same words (title and text are clean already).
+        document = Document(f"{title}。{text}" if title else text)
+        _ = document.tokens  # cut here (words, then content tokens), so the stage is timed where it happens
+    with timing.stage("classify"):
+        ticket_type, type_confidence = _ticket_type(ctx, data, document)
     response_due, completion_due = ctx.sla.deadlines_for(ticket_type, data.urgency, now)
     ticket = Ticket(
         external_no=data.external_no, channel=data.channel, title=title, text=text,
@@ -137,7 +152,7 @@ def intake(session: Session, ctx: RouterContext, data: TicketIn, user: User) -> 
         feedback_code=secrets.token_hex(8), received_at=now,
         response_due=response_due, completion_due=completion_due, suggestions=[],
     )
-    _classify_and_suggest(ctx, ticket)
+    _classify_and_suggest(ctx, ticket, document)
     session.add(ticket)
     _record(session, ticket, "intake", Status.RECEIVED, user.name, str(user.role), now)
     if ticket.suggestions and ctx.dispatcher.should_auto_dispatch(ticket.suggestions[0]):
@@ -146,7 +161,8 @@ def intake(session: Session, ctx: RouterContext, data: TicketIn, user: User) -> 
         _move(session, ticket, Action.DISPATCH, None, now,
               reason=f"置信度 {ticket.suggestions[0]['score']:.2f} 达到自动派单阈值")
     try:
-        session.commit()
+        with timing.stage("database"):
+            session.commit()
     except IntegrityError:
         session.rollback()
         existing = session.scalar(select(Ticket).where(Ticket.external_no == data.external_no))
@@ -157,25 +173,27 @@ def intake(session: Session, ctx: RouterContext, data: TicketIn, user: User) -> 
     return ticket, True
 
 
-def _ticket_type(ctx: RouterContext, data: TicketIn, text: str) -> tuple[str, float | None]:
+def _ticket_type(ctx: RouterContext, data: TicketIn, document: Document) -> tuple[str, float | None]:
     """The caller's type if given (confirmed), else the type model's suggestion, else 投诉."""
     if data.ticket_type is not None:
         return data.ticket_type, None
     loaded = ctx.types.reload()
     if loaded is None:
         return DEFAULT_TYPE, None
-    label, probability = loaded.model.suggest(text)
+    label, probability = loaded.model.suggest(document)
     return label, round(probability, 4)
 
 
-def _classify_and_suggest(ctx: RouterContext, ticket: Ticket) -> None:
+def _classify_and_suggest(ctx: RouterContext, ticket: Ticket, document: Document) -> None:
+    """Category, level 2–3 and departments; ``document`` is the order's title and text, cut once."""
     loaded = ctx.models.reload()
     if loaded is None:
         return
-    full_text = _full_text(ticket)
-    categories = loaded.model.analyse([full_text], top_k=3)[0]
-    place_text = f"{ticket.place or ''} {full_text}"
-    suggestions = ctx.dispatcher.suggest(place_text, categories)
+    with timing.stage("classify"):
+        categories = loaded.model.analyse([document], top_k=3)[0]
+    place_text = f"{ticket.place or ''} {document.text}"
+    with timing.stage("dispatch"):
+        suggestions = ctx.dispatcher.suggest(place_text, categories)
     ticket.category = categories[0].label
     ticket.category_confidence = round(categories[0].probability, 4)
     ticket.model_version = loaded.version

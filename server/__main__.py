@@ -6,6 +6,8 @@ import argparse
 
 import uvicorn
 
+from server.context import ServerSettings
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m server", description="12345 热线派单服务 / hotline router service")
@@ -14,7 +16,8 @@ def main() -> None:
     parser.add_argument("--log-level", default="info")
     args = parser.parse_args()
     print(f"派单服务 router API: http://{args.host}:{args.port}/docs", flush=True)
-    uvicorn.run("server.app:app", host=args.host, port=args.port, log_level=args.log_level)
+    workers = ServerSettings().workers
+    uvicorn.run("server.app:app", host=args.host, port=args.port, log_level=args.log_level, workers=workers)
 
 
 if __name__ == "__main__":

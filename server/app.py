@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from analytics import api as analysis
+from core import timing
 from core.deps import refuse_control_characters
 from core.errors import ServiceError
 from core.schemas import ERROR_RESPONSES
@@ -31,6 +35,30 @@ def error_body(zh: str, en: str, **extra: object) -> dict:
     return {"error": {"zh": zh, "en": en, **extra}}
 
 
+class StageTimingMiddleware:
+    """Collects each request's stages (``core.timing``) and sends them as a ``Server-Timing`` header."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        timings, token = timing.start()
+
+        async def send_with_timings(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                timings.finish()
+                MutableHeaders(scope=message).append("Server-Timing", timings.header())
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_timings)
+        finally:
+            timing.stop(token)
+
+
 def create_app(settings: AppSettings | None = None, context: AppContext | None = None,
                wechat: wechat_callback.WechatChannel | None = None) -> FastAPI:
     """Build the app; tests pass a ready context (for example with a fixed clock) or WeChat channel."""
@@ -38,6 +66,7 @@ def create_app(settings: AppSettings | None = None, context: AppContext | None =
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        to_thread.current_default_thread_limiter().total_tokens = settings.server.threads
         built = context or AppContext.build(settings)
         built.install(app.state)
         yield
@@ -78,6 +107,8 @@ def create_app(settings: AppSettings | None = None, context: AppContext | None =
         app.include_router(api, responses=ERROR_RESPONSES)  # every error answer documented in the OpenAPI schema
     app.include_router(pages.router)
     app.mount("/static", pages.static_files, name="static")
+    if settings.server.timing:
+        app.add_middleware(StageTimingMiddleware)
     return app
 
 

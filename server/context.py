@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 from starlette.datastructures import State
@@ -15,7 +17,7 @@ from classifier.settings import ClassifierSettings
 from classifier.taxonomy import Taxonomy
 from core.auth import UserDirectory
 from core.db import make_engine, make_session_factory, upgrade_database
-from core.settings import AuthSettings, BotSettings, DatabaseSettings, RedisSettings
+from core.settings import AuthSettings, BotSettings, DatabaseSettings, RedisSettings, Settings
 from learning import feedback
 from learning.context import LearningContext
 from learning.settings import LearningSettings
@@ -25,6 +27,22 @@ from routing.settings import RouterSettings
 from service_guide.api import Guide
 from service_guide.settings import GuideSettings
 from wechat.settings import WechatSettings
+
+
+class ServerSettings(Settings):
+    """How the service itself runs."""
+
+    model_config = SettingsConfigDict(env_prefix="SERVER_")
+
+    # Send each response's stage timings (core.timing) in a Server-Timing header: the service benchmark
+    # reads them. Off in service: it tells any caller how long each stage of a request took.
+    timing: bool = False
+    # Worker threads per process for the (sync) handlers; the rest wait in line. The work is CPU-bound
+    # under one GIL: a few threads cover the database waits, and more (anyio's default is 40) only take
+    # the GIL from each other and from the event loop. Keep DATABASE_POOL_SIZE at least this plus background jobs.
+    threads: int = Field(default=8, ge=1)
+    # uvicorn worker processes for ``python -m server`` (one per core).
+    workers: int = Field(default=1, ge=1)
 
 
 @dataclass
@@ -42,6 +60,7 @@ class AppSettings:
     analytics: AnalyticsSettings = field(default_factory=AnalyticsSettings)
     wechat: WechatSettings = field(default_factory=WechatSettings)
     redis: RedisSettings = field(default_factory=RedisSettings)
+    server: ServerSettings = field(default_factory=ServerSettings)
 
 
 @dataclass

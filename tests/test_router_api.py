@@ -232,3 +232,15 @@ def test_an_order_carries_level_2_and_3_candidates_under_its_category(client):
     assert "物业" in top["evidence"] and top["method"] == "rule" and 0 < top["score"] <= 1
     assert client.get(f"/api/tickets/{ticket['id']}", headers=auth("operator")).json()["subcategories"] == \
         ticket["subcategories"]
+
+
+def test_an_order_is_cut_once_for_its_type_and_its_category(client, monkeypatch):
+    """The type model and the classifier read the words of one Document made at intake."""
+    from zhtext.segment import Segmenter
+
+    cuts = []
+    cut = Segmenter.cut
+    monkeypatch.setattr(Segmenter, "cut", lambda self, text: cuts.append(text) or cut(self, text))
+    created = intake(client, title="翠竹园电梯", text="翠竹园小区3栋电梯停运一周，老人上下楼很困难")
+    assert created["ticket_type"] and created["category"]
+    assert cuts.count(f"{created['title']}。{created['text']}") == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request, Response, status
 from sqlalchemy import select
 
+from core import timing
 from core.auth import Role, User
 from core.deps import SessionDep, require
 from core.schemas import IdPath
@@ -57,10 +58,12 @@ def render(ticket: Ticket, ctx: RouterContext, user: User | None = None) -> Tick
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=TicketCreated)
 def create_ticket(data: TicketIn, response: Response, session: SessionDep, ctx: ContextDep, user: OperatorOrBot):
-    ticket, created = ops.intake(session, ctx, data, user)
-    if not created:
-        response.status_code = status.HTTP_200_OK
-    return TicketCreated(**render(ticket, ctx, user).model_dump(), feedback_code=ticket.feedback_code)
+    with timing.handler():
+        ticket, created = ops.intake(session, ctx, data, user)
+        if not created:
+            response.status_code = status.HTTP_200_OK
+        with timing.stage("response"):
+            return TicketCreated(**render(ticket, ctx, user).model_dump(), feedback_code=ticket.feedback_code)
 
 
 @router.get("", response_model=list[TicketOut])
@@ -87,19 +90,19 @@ def list_tickets(
         query = query.where(Ticket.reply_held == held)
     if q:
         query = query.where(Ticket.text.contains(q, autoescape=True))
-    if overdue is None:
-        query = query.limit(limit)
-    tickets = list(session.scalars(query))
     if overdue is not None:
-        now = ctx.clock()
-        tickets = [t for t in tickets if ops.is_overdue(t, now) == overdue][:limit]
-    return [render(t, ctx, user) for t in tickets]
+        late = ops.overdue_condition(ctx.clock())
+        query = query.where(late if overdue else ~late)
+    return [render(t, ctx, user) for t in session.scalars(query.limit(limit))]
 
 
 @router.get("/{ticket_id}", response_model=TicketOut)
 def read_ticket(ticket_id: IdPath, session: SessionDep, ctx: ContextDep, user: Staff):
     """Operators and admins read any order, trainers the text (no contact), a department only its own."""
-    return render(ops.get_ticket(session, ticket_id, user), ctx, user)
+    with timing.handler():
+        ticket = ops.get_ticket(session, ticket_id, user)
+        with timing.stage("response"):
+            return render(ticket, ctx, user)
 
 
 @router.get("/{ticket_id}/events", response_model=list[EventOut])
