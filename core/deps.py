@@ -37,18 +37,20 @@ class RoleForbidden(ServiceError):
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
-    """One session per request, closed when the request is done.
+    """One session per request, closed as soon as the handler returns (before the response is sent).
 
     Async on purpose: making a session does no I/O (it connects on first use) and closing it hands
     the connection back to the pool. As a sync dependency with ``yield`` it took a worker thread to
     open and another to close; under overload the closes queued behind handlers that waited for the
-    connections those closes would free, until the pool's 30-s timeout failed them all.
+    connections those closes would free, until the pool's 30-s timeout failed them all. Closed only
+    after the response was sent, a slow send still held the connection. Handlers return loaded
+    objects (sessions do not expire them on commit), so nothing is read after the close.
     """
     with request.app.state.sessions() as session:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 async def current_user(request: Request,
