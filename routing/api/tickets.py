@@ -60,6 +60,7 @@ def render(ticket: Ticket, ctx: RouterContext, user: User | None = None) -> Tick
 def create_ticket(data: TicketIn, response: Response, session: SessionDep, ctx: ContextDep, user: OperatorOrBot):
     with timing.handler():
         ticket, created = ops.intake(session, ctx, data, user)
+        session.close()  # the connection goes back to the pool from this thread, not when the event loop gets to it
         if not created:
             response.status_code = status.HTTP_200_OK
         with timing.stage("response"):
@@ -101,6 +102,7 @@ def read_ticket(ticket_id: IdPath, session: SessionDep, ctx: ContextDep, user: S
     """Operators and admins read any order, trainers the text (no contact), a department only its own."""
     with timing.handler():
         ticket = ops.get_ticket(session, ticket_id, user)
+        session.close()  # the order is loaded; the connection goes back to the pool from this thread
         with timing.stage("response"):
             return render(ticket, ctx, user)
 
