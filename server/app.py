@@ -22,8 +22,9 @@ from core import timing
 from core.deps import refuse_control_characters
 from core.errors import ServiceError
 from core.schemas import ERROR_RESPONSES
+from learning.api import bot as bot_review
 from learning.api import feedback, models
-from routing.api import directory, handoffs, metrics, tickets
+from routing.api import bot, directory, handoffs, metrics, tickets
 from routing.lifecycle import IllegalTransition
 from server.context import AppContext, AppSettings
 from service_guide import api as catalogue
@@ -103,7 +104,8 @@ def create_app(settings: AppSettings | None = None, context: AppContext | None =
         return {"status": "ok", "model_version": loaded.version if loaded else None}
 
     for api in (tickets.router, tickets.citizen_router, metrics.router, feedback.router, models.router,
-                catalogue.router, handoffs.router, directory.router, analysis.router, wechat_callback.router):
+                catalogue.router, handoffs.router, bot.router, bot_review.router, directory.router, analysis.router,
+                wechat_callback.router):
         app.include_router(api, responses=ERROR_RESPONSES)  # every error answer documented in the OpenAPI schema
     app.include_router(pages.router)
     app.mount("/static", pages.static_files, name="static")

@@ -13,7 +13,8 @@ import requests
 from server.bench import free_port
 
 __all__ = ["ARTIFACTS", "CHROMIUM", "COMPLAINT", "ROOT", "SAMPLE", "SHARED_DATA", "TOKENS", "FakeClock", "auth",
-           "free_port", "intake", "screenshot", "shared_data_file", "wait_for", "wait_for_job", "write_export"]
+           "bot_turn", "free_port", "intake", "screenshot", "shared_data_file", "wait_for", "wait_for_job",
+           "write_export"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
@@ -41,6 +42,19 @@ def intake(client, **overrides) -> dict:
     response = client.post("/api/tickets", json={**COMPLAINT, **overrides}, headers=auth("operator"))
     assert response.status_code in (200, 201), response.text
     return response.json()
+
+
+def bot_turn(client, **overrides) -> dict:
+    """Report a turn as the bot does (``POST /api/bot/turns``, an answer about 营业执照 unless overridden);
+    the body sent, with the stored id."""
+    body = {"conversation_id": "web-test-1", "turn_id": f"t-{time.monotonic_ns()}", "channel": "web",
+            "text": "办营业执照要带什么材料", "intent": "ask_materials", "confidence": 0.93,
+            "entities": [{"entity": "service_item", "value": "营业执照", "start": 1, "end": 5}],
+            "item_code": "QS-SC-001", "kind": "answer", "bot_reply": "办理营业执照需要：身份证、经营场所证明。",
+            **overrides}
+    response = client.post("/api/bot/turns", json=body, headers=auth("bot"))
+    assert response.status_code == 201, response.text
+    return {**body, "id": response.json()["id"]}
 
 
 def wait_for_job(client, job_id: int, timeout: float = 180) -> dict:

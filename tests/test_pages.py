@@ -261,7 +261,7 @@ def test_a_leader_reads_the_analysis_with_charts_and_downloads_the_pdf(page, sit
     expect(page.get_by_role("img", name="每日工单量")).to_be_visible()
     expect(page.get_by_role("img", name="按渠道")).to_contain_text("网页")
     expect(page.locator("#warnings")).to_contain_text("翠竹园")
-    expect(page.locator("#bot")).to_contain_text("暂无数据")
+    expect(page.locator("#bot")).to_contain_text("好评率")  # the bot's 好差评 from the database
     expect(page.locator("#live")).to_contain_text("翠竹园")
     screenshot(page, "analysis")
     with page.expect_download() as download:
