@@ -77,6 +77,7 @@ def create_app(settings: AppSettings | None = None, context: AppContext | None =
                   dependencies=[Depends(refuse_control_characters)])
     app.state.wechat = wechat or wechat_callback.WechatChannel(settings.wechat, settings.bot)
     app.state.bot_url = settings.bot.url
+    app.state.chat_max_chars = settings.router.max_text_chars
 
     @app.exception_handler(ServiceError)
     async def service_error(_: Request, exc: ServiceError) -> JSONResponse:
