@@ -9,7 +9,7 @@
   let options = { intents: [], entities: [] };
 
   function context(item) {
-    return el("ol", { class: "transcript", "aria-label": "此前的对话" }, item.context.map((turn) => [
+    return el("ol", { class: "transcript", "aria-label": "此前的对话" }, item.context.flatMap((turn) => [
       el("li", { class: "user", text: `市民：${turn.text}` }),
       turn.bot_reply ? el("li", { class: "bot", text: `助手：${turn.bot_reply}` }) : null,
     ]));
