@@ -149,3 +149,18 @@ def test_an_operator_closes_a_handoff_so_the_bot_answers_again(page, chat_site):
     entry.get_by_role("button", name=f"结束会话 #{handoff['id']}").click()
     expect(page.locator("#notice")).to_contain_text(f"会话 #{handoff['id']} 已结束")
     assert call(chat_site, "bot", "GET", f"/api/handoffs/{handoff['id']}")["status"] == "已结束"
+
+
+def test_the_dashboard_shows_the_bots_ratings_by_intent_and_by_item(page, chat_site):
+    for number, rating in enumerate(("satisfied", "unsatisfied", "unsatisfied")):
+        turn = {"conversation_id": "web-dashboard", "turn_id": f"d{number}", "text": "个体户执照要带什么",
+                "intent": "ask_time_limit", "item_code": "QS-SC-001", "kind": "answer", "bot_reply": "……"}
+        call(chat_site, "bot", "POST", "/api/bot/turns", json=turn)
+        call(chat_site, "bot", "POST", "/api/bot/ratings",
+             json={"conversation_id": turn["conversation_id"], "turn_id": turn["turn_id"], "rating": rating})
+    sign_in(page, chat_site, "operator", "/dashboard")
+    by_intent = page.locator("#bot-by-intent tr[data-key='ask_time_limit']")
+    expect(by_intent).to_contain_text("问时限（ask_time_limit）")
+    expect(by_intent).to_contain_text("33.3%")
+    expect(page.locator("#bot-by-item tr[data-key='QS-SC-001']")).to_contain_text("个体工商户")
+    screenshot(page, "dashboard-bot-ratings")
