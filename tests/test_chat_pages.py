@@ -11,8 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from routing.settings import RouterSettings
-from tests.helpers import screenshot
-from tests.test_pages import call, sign_in, start_site
+from tests.helpers import call, screenshot, sign_in, start_site
 
 pytestmark = pytest.mark.browser
 
@@ -26,9 +25,8 @@ def chat_work(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def chat_site(model_registry, type_registry, chat_work):
-    """The service, with the bot's reviewed examples written into its own folder."""
-    yield from start_site(chat_work, model_registry, type_registry,
-                          BOT_TRAIN_REVIEWED_FILE=str(chat_work / "reviewed.yml"))
+    """The service; the bot's reviewed examples are written to chat_work/reviewed.yml."""
+    yield from start_site(chat_work, model_registry, type_registry)
 
 
 def answer_as_the_bot(page, site: str, replies_for) -> list[dict]:
