@@ -205,10 +205,13 @@ class BotProject:
         """Swap the previous model back in (a second rollback swaps again); the server loads it."""
         if not self.previous.exists():
             raise Conflict("没有可回滚的上一版市民助手模型", "no previous bot model to roll back to")
-        swap = self.model_dir / ".rollback.tar.gz"
-        os.replace(self.current, swap)
-        os.replace(self.previous, self.current)
-        os.replace(swap, self.previous)
+        if self.current.exists():
+            swap = self.model_dir / ".rollback.tar.gz"
+            os.replace(self.current, swap)
+            os.replace(self.previous, self.current)
+            os.replace(swap, self.previous)
+        else:
+            os.replace(self.previous, self.current)
         figures_now, figures_before = self._figures_file(self.current), self._figures_file(self.previous)
         if figures_now.exists() or figures_before.exists():
             temp = self.model_dir / ".rollback.figures.json"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Query
@@ -10,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from core.auth import Role
 from core.deps import SessionDep, require
+from core.schemas import IdPath, InputModel, Timestamp
 from learning import bot_review
 from learning.api.deps import LearningDep
 from learning.context import LearningContext
@@ -32,7 +32,7 @@ class TurnOut(BaseModel):
     bot_reply: str | None
     rating: str | None
     rating_comment: str | None
-    created_at: datetime
+    created_at: Timestamp
 
 
 class CandidateOut(BaseModel):
@@ -47,16 +47,14 @@ class QueueOut(BaseModel):
     entities: list[str]
 
 
-class EntityIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class EntityIn(InputModel):
     entity: str = Field(min_length=1, max_length=64)
     start: int = Field(ge=0)
     end: int = Field(ge=1)
     value: str | None = Field(default=None, max_length=200)
 
 
-class DecisionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class DecisionIn(InputModel):
     action: Literal["label", "out_of_scope", "reject"]
     intent: str | None = Field(default=None, max_length=64)
     entities: list[EntityIn] = Field(default_factory=list, max_length=20)
@@ -71,7 +69,7 @@ class DecisionOut(BaseModel):
     entities: list[dict[str, Any]]
     text: str
     reviewed_by: str
-    reviewed_at: datetime
+    reviewed_at: Timestamp
 
 
 def _vocabulary(ctx: LearningContext) -> bot_review.BotVocabulary:
@@ -88,6 +86,6 @@ def queue(session: SessionDep, ctx: LearningDep, user: Trainer, limit: int = Que
 
 
 @router.post("/{turn_id}", response_model=DecisionOut, status_code=201)
-def decide(turn_id: int, body: DecisionIn, session: SessionDep, ctx: LearningDep, user: Trainer):
+def decide(turn_id: IdPath, body: DecisionIn, session: SessionDep, ctx: LearningDep, user: Trainer):
     return bot_review.decide(session, turn_id, body.action, user, _vocabulary(ctx), ctx.bot.reviewed_file,
                              intent=body.intent, entities=[e.model_dump() for e in body.entities])

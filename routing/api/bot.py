@@ -6,10 +6,11 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.security import HTTPAuthorizationCredentials
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from core.auth import Role, User
 from core.deps import SessionDep, Unauthorized, bearer, require
+from core.schemas import InputModel
 from core.throttle import TooManyRequests
 from routing import conversations
 from routing.api.deps import ContextDep
@@ -18,16 +19,15 @@ router = APIRouter(prefix="/api/bot", tags=["bot"])
 Bot = require(Role.BOT)
 
 
-class EntityIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+class EntityIn(InputModel):
+    model_config = ConfigDict(extra="ignore")  # Rasa's entities carry extractor, confidence, …
     entity: str = Field(min_length=1, max_length=64)
     value: str | int | float | None = None
     start: int | None = Field(default=None, ge=0)
     end: int | None = Field(default=None, ge=0)
 
 
-class TurnIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class TurnIn(InputModel):
     conversation_id: str = Field(min_length=1, max_length=128)
     turn_id: str = Field(min_length=1, max_length=64)
     channel: str = Field(default="web", min_length=1, max_length=16)
@@ -40,8 +40,7 @@ class TurnIn(BaseModel):
     bot_reply: str | None = Field(default=None, max_length=20000)
 
 
-class RatingIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class RatingIn(InputModel):
     conversation_id: str = Field(min_length=1, max_length=128)
     turn_id: str = Field(min_length=1, max_length=64)
     rating: Literal["satisfied", "unsatisfied"]
