@@ -7,7 +7,7 @@
 ``/analysis`` page): volume by day or week, and by category, department and channel where the
 source knows them; the hottest issues with their trend inside the period; the early warnings
 raised in it; the service rates (响应率, 办结率, 按时办结率, 满意率) where a ticket store supplies
-them; reply quality; and the bot's 好差评 (a marked gap until a rating store exists).
+them; reply quality; and the bot's 好差评 by intent and by item (from the database; a marked gap for files).
 ``render_pdf`` draws the same data on A4 pages with matplotlib, embedding the Chinese font
 (TrueType, so any PDF reader shows it). The period runs from the start of ``--from`` to the end
 of ``--to``. Progress goes to stderr; exit code 2 on bad input.
@@ -31,7 +31,7 @@ from analytics.replies import ReplyRules, score_reply, summarise
 from core.errors import DataError, UserFacingError
 
 CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans CJK JP", "SimHei")
-BOT_RATING_GAP = "暂无数据：机器人好差评尚无存储 / no data: the bot's ratings are not stored yet"
+BOT_RATING_GAP = "暂无数据：来源没有机器人好差评记录 / not in this source (no bot ratings)"
 RATES = ("响应率", "办结率", "按时办结率", "满意率")
 
 
@@ -303,8 +303,12 @@ def _page_quality(figure, data: ReportData) -> None:
     rating = data.bot_rating
     figure.text(0.07, y, BOT_RATING_GAP if rating is None else
                 f"好评 {rating.get('good', 0)}  差评 {rating.get('bad', 0)}"
-                f"  好评率 {_percent(rating.get('good_rate'))}",
+                f"  好评率 {_percent(rating.get('good_rate'))}  （回答 {rating.get('answers', 0)} 次）",
                 fontsize=8, color="#aa3333" if rating is None else "black")
+    worst = sorted((rating or {}).get("by_intent", {}).items(), key=lambda kv: (-kv[1]["bad"], kv[0]))[:2]
+    if worst and worst[0][1]["bad"]:
+        figure.text(0.07, y - 0.018, "差评最多的意图  " + "  ".join(
+            f"{name} {f['bad']}/{f['rated']}" for name, f in worst if f["bad"]), fontsize=7.5)
     quality = data.reply_quality
     axes = figure.add_axes([0.10, 0.08, 0.38, 0.25])
     axes.set_title("答复质量 Reply quality", loc="left")

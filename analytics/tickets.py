@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from analytics.dataset import Message
 from analytics.hotspots import HotspotConfig
 from analytics.report import Labels, ReportData, build_report
+from routing.conversations import rating_summary
 from routing.metrics import compute_metrics
 from routing.orm import Ticket
 
@@ -55,5 +56,6 @@ def report_from_database(session: Session, start: date, end: date, *, history_da
                     channel={str(t.id): t.channel for t in period})
     service = compute_metrics(session, begin, finish)
     return build_report(messages, start, end, replies=[m for m in messages if m.reply], labels=labels,
-                        service=service, bot_rating=None, sources={"工单": "数据库 live database"}, top=top,
+                        service=service, bot_rating=rating_summary(session, begin, finish),
+                        sources={"工单": "数据库 live database"}, top=top,
                         config=config, known=known)

@@ -65,6 +65,8 @@ class BotSettings(Settings):
 
     url: str = Field(default="http://127.0.0.1:5005",
                      validation_alias=env("BOT_URL", "ROUTER_BOT_URL", "WECHAT_BOT_URL"))
+    # Rasa's --auth-token, if the server was started with one: the retrain job's PUT /model sends it.
+    auth_token: str | None = Field(default=None, validation_alias=env("BOT_AUTH_TOKEN"))
 
 
 class AuthSettings(Settings):

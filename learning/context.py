@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import sessionmaker
 
 from classifier.holder import ModelHolder
-from learning.settings import LearningSettings
+from core.settings import BotSettings
+from learning.settings import BotTrainingSettings, LearningSettings
 from routing.departments.settings import DepartmentSettings
 from routing.departments.units import Unit
 from routing.table import RoutingTable
@@ -27,6 +28,10 @@ class LearningContext:
     department_settings: DepartmentSettings = field(default_factory=DepartmentSettings)
     #: The unit each routing-table department stands for, for corrections made with table codes.
     table_units: dict[str, Unit] = field(default_factory=dict)
+    #: The citizen bot's learning loop: reviewed examples, the retrain job's commands and files.
+    bot: BotTrainingSettings = field(default_factory=BotTrainingSettings)
+    #: The running Rasa server whose model a bot retrain replaces.
+    bot_server: BotSettings = field(default_factory=BotSettings)
 
     def holder(self, model: str) -> ModelHolder:
         """The model in service that a job or an API call names ("classifier" or "departments")."""

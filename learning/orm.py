@@ -9,7 +9,7 @@ from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, utcnow
-from routing.orm import Ticket
+from routing.orm import BotTurn, Ticket
 
 
 class LabelCandidate(Base):
@@ -53,3 +53,20 @@ class RetrainJob(Base):
     message: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class BotReview(Base):
+    """A trainer's decision on a bot turn: the right intent and entities, out of scope, or rejected.
+
+    Labelled and out-of-scope turns are written to the bot's NLU data (``reviewed_file``) as examples."""
+
+    __tablename__ = "bot_reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    turn_id: Mapped[int] = mapped_column(ForeignKey(BotTurn.id, ondelete="CASCADE"), unique=True)
+    action: Mapped[str] = mapped_column(String(16))
+    intent: Mapped[str | None] = mapped_column(String(64))
+    entities: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    text: Mapped[str] = mapped_column(Text)
+    reviewed_by: Mapped[str] = mapped_column(String(64))
+    reviewed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -6,7 +6,9 @@ One machinery for every model in service; what differs is a ``RetrainTarget``:
   labels, judged by macro-F1 on the frozen test file;
 - ``departments`` — the dispatch model: the earlier part of the replied messages plus approved
   unit corrections (overrides and 退单 naming the right unit), judged by full-unit top-1 on the
-  later part (the holdout, by time), which is never trained on.
+  later part (the holdout, by time), which is never trained on;
+- ``bot`` — the citizen bot (Rasa, its own environment): its data plus the reviewed examples of the
+  trainer's 对话 tab, judged on its NLU test set and stories (``learning.bot_retrain``).
 
 The service swaps to a promoted model without a restart (ModelHolder.reload). One job runs
 at a time; its progress and outcome are stored in ``retrain_jobs``.
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from classifier.dataset import fingerprint, load_many
 from classifier.evaluation import evaluate
@@ -27,16 +29,17 @@ from classifier.holder import ModelHolder
 from classifier.model import ComplaintClassifier
 from core.db import utcnow
 from core.errors import BadRequest, Conflict
+from learning import bot_retrain
 from learning.context import LearningContext
 from learning.feedback import approved_examples, approved_unit_examples
-from learning.orm import RetrainJob
+from learning.orm import BotReview, RetrainJob
 from routing.departments import training as department_training
 from routing.departments.data import load_replied, time_split
 from routing.departments.evaluation import evaluate as evaluate_units
 
 _RUNNING = threading.Lock()
 ACTIVE = ("queued", "running")
-MODELS = ("classifier", "departments")
+MODELS = ("classifier", "departments", "bot")
 
 
 @dataclass
@@ -167,14 +170,18 @@ def queue_job(ctx: LearningContext, requested_by: str, model: str = "classifier"
     if model not in MODELS:
         known = ", ".join(MODELS)
         raise BadRequest(f"未知的模型 {model}（可选 {known}）", f"unknown model {model} ({known})")
-    try:
-        holder = ctx.holder(model)
-    except ValueError as error:
-        raise BadRequest("未配置派单模型", str(error)) from error
+    if model == "bot":
+        project = bot_retrain.BotProject(ctx.bot, ctx.bot_server)
+        baseline = project.version(project.current)
+    else:
+        try:
+            baseline = ctx.holder(model).registry.current_version()
+        except ValueError as error:
+            raise BadRequest("未配置派单模型", str(error)) from error
     with ctx.sessions() as session:
         if session.scalar(select(RetrainJob).where(RetrainJob.status.in_(ACTIVE))) is not None:
             raise Conflict("已有训练任务在运行", "a retrain job is already running")
-        job = RetrainJob(requested_by=requested_by, model=model, baseline_version=holder.registry.current_version())
+        job = RetrainJob(requested_by=requested_by, model=model, baseline_version=baseline)
         session.add(job)
         session.commit()
         return job.id
@@ -197,9 +204,18 @@ def run_job(ctx: LearningContext, job_id: int) -> None:
             _update(ctx, job_id, status="failed", progress="失败 failed", message=str(error), finished_at=utcnow())
 
 
+def _run_bot(ctx: LearningContext, job_id: int) -> None:
+    with ctx.sessions() as session:
+        n_examples = session.scalar(select(func.count()).select_from(BotReview).where(BotReview.action != "reject"))
+    bot_retrain.run(bot_retrain.BotProject(ctx.bot, ctx.bot_server), job_id,
+                    lambda **fields: _update(ctx, job_id, **fields), ctx.bot.tolerance, n_examples or 0)
+
+
 def _run(ctx: LearningContext, job_id: int) -> None:
     with ctx.sessions() as session:
         model_name = session.get(RetrainJob, job_id).model
+    if model_name == "bot":
+        return _run_bot(ctx, job_id)
     target = target_for(ctx, model_name)
     registry = target.holder.registry
     _update(ctx, job_id, status="running", progress="加载数据 loading data", percent=5)

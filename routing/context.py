@@ -71,6 +71,8 @@ class RouterContext:
     clock: Callable[[], datetime] = field(default=utcnow)
     #: Attempts with a 查询码 (lookups and ratings), per client address and per order.
     citizen_throttle: Throttle = field(default_factory=lambda: Throttle("citizen", 10, 60))
+    #: Public 好差评 of the bot's answers, per client address (the bot's own token is not throttled).
+    rating_throttle: Throttle = field(default_factory=lambda: Throttle("bot-rating", 30, 60))
 
     @classmethod
     def build(cls, settings: RouterSettings, models: ModelHolder, types: ModelHolder, taxonomy: Taxonomy | None,
@@ -93,4 +95,5 @@ class RouterContext:
                    models=models, types=types, taxonomy=taxonomy, record_correction=record_correction,
                    table_units=units, guide=guide, check_reply=check_reply, on_intake=on_intake,
                    citizen_throttle=Throttle("citizen", settings.citizen_attempts, settings.citizen_window_seconds,
-                                             redis_url=redis_url))
+                                             redis_url=redis_url),
+                   rating_throttle=Throttle("bot-rating", settings.bot_ratings_per_minute, 60, redis_url=redis_url))

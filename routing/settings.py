@@ -32,3 +32,5 @@ class RouterSettings(Settings):
     # and per order in a sliding window.
     citizen_attempts: int = 10
     citizen_window_seconds: float = 60
+    # 好差评 of the bot's answers are public (the web chat): ratings one client address may post per minute.
+    bot_ratings_per_minute: int = 30

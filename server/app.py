@@ -22,8 +22,9 @@ from core import timing
 from core.deps import refuse_control_characters
 from core.errors import ServiceError
 from core.schemas import ERROR_RESPONSES
+from learning.api import bot as bot_review
 from learning.api import feedback, models
-from routing.api import directory, handoffs, metrics, tickets
+from routing.api import bot, directory, handoffs, metrics, tickets
 from routing.lifecycle import IllegalTransition
 from server.context import AppContext, AppSettings
 from service_guide import api as catalogue
@@ -76,6 +77,7 @@ def create_app(settings: AppSettings | None = None, context: AppContext | None =
                   dependencies=[Depends(refuse_control_characters)])
     app.state.wechat = wechat or wechat_callback.WechatChannel(settings.wechat, settings.bot)
     app.state.bot_url = settings.bot.url
+    app.state.chat_max_chars = settings.router.max_text_chars
 
     @app.exception_handler(ServiceError)
     async def service_error(_: Request, exc: ServiceError) -> JSONResponse:
@@ -103,7 +105,8 @@ def create_app(settings: AppSettings | None = None, context: AppContext | None =
         return {"status": "ok", "model_version": loaded.version if loaded else None}
 
     for api in (tickets.router, tickets.citizen_router, metrics.router, feedback.router, models.router,
-                catalogue.router, handoffs.router, directory.router, analysis.router, wechat_callback.router):
+                catalogue.router, handoffs.router, bot.router, bot_review.router, directory.router, analysis.router,
+                wechat_callback.router):
         app.include_router(api, responses=ERROR_RESPONSES)  # every error answer documented in the OpenAPI schema
     app.include_router(pages.router)
     app.mount("/static", pages.static_files, name="static")

@@ -20,7 +20,7 @@ from core.db import make_engine, make_session_factory, upgrade_database
 from core.settings import AuthSettings, BotSettings, DatabaseSettings, RedisSettings, Settings
 from learning import feedback
 from learning.context import LearningContext
-from learning.settings import LearningSettings
+from learning.settings import BotTrainingSettings, LearningSettings
 from routing.context import RouterContext
 from routing.departments.settings import DepartmentSettings
 from routing.settings import RouterSettings
@@ -57,6 +57,7 @@ class AppSettings:
     router: RouterSettings = field(default_factory=RouterSettings)
     departments: DepartmentSettings = field(default_factory=DepartmentSettings)
     learning: LearningSettings = field(default_factory=LearningSettings)
+    bot_training: BotTrainingSettings = field(default_factory=BotTrainingSettings)
     analytics: AnalyticsSettings = field(default_factory=AnalyticsSettings)
     wechat: WechatSettings = field(default_factory=WechatSettings)
     redis: RedisSettings = field(default_factory=RedisSettings)
@@ -103,7 +104,8 @@ class AppContext:
                    router=router, learning=LearningContext(settings.learning, sessions, models, router.table,
                                                            departments=departments,
                                                            department_settings=settings.departments,
-                                                           table_units=router.table_units),
+                                                           table_units=router.table_units,
+                                                           bot=settings.bot_training, bot_server=settings.bot),
                    analytics=analytics)
 
     def install(self, state: State) -> None:

@@ -118,6 +118,7 @@ def app_settings(database_url, model_registry, type_registry, tmp_path, sample_v
     """Settings of a service on its own database and its own copy of the registry (retraining promotes into it)."""
     from classifier.settings import ClassifierSettings
     from core.settings import DatabaseSettings
+    from learning.settings import BotTrainingSettings
     from routing.departments.settings import DepartmentSettings
     from routing.settings import RouterSettings
     from server.context import AppSettings
@@ -131,7 +132,10 @@ def app_settings(database_url, model_registry, type_registry, tmp_path, sample_v
                        router=RouterSettings(auto_dispatch_threshold=1.01),
                        # no dispatch model until a test trains one; it learns from the sample replies
                        departments=DepartmentSettings(model_dir=tmp_path / "departments",
-                                                      replies_file=SAMPLE / "replied_messages.csv"))
+                                                      replies_file=SAMPLE / "replied_messages.csv"),
+                       # the bot's reviewed examples go to the test's folder, never into nlu_data/
+                       bot_training=BotTrainingSettings(project_dir=ROOT, reviewed_file=tmp_path / "reviewed.yml",
+                                                        model_dir=tmp_path / "bot-models"))
 
 
 @pytest.fixture

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
+import sys
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -13,7 +16,8 @@ import requests
 from server.bench import free_port
 
 __all__ = ["ARTIFACTS", "CHROMIUM", "COMPLAINT", "ROOT", "SAMPLE", "SHARED_DATA", "TOKENS", "FakeClock", "auth",
-           "free_port", "intake", "screenshot", "shared_data_file", "wait_for", "wait_for_job", "write_export"]
+           "bot_turn", "call", "free_port", "intake", "screenshot", "shared_data_file", "sign_in", "start_site",
+           "wait_for", "wait_for_job", "write_export"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
@@ -41,6 +45,19 @@ def intake(client, **overrides) -> dict:
     response = client.post("/api/tickets", json={**COMPLAINT, **overrides}, headers=auth("operator"))
     assert response.status_code in (200, 201), response.text
     return response.json()
+
+
+def bot_turn(client, **overrides) -> dict:
+    """Report a turn as the bot does (``POST /api/bot/turns``, an answer about 营业执照 unless overridden);
+    the body sent, with the stored id."""
+    body = {"conversation_id": "web-test-1", "turn_id": f"t-{time.monotonic_ns()}", "channel": "web",
+            "text": "办营业执照要带什么材料", "intent": "ask_materials", "confidence": 0.93,
+            "entities": [{"entity": "service_item", "value": "营业执照", "start": 1, "end": 5}],
+            "item_code": "QS-SC-001", "kind": "answer", "bot_reply": "办理营业执照需要：身份证、经营场所证明。",
+            **overrides}
+    response = client.post("/api/bot/turns", json=body, headers=auth("bot"))
+    assert response.status_code == 201, response.text
+    return {**body, "id": response.json()["id"]}
 
 
 def wait_for_job(client, job_id: int, timeout: float = 180) -> dict:
@@ -109,3 +126,48 @@ def shared_data_file(name: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is not beside the project")
     return path
+
+
+# ---- the service as a process, for the browser tests ------------------------------------------------
+
+
+def start_site(work, model_registry, type_registry, **extra_env: str):
+    """The main service as a process on a free port with its own database and model copies; yields its URL."""
+    port = free_port()
+    env = {**os.environ,
+           "DATABASE_URL": f"sqlite:///{work / 'router.db'}",
+           "CLASSIFIER_MODEL_DIR": str(shutil.copytree(model_registry.root, work / "models")),
+           "CLASSIFIER_TYPE_MODEL_DIR": str(type_registry.root),
+           "DEPARTMENTS_MODEL_DIR": str(work / "departments"),
+           "ROUTER_AUTO_DISPATCH_THRESHOLD": "1.01",
+           "LEARNING_BASE_TRAINING_FILES": f'["{SAMPLE / "messages_train.csv"}"]',
+           "LEARNING_FROZEN_TEST_FILE": str(SAMPLE / "messages_test.csv"),
+           # the bot's reviewed examples and models stay in the test's folder, never in nlu_data/ or bot/models/
+           "BOT_TRAIN_REVIEWED_FILE": str(work / "reviewed.yml"),
+           "BOT_TRAIN_MODEL_DIR": str(work / "bot-models"),
+           **extra_env}
+    log = open(work / "api.log", "w")
+    process = subprocess.Popen([sys.executable, "-m", "server", "--port", str(port), "--log-level", "warning"],
+                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(f"{base}/healthz", process, seconds=90)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def call(site: str, who: str, method: str, path: str, **kwargs) -> dict | list:
+    response = requests.request(method, f"{site}{path}", headers={"Authorization": f"Bearer {TOKENS[who]}"},
+                                timeout=30, **kwargs)
+    assert response.ok, response.text
+    return response.json()
+
+
+def sign_in(page, site: str, who: str, path: str) -> None:
+    page.goto(f"{site}/login?next={path}")
+    page.get_by_label("登录口令").fill(TOKENS[who])
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{site}{path}")

@@ -3,44 +3,16 @@ against the main service started as a process on a free port with its own SQLite
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 
 import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.helpers import ROOT, SAMPLE, TOKENS, free_port, screenshot, wait_for
+from tests.helpers import SAMPLE, TOKENS, call, screenshot, sign_in, start_site
 
 pytestmark = pytest.mark.browser
-
-
-def start_site(work, model_registry, type_registry, **extra_env: str):
-    """The main service as a process on a free port with its own database and model copies; yields its URL."""
-    port = free_port()
-    env = {**os.environ,
-           "DATABASE_URL": f"sqlite:///{work / 'router.db'}",
-           "CLASSIFIER_MODEL_DIR": str(shutil.copytree(model_registry.root, work / "models")),
-           "CLASSIFIER_TYPE_MODEL_DIR": str(type_registry.root),
-           "DEPARTMENTS_MODEL_DIR": str(work / "departments"),
-           "ROUTER_AUTO_DISPATCH_THRESHOLD": "1.01",
-           "LEARNING_BASE_TRAINING_FILES": f'["{SAMPLE / "messages_train.csv"}"]',
-           "LEARNING_FROZEN_TEST_FILE": str(SAMPLE / "messages_test.csv"),
-           **extra_env}
-    log = open(work / "api.log", "w")
-    process = subprocess.Popen([sys.executable, "-m", "server", "--port", str(port), "--log-level", "warning"],
-                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(f"{base}/healthz", process, seconds=90)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
 
 
 @pytest.fixture(scope="module")
@@ -56,22 +28,8 @@ def learned_site(model_registry, type_registry, department_registry, tmp_path_fa
     yield from start_site(work, model_registry, type_registry, ROUTER_DISPATCH_SOURCE="learned")
 
 
-def call(site: str, who: str, method: str, path: str, **kwargs) -> dict | list:
-    response = requests.request(method, f"{site}{path}", headers={"Authorization": f"Bearer {TOKENS[who]}"},
-                                timeout=30, **kwargs)
-    assert response.ok, response.text
-    return response.json()
-
-
 def new_ticket(site: str, text: str) -> dict:
     return call(site, "operator", "POST", "/api/tickets", json={"text": text, "channel": "电话"})
-
-
-def sign_in(page, site: str, who: str, path: str) -> None:
-    page.goto(f"{site}/login?next={path}")
-    page.get_by_label("登录口令").fill(TOKENS[who])
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{site}{path}")
 
 
 def row(page, ticket_id: int):
@@ -261,7 +219,7 @@ def test_a_leader_reads_the_analysis_with_charts_and_downloads_the_pdf(page, sit
     expect(page.get_by_role("img", name="每日工单量")).to_be_visible()
     expect(page.get_by_role("img", name="按渠道")).to_contain_text("网页")
     expect(page.locator("#warnings")).to_contain_text("翠竹园")
-    expect(page.locator("#bot")).to_contain_text("暂无数据")
+    expect(page.locator("#bot")).to_contain_text("好评率")  # the bot's 好差评 from the database
     expect(page.locator("#live")).to_contain_text("翠竹园")
     screenshot(page, "analysis")
     with page.expect_download() as download:

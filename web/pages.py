@@ -1,9 +1,10 @@
 """HTML pages: server-rendered shells whose data comes from the JSON API in the user's browser.
 
 The shells carry no data, so they need no login themselves; every call they make goes through
-the API's bearer-token role checks, and each page refuses itself for the wrong role. The one
-value a shell carries, the bot's URL for the web chat, is what the composition root put on
-``app.state.bot_url``.
+the API's bearer-token role checks, and each page refuses itself for the wrong role. The values a
+shell carries for the web chat, the bot's URL and the longest message (the work-order limit), are
+what the composition root put on ``app.state.bot_url`` and ``app.state.chat_max_chars``. Staff
+links are not shown on the citizen's page.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ def _page(path: str):
     def show(request: Request) -> HTMLResponse:
         return templates.TemplateResponse(request, template, {
             "title": title, "roles": list(roles), "bot_url": request.app.state.bot_url, "path": path,
+            "max_chars": request.app.state.chat_max_chars,
         })
 
     return show

@@ -1,5 +1,5 @@
 """/api/models: retraining jobs, model versions, rollback — of the category model (``?model=classifier``,
-the default) or the dispatch model (``?model=departments``)."""
+the default), the dispatch model (``?model=departments``) or the citizen bot (``?model=bot``)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from core.auth import Role
 from core.deps import SessionDep, require
 from core.errors import Conflict, NoModelError, NotFound
 from core.schemas import IdPath, InputModel, Timestamp
-from learning import retrain
+from learning import bot_retrain, retrain
 from learning.api.deps import LearningDep
 from learning.orm import RetrainJob
 
@@ -28,9 +28,14 @@ Trainer = require(Role.TRAINER)
 class ModelName(StrEnum):
     CLASSIFIER = "classifier"
     DEPARTMENTS = "departments"
+    BOT = "bot"
 
 
-ModelParam = Annotated[ModelName, Query(alias="model", description="classifier (default) or departments")]
+ModelParam = Annotated[ModelName, Query(alias="model", description="classifier (default), departments or bot")]
+
+
+def _bot(ctx) -> bot_retrain.BotProject:
+    return bot_retrain.BotProject(ctx.bot, ctx.bot_server)
 
 
 class JobOut(BaseModel):
@@ -60,6 +65,8 @@ def _holder(ctx, model: ModelName):
 
 @router.get("")
 def versions(ctx: LearningDep, user: Trainer, model: ModelParam = ModelName.CLASSIFIER) -> dict:
+    if model == ModelName.BOT:
+        return bot_retrain.current_info(_bot(ctx))
     registry = _holder(ctx, model).registry
     return {
         "current": registry.current_version(),
@@ -99,8 +106,8 @@ def job_confusion_matrix(job_id: IdPath, session: SessionDep, user: Trainer,
     """The candidate's or the baseline's confusion matrix on the frozen test set, as a picture."""
     found = job(job_id, session, user)
     if found.model != ModelName.CLASSIFIER:
-        raise NotFound(f"训练任务 {job_id} 训练的是派单模型，没有混淆矩阵",
-                       f"retrain job {job_id} trained the dispatch model, which has no confusion matrix")
+        raise NotFound(f"训练任务 {job_id} 训练的不是分类模型，没有混淆矩阵",
+                       f"retrain job {job_id} did not train the category model: no confusion matrix")
     evaluation = (found.report or {}).get(which.value)
     if not evaluation:
         raise NotFound(f"训练任务 {job_id} 没有{'候选' if which == Which.CANDIDATE else '基线'}模型的评估结果",
@@ -118,6 +125,9 @@ class PromoteIn(InputModel):
 @router.post("/promote")
 def promote(body: PromoteIn, ctx: LearningDep, user: Trainer, model: ModelParam = ModelName.CLASSIFIER) -> dict:
     """Make a trained version current, e.g. a candidate refused by the automatic rule that a trainer accepts."""
+    if model == ModelName.BOT:
+        raise Conflict("市民助手的候选模型只在不差于当前模型时自动替换；可回滚到上一版",
+                       "a bot candidate replaces the running model only when not worse; roll back instead")
     holder = _holder(ctx, model)
     try:
         holder.registry.promote(body.version, reason=f"promote by {user.name}")
@@ -129,6 +139,8 @@ def promote(body: PromoteIn, ctx: LearningDep, user: Trainer, model: ModelParam 
 
 @router.post("/rollback")
 def rollback(ctx: LearningDep, user: Trainer, model: ModelParam = ModelName.CLASSIFIER) -> dict:
+    if model == ModelName.BOT:
+        return {"current": _bot(ctx).rollback()}
     holder = _holder(ctx, model)
     try:
         version = holder.registry.rollback()

@@ -1,4 +1,4 @@
-"""/api/metrics: hotline figures by department and period."""
+"""/api/metrics: hotline figures by department and period, and the 好差评 of the bot's answers."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from core.auth import Role
 from core.deps import SessionDep, require
 from core.errors import BadRequest
+from routing.conversations import rating_summary
 from routing.metrics import compute_metrics
 
 router = APIRouter(prefix="/api/metrics", tags=["metrics"])
@@ -24,4 +25,6 @@ def metrics(session: SessionDep, user: Reader, start: datetime | None = None, en
         department = user.department
     start = start.replace(tzinfo=None) if start else None
     end = end.replace(tzinfo=None) if end else None
-    return compute_metrics(session, start, end, department)
+    figures = compute_metrics(session, start, end, department)
+    # 好差评 of the bot's answers (the whole bot: it serves no single department)
+    return {**figures, "bot_ratings": rating_summary(session, start, end)}

@@ -93,9 +93,11 @@ function render(report) {
       el("td", { text: String(q.n) }), el("td", { text: q.quality.toFixed(2) }), el("td", { text: q.relevance.toFixed(2) }),
       el("td", { text: q.completeness.toFixed(2) }), el("td", { text: q.timeliness.toFixed(2) }),
       el("td", { text: percent(q.poor_share) }))));
-  document.getElementById("bot").textContent = report.bot_rating
-    ? `好评 ${report.bot_rating.good}，差评 ${report.bot_rating.bad}，好评率 ${percent(report.bot_rating.good_rate)}`
-    : "暂无数据：机器人的好差评尚无存储（待接入）。";
+  const rating = report.bot_rating;
+  const worst = rating ? Object.entries(rating.by_intent || {}).filter(([, f]) => f.bad).slice(0, 3) : [];
+  document.getElementById("bot").textContent = !rating ? "暂无数据：来源没有机器人好差评记录。"
+    : `回答 ${rating.answers} 次；好评 ${rating.good}，差评 ${rating.bad}，好评率 ${percent(rating.good_rate)}`
+      + (worst.length ? `；差评较多：${worst.map(([intent, f]) => `${intent} ${f.bad}/${f.rated}`).join("、")}` : "");
 }
 
 async function loadLive() {

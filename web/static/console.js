@@ -151,7 +151,15 @@ function handoffRow(handoff) {
             load();
           }
         } })
-      : el("span", { class: "muted", text: `${handoff.status}（${handoff.taken_by}）` })));
+      : handoff.status === "已接入"
+        ? el("div", {}, el("span", { class: "muted", text: `已接入（${handoff.taken_by}）` }),
+          el("button", { type: "button", text: "结束会话", "aria-label": `结束会话 #${handoff.id}`, onclick: async () => {
+            if (await attempt(() => api(`/api/handoffs/${handoff.id}/close`, { method: "POST" }))) {
+              notify(`会话 #${handoff.id} 已结束，智能助手恢复应答`);
+              load();
+            }
+          } }))
+        : el("span", { class: "muted", text: `${handoff.status}（${handoff.closed_by || handoff.taken_by}）` })));
 }
 
 async function loadHandoffs() {

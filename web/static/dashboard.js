@@ -35,6 +35,38 @@ function render(metrics) {
       RATES.map((n) => el("td", { text: percent(r[n]) }))))));
 }
 
+// The bot's intents as a citizen would name what they asked.
+const INTENTS = { ask_materials: "问材料", ask_conditions: "问条件", ask_time_limit: "问时限", ask_fee: "问收费",
+  ask_place: "问地点", ask_online: "问网上办", start_precheck: "预审", inform_item: "说事项", inform_materials: "说材料",
+  file_complaint: "投诉", file_suggestion: "建议", ask_ticket_status: "查进度", request_human: "转人工",
+  faq: "常见问题", chitchat: "闲聊", greet: "问候", out_of_scope: "超出范围" };
+const itemNames = {};
+
+async function itemName(code) {
+  if (code === "无事项") return code;
+  if (!(code in itemNames)) {
+    const found = await attempt(() => api(`/api/catalogue/items/${encodeURIComponent(code)}`));
+    itemNames[code] = found ? (found.item || found.bundle).name : code;
+  }
+  return itemNames[code];
+}
+
+async function renderBotRatings(ratings) {
+  document.getElementById("bot-ratings-summary").textContent =
+    `回答 ${ratings.answers} 次，评价 ${ratings.rated} 次：满意 ${ratings.good}，不满意 ${ratings.bad}，满意率 ${percent(ratings.good_rate)}`;
+  const head = (first) => el("thead", {}, el("tr", {}, [first, "满意", "不满意", "满意率"].map((h) => el("th", { scope: "col", text: h }))));
+  const rows = (entries, name) => entries.length ? entries.map(([key, f], i) => el("tr", { "data-key": key },
+    el("th", { scope: "row", text: name[i] }), el("td", { text: String(f.good) }), el("td", { text: String(f.bad) }),
+    el("td", { text: percent(f.good_rate) })))
+    : [el("tr", {}, el("td", { colspan: "4", class: "muted", text: "本期没有评价。" }))];
+  const intents = Object.entries(ratings.by_intent);
+  const items = Object.entries(ratings.by_item);
+  const itemLabels = await Promise.all(items.map(([code]) => itemName(code)));
+  document.getElementById("bot-by-intent").replaceChildren(head("意图"),
+    el("tbody", {}, rows(intents, intents.map(([key]) => INTENTS[key] ? `${INTENTS[key]}（${key}）` : key))));
+  document.getElementById("bot-by-item").replaceChildren(head("事项"), el("tbody", {}, rows(items, itemLabels)));
+}
+
 const QUALITY_ROLES = ["operator", "department", "admin"];
 let role = null;
 
@@ -56,7 +88,10 @@ async function load() {
   const end = document.getElementById("end").value;
   if (start >= end) { Site.showError("开始日期必须早于结束日期。"); return; }
   const metrics = await attempt(() => api(`/api/metrics?start=${start}T00:00:00&end=${end}T00:00:00`));
-  if (metrics) render(metrics);
+  if (metrics) {
+    render(metrics);
+    await renderBotRatings(metrics.bot_ratings);
+  }
   if (!QUALITY_ROLES.includes(role)) return;
   const last = new Date(`${end}T00:00:00`);
   last.setDate(last.getDate() - 1);  // the reply-quality period includes its last day

@@ -100,6 +100,14 @@ async function figure(jobId, which, caption) {
 const fixed = (value) => (value === null || value === undefined ? "—" : value.toFixed(4));
 
 function reportRows(job, metric) {
+  if (job.model === "bot") {
+    return [
+      metric("意图 macro-F1（NLU 测试集）", (r) => fixed(r.intent_f1)),
+      metric("实体 F1（NLU 测试集）", (r) => fixed(r.entity_f1)),
+      metric("端到端对话通过率", (r) => fixed(r.story_accuracy)),
+      metric("未通过的对话 / 总数", (r) => `${r.stories_failed ?? "—"} / ${r.stories ?? "—"}`),
+    ];
+  }
   if (job.model === "departments") {
     return [
       metric("单位全称 top-1（决定是否采用）", (r) => fixed(r.unit_top1)),
@@ -129,7 +137,7 @@ async function showReport(job) {
       el("th", { scope: "col", text: `当前 ${job.baseline_version || "—"}` }))),
     el("tbody", {}, reportRows(job, metric)));
   const promote = document.getElementById("promote");
-  promote.hidden = job.decision === "promoted";
+  promote.hidden = job.decision === "promoted" || job.model === "bot";  // the bot is replaced only when not worse
   promote.onclick = async () => {
     if (await attempt(() => api(`/api/models/promote?model=${job.model}`, { method: "POST", body: { version: job.candidate_version } }))) {
       notify(`已采用候选模型 ${job.candidate_version}`);
@@ -137,7 +145,7 @@ async function showReport(job) {
       loadVersions();
     }
   };
-  const figures = job.model === "departments" ? []
+  const figures = job.model !== "classifier" ? []
     : await Promise.all([figure(job.id, "candidate", "候选模型"), baseline ? figure(job.id, "baseline", "当前模型") : null]);
   document.getElementById("figures").replaceChildren(...figures.filter(Boolean));
   document.getElementById("report").hidden = false;
