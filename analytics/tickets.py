@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from analytics.dataset import Message
 from analytics.hotspots import HotspotConfig
 from analytics.report import Labels, ReportData, build_report
+from core.schemas import local_days_in_utc, local_naive
 from routing.conversations import rating_summary
 from routing.metrics import compute_metrics
 from routing.orm import Ticket
@@ -25,8 +26,9 @@ def ticket_message(ticket: Ticket) -> Message:
     contact = (ticket.contact or "").strip()
     user = hashlib.sha256(contact.encode("utf-8")).hexdigest()[:16] if contact else f"order-{ticket.id}"
     title = ticket.title or _first_sentence(ticket.text)
-    return Message(id=str(ticket.id), user=user, title=title, body=ticket.text, time=ticket.received_at,
-                   reply=ticket.reply if not ticket.reply_held else None, reply_time=ticket.replied_at)
+    replied = local_naive(ticket.replied_at) if ticket.replied_at else None
+    return Message(id=str(ticket.id), user=user, title=title, body=ticket.text, time=local_naive(ticket.received_at),
+                   reply=ticket.reply if not ticket.reply_held else None, reply_time=replied)
 
 
 def _first_sentence(text: str) -> str:
@@ -47,7 +49,7 @@ def report_from_database(session: Session, start: date, end: date, *, history_da
                          config: HotspotConfig | None = None, known: dict[str, str] | None = None) -> ReportData:
     """The report for ``start``..``end`` from the work orders: hot issues grouped over the ``history_days``
     before the period and the period itself; volumes, rates and reply quality over the period."""
-    begin, finish = datetime.combine(start, time.min), datetime.combine(end + timedelta(days=1), time.min)
+    begin, finish = local_days_in_utc(start, end)
     history = orders(session, begin - timedelta(days=history_days), finish)
     period = [t for t in history if t.received_at >= begin]
     messages = [ticket_message(t) for t in history]

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -61,6 +61,20 @@ def local_time(value: datetime) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(_ZONE).isoformat()
+
+
+def local_naive(value: datetime) -> datetime:
+    """A stored time (naive UTC) as the wall-clock time of the display zone, for grouping by local day."""
+    return value.replace(tzinfo=UTC).astimezone(_ZONE).replace(tzinfo=None)
+
+
+def local_days_in_utc(start: date, end: date) -> tuple[datetime, datetime]:
+    """The stored-time (naive UTC) bounds of the local days ``start``..``end``, both included: a leader's
+    "today" starts at midnight in China, not at midnight UTC."""
+    def to_utc(day: date) -> datetime:
+        return datetime.combine(day, time.min, tzinfo=_ZONE).astimezone(UTC).replace(tzinfo=None)
+
+    return to_utc(start), to_utc(end + timedelta(days=1))
 
 
 Timestamp = Annotated[datetime, PlainSerializer(local_time, return_type=str, when_used="json"),

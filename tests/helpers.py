@@ -8,8 +8,9 @@ import shutil
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import requests
 
@@ -17,7 +18,7 @@ from server.bench import free_port
 
 __all__ = ["ARTIFACTS", "CHROMIUM", "COMPLAINT", "ROOT", "SAMPLE", "SHARED_DATA", "TOKENS", "FakeClock", "auth",
            "bot_turn", "call", "free_port", "intake", "screenshot", "shared_data_file", "sign_in", "start_site",
-           "wait_for", "wait_for_job", "write_export"]
+           "stored_time", "wait_for", "wait_for_job", "write_export"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
@@ -58,6 +59,11 @@ def bot_turn(client, **overrides) -> dict:
     response = client.post("/api/bot/turns", json=body, headers=auth("bot"))
     assert response.status_code == 201, response.text
     return {**body, "id": response.json()["id"]}
+
+
+def stored_time(china_time: datetime) -> datetime:
+    """A wall-clock time in China (as the sample data gives it) as the database stores times: naive UTC."""
+    return china_time.replace(tzinfo=ZoneInfo("Asia/Shanghai")).astimezone(UTC).replace(tzinfo=None)
 
 
 def wait_for_job(client, job_id: int, timeout: float = 180) -> dict:

@@ -10,7 +10,7 @@ from datetime import datetime
 import pytest
 
 from analytics.dataset import load_messages
-from tests.helpers import SAMPLE, auth, intake
+from tests.helpers import SAMPLE, auth, intake, stored_time
 
 FEBRUARY = {"start": "2026-02-01", "end": "2026-02-28"}
 
@@ -20,7 +20,7 @@ def filed(client, clock, app_context):
     """The hand-written sample messages filed as work orders, each at its own time; id → order."""
     orders = {}
     for message in sorted(load_messages(SAMPLE / "hot_messages.csv"), key=lambda m: m.time):
-        clock.now = message.time
+        clock.now = stored_time(message.time)
         channel = "电话" if message.id < "S015" else "网页"
         orders[message.id] = intake(client, title=message.title, text=message.body, contact=message.user,
                                     channel=channel, external_no=message.id)
