@@ -20,6 +20,7 @@ from core.db import make_engine, make_session_factory, upgrade_database
 from core.settings import AuthSettings, BotSettings, DatabaseSettings, RedisSettings, Settings
 from learning import feedback
 from learning.context import LearningContext
+from learning.retrain import fail_stale_jobs
 from learning.settings import LearningSettings
 from routing.context import RouterContext
 from routing.departments.settings import DepartmentSettings
@@ -98,6 +99,7 @@ class AppContext:
         engine = make_engine(settings.database.url, pool_size=settings.database.pool_size)
         upgrade_database(engine)
         sessions = make_session_factory(engine)
+        fail_stale_jobs(sessions, settings.learning.stale_job_seconds)
         analytics.load(sessions, now=router.clock())
         return cls(settings=settings, engine=engine, sessions=sessions, users=users, models=models, guide=guide,
                    router=router, learning=LearningContext(settings.learning, sessions, models, router.table,
