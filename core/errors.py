@@ -62,14 +62,3 @@ class Unprocessable(ServiceError):
 class Conflict(ServiceError):
     status_code = 409
 
-
-class Unprocessable(ServiceError):
-    """Well-formed, but a value is not one the service accepts (an unknown category, …)."""
-
-    status_code = 422
-
-
-class TooManyRequests(ServiceError):
-    """Too many failed attempts from one client: wait, then try again."""
-
-    status_code = 429

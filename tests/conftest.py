@@ -90,6 +90,18 @@ def database_url(request, tmp_path) -> str:
 
 
 @pytest.fixture
+def redis_url() -> str:
+    """A Redis database the tests may wipe (TEST_REDIS_URL, e.g. redis://127.0.0.1:6379/2); skipped without it."""
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        pytest.skip("TEST_REDIS_URL is not set")
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+    return url
+
+
+@pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
 
