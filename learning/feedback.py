@@ -159,11 +159,21 @@ def approved_examples(session: Session, table: RoutingTable) -> list[Example]:
     return list(examples.values())
 
 
+#: What a spreadsheet reads as the start of a formula (a citizen's text may begin with any of them).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A cell a spreadsheet shows as text: one starting like a formula gets a leading apostrophe."""
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+
+
 def export_csv(examples: list[Example]) -> str:
-    """Approved examples in the training-file format (the body holds the text)."""
+    """Approved examples in the training-file format (the body holds the text), safe to open in a spreadsheet."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(TRAINING_COLUMNS)
     for example in examples:
-        writer.writerow([example.id, "", mask_personal_data(example.text), example.label])
+        writer.writerow([spreadsheet_safe(cell)
+                         for cell in (example.id, "", mask_personal_data(example.text), example.label)])
     return buffer.getvalue()

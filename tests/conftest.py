@@ -188,11 +188,14 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    """A fresh browser context per test (no shared login); page errors fail the test."""
+    """A fresh browser context per test (no shared login); page errors and CSP violations fail the test."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", timezone_id="Asia/Shanghai")
     new_page = context.new_page()
     errors: list[str] = []
     new_page.on("pageerror", lambda error: errors.append(str(error)))
+    # Whatever the Content-Security-Policy blocks (an inline script or style, a foreign connection) fails the test.
+    new_page.on("console", lambda message: errors.append(message.text)
+                if "Content Security Policy" in message.text else None)
     yield new_page
     context.close()
     assert errors == [], errors
