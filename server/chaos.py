@@ -190,7 +190,7 @@ def start_rasa(model: Path, port: int, env: dict[str, str], log: Path, cors: str
                             cwd=home(), env=env, stdout=open(log, "a"), stderr=subprocess.STDOUT)  # noqa: SIM115
 
 
-def wait_for_rasa(url: str, process: subprocess.Popen, timeout: float = 600) -> None:
+def wait_for_rasa(url: str, process: subprocess.Popen, timeout: float = 1200) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -243,7 +243,10 @@ def run(rate: float, seconds: float, retrain_rate: float, model_dir: Path, bot_m
     result = {"worker_kill": worker_kill(texts, model_dir, rate, seconds),
               "retrain_cycle": retrain_cycle(texts, model_dir, retrain_rate, max(seconds, 60))}
     if bot_model is not None and bot_model.exists():
-        result["rasa_restart"] = rasa_restart(bot_model, model_dir)
+        try:
+            result["rasa_restart"] = rasa_restart(bot_model, model_dir)
+        except RuntimeError as error:  # Rasa did not come up: reported, not hidden behind a traceback
+            result["rasa_restart"] = {"error": str(error), "resumed": False}
     else:
         result["rasa_restart"] = {"skipped": f"no trained bot model at {bot_model}"}
     return result
