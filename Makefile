@@ -105,7 +105,17 @@ bot-eval: $(BOT_MODEL) ## rasa test nlu + core → bot/results/
 
 # The main service (router API, catalogue, pages, WeChat callback) with the Rasa server and action server beside it.
 BOT_PORT ?= 5005
-BOT_CORS ?= *
+# Rasa's HTTP API answers only with this token; the REST webhook answers browsers of the site's origin only.
+BOT_AUTH_TOKEN ?= demo-rasa-token
+BOT_CORS ?= http://$(HOST):$(PORT)
+# bot/endpoints.yml reads these: conversations in SQL (SQLite under the project home unless set), locks in
+# the process unless BOT_LOCK_STORE=redis.
+export BOT_ACTIONS_URL ?= http://127.0.0.1:5055/webhook
+export BOT_TRACKER_STORE_URL ?= sqlite:///$(CURDIR)/data/bot_tracker.db
+export BOT_LOCK_STORE ?= in_memory
+export BOT_LOCK_STORE_HOST ?= 127.0.0.1
+export BOT_LOCK_STORE_PORT ?= 6379
+export BOT_LOCK_STORE_DB ?= 1
 serve: train $(BOT_MODEL) ## serve the main app, the Rasa server and the action server
 	@echo "市民智能咨询 citizen chat:   http://$(HOST):$(PORT)/chat"
 	@echo "派单台 operator console:     http://$(HOST):$(PORT)/console    (login: demo-operator)"
@@ -115,12 +125,12 @@ serve: train $(BOT_MODEL) ## serve the main app, the Rasa server and the action 
 	@echo "微信公众号 WeChat callback:  http://$(HOST):$(PORT)/wechat     (set WECHAT_TOKEN, WECHAT_APP_ID, WECHAT_ENCODING_AES_KEY)"
 	@echo "派单服务 router API:         http://$(HOST):$(PORT)/docs       (demo tokens: core/config/users.yml)"
 	@echo "市民助手 Rasa REST:          http://$(HOST):$(BOT_PORT)/webhooks/rest/webhook   (socket.io on the same port)"
-	@trap 'kill 0' EXIT; \
+	@mkdir -p data; trap 'kill 0' EXIT; \
 	(cd bot && ../$(RASA) run actions --actions actions --port 5055) & \
 	$(RASA) run --model $(BOT_MODEL) --endpoints bot/endpoints.yml --credentials bot/credentials.yml \
-		--interface $(HOST) --port $(BOT_PORT) --enable-api --cors "$(BOT_CORS)" & \
+		--interface $(HOST) --port $(BOT_PORT) --enable-api --auth-token "$(BOT_AUTH_TOKEN)" --cors "$(BOT_CORS)" & \
 	LEARNING_BASE_TRAINING_FILES='$(TRAIN_JSON)' LEARNING_FROZEN_TEST_FILE=$(TEST_DATA) \
-		DEPARTMENTS_REPLIES_FILE=$(REPLIES) \
+		DEPARTMENTS_REPLIES_FILE=$(REPLIES) BOT_AUTH_TOKEN="$(BOT_AUTH_TOKEN)" \
 		CLASSIFIER_TAXONOMY_PATH=$(TAXONOMY) BOT_URL=http://$(HOST):$(BOT_PORT) \
 		$(PY) -m server --host $(HOST) --port $(PORT)
 

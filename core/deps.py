@@ -1,8 +1,8 @@
 """FastAPI dependencies every router shares: a DB session per request, the signed-in user, role checks.
 
 They read what the composition root (``server``) put on ``app.state``: ``sessions`` (a session
-factory) and ``users`` (the UserDirectory). Handlers declare them by type, as the FastAPI
-full-stack template does::
+factory), ``users`` (the UserDirectory) and ``auth_throttle`` (failed sign-ins per client address).
+Handlers declare them by type, as the FastAPI full-stack template does::
 
     def handler(session: SessionDep, user: CurrentUser): ...
     Operator = require(Role.OPERATOR)
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from core.auth import Role, User
 from core.errors import ServiceError, Unprocessable
 from core.schemas import strip_controls
+from core.throttle import TooManyRequests
 
 bearer = HTTPBearer(auto_error=False)
 
@@ -55,11 +56,23 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 async def current_user(request: Request,
                        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> User:
+    """The user of a valid, unexpired token. A client address with too many failures gets 429 for
+    every token, the right one included, so guessing gains nothing by going fast."""
     if credentials is None:
         raise Unauthorized("请先登录：缺少 Authorization: Bearer 令牌", "missing bearer token")
-    user = request.app.state.users.authenticate(credentials.credentials)
+    throttle = request.app.state.auth_throttle
+    client = request.client.host if request.client else "unknown"
+    if throttle.exceeded(client):
+        raise TooManyRequests(f"登录失败次数过多，请 {throttle.window:.0f} 秒后再试",
+                              f"too many failed sign-ins: try again in {throttle.window:.0f} s")
+    users = request.app.state.users
+    user = users.authenticate(credentials.credentials)
     if user is None:
+        throttle.hit(client)
         raise Unauthorized("令牌无效", "invalid token")
+    if users.expired(user):
+        throttle.hit(client)
+        raise Unauthorized("令牌已过期，请向管理员申请新令牌", "token expired: ask an administrator for a new one")
     return user
 
 

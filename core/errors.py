@@ -61,3 +61,4 @@ class Unprocessable(ServiceError):
 
 class Conflict(ServiceError):
     status_code = 409
+

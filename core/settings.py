@@ -15,11 +15,14 @@ from __future__ import annotations
 import os
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 HOME_VARIABLE = "GOV_ASSISTANT_HOME"
+#: Rasa's HTTP API token when none is configured: for a local demo only (refused outside ``local``).
+DEMO_RASA_TOKEN = "demo-rasa-token"
 
 
 def home() -> Path:
@@ -47,6 +50,13 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
 
+class DeploymentSettings(Settings):
+    """Where the service runs. Outside ``local`` start-up refuses the demo users and default secrets."""
+
+    environment: Literal["local", "staging", "production"] = Field(default="local",
+                                                                    validation_alias=env("ENVIRONMENT"))
+
+
 class DatabaseSettings(Settings):
     """The one database of work orders, events, handoffs, candidate labels and retraining jobs."""
 
@@ -65,8 +75,9 @@ class BotSettings(Settings):
 
     url: str = Field(default="http://127.0.0.1:5005",
                      validation_alias=env("BOT_URL", "ROUTER_BOT_URL", "WECHAT_BOT_URL"))
-    # Rasa's --auth-token, if the server was started with one: the retrain job's PUT /model sends it.
-    auth_token: str | None = Field(default=None, validation_alias=env("BOT_AUTH_TOKEN"))
+    # Rasa's HTTP API (trackers, models) answers only with this token (`rasa run --auth-token`);
+    # the REST webhook the chat uses is not behind it. The default is for local use only.
+    auth_token: str = Field(default=DEMO_RASA_TOKEN, validation_alias=env("BOT_AUTH_TOKEN"))
 
 
 class AuthSettings(Settings):
@@ -76,10 +87,14 @@ class AuthSettings(Settings):
 
     users_file: Path = Field(default_factory=lambda: package_file("core", "config", "users.yml"),
                              validation_alias=env("AUTH_USERS_FILE", "ROUTER_USERS_FILE"))
+    # Failed sign-ins (wrong or expired tokens) one client address may make per window before a 429.
+    max_failures: int = Field(default=20, ge=1)
+    failure_window_seconds: float = Field(default=60.0, gt=0)
 
 
 class RedisSettings(Settings):
-    """Redis, when configured: state several workers must share (throttles). Unset: kept in each process."""
+    """Redis, when configured: state several workers must share (throttles, the WeChat ledger). Unset: kept in
+    each process."""
 
     url: str | None = Field(default=None, validation_alias=env("REDIS_URL"))
 

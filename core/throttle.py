@@ -54,6 +54,15 @@ class Throttle:
                 self._hits = {k: v for k, v in self._hits.items() if v and v[-1] > now - self.window}
             return True
 
+    def exceeded(self, key: str) -> bool:
+        """True when ``key`` has used its allowance in the current window (records nothing): failed sign-ins
+        are counted with ``hit``, and every attempt is refused once they are too many."""
+        now = self.clock()
+        if self._redis is not None:
+            return self._redis.zcount(f"throttle:{self.name}:{key}", now - self.window, "+inf") >= self.limit
+        with self._lock:
+            return sum(1 for moment in self._hits.get(key, ()) if moment > now - self.window) >= self.limit
+
     def _hit_redis(self, key: str, now: float) -> bool:
         """A sorted set of attempt times per key, trimmed to the window, in one transaction."""
         pipe = self._redis.pipeline()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, utcnow
@@ -53,6 +53,13 @@ class RetrainJob(Base):
     message: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: True while the job is queued or running, NULL once it has ended. The unique index lets the
+    #: database itself refuse a second active job, whichever worker or process asks (NULLs never collide).
+    active: Mapped[bool | None] = mapped_column(Boolean, default=True, unique=True)
+    #: Who runs it ("host:pid") and when it last showed signs of life: a job whose worker died is
+    #: recognised as stale and ended as failed (at start-up, or when the next job is asked for).
+    worker: Mapped[str | None] = mapped_column(String(128))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class BotReview(Base):

@@ -10,18 +10,25 @@ One machinery for every model in service; what differs is a ``RetrainTarget``:
 - ``bot`` — the citizen bot (Rasa, its own environment): its data plus the reviewed examples of the
   trainer's 对话 tab, judged on its NLU test set and stories (``learning.bot_retrain``).
 
-The service swaps to a promoted model without a restart (ModelHolder.reload). One job runs
-at a time; its progress and outcome are stored in ``retrain_jobs``.
+The service swaps to a promoted model without a restart (ModelHolder.reload). One job is active
+at a time across every worker and process: the database refuses a second (a unique index on
+``retrain_jobs.active``). A job whose worker died (killed mid-run, the server restarted) is ended
+as failed with the reason, at start-up or when the next job is asked for, so it never blocks
+retraining. Its progress and outcome are stored in ``retrain_jobs``.
 """
 
 from __future__ import annotations
 
+import os
+import socket
 import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import sessionmaker
 
 from classifier.dataset import fingerprint, load_many
 from classifier.evaluation import evaluate
@@ -40,6 +47,54 @@ from routing.departments.evaluation import evaluate as evaluate_units
 _RUNNING = threading.Lock()
 ACTIVE = ("queued", "running")
 MODELS = ("classifier", "departments", "bot")
+#: Seconds between a running job's signs of life.
+HEARTBEAT_SECONDS = 5.0
+BUSY = ("已有训练任务在运行", "a retrain job is already running")
+
+
+def this_worker() -> str:
+    """How a job names the process running it: host and pid."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _worker_is_dead(worker: str | None) -> bool:
+    """True when ``worker`` ran on this host and its process is gone (another host cannot be checked)."""
+    host, _, pid = (worker or "").rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def fail_stale_jobs(sessions: sessionmaker, stale_after: float, now: datetime | None = None) -> list[int]:
+    """End as failed, with the reason, every active job whose worker died or stopped beating.
+
+    Called at start-up (a job killed with the server would otherwise stay "running" forever) and
+    before a new job is queued (a worker may die while the others keep serving). A job of a live
+    worker on this host, or with a recent heartbeat, is left alone: another worker may be running it.
+    """
+    now = now or utcnow()
+    ended = []
+    with sessions() as session:
+        for job in session.scalars(select(RetrainJob).where(RetrainJob.status.in_(ACTIVE))):
+            last_seen = job.heartbeat_at or job.created_at
+            if _worker_is_dead(job.worker):
+                reason = f"运行该任务的进程（{job.worker}）已退出 / its worker process ({job.worker}) exited"
+            elif last_seen < now - timedelta(seconds=stale_after):
+                reason = (f"任务超过 {stale_after:.0f} 秒没有进展，运行它的进程已不在 / "
+                          f"no sign of life for {stale_after:.0f} s: its worker is gone")
+            else:
+                continue
+            job.status, job.active, job.progress = "failed", None, "失败 failed"
+            job.message, job.finished_at = f"中止 aborted: {reason}", now
+            ended.append(job.id)
+        session.commit()
+    return ended
 
 
 @dataclass
@@ -178,30 +233,53 @@ def queue_job(ctx: LearningContext, requested_by: str, model: str = "classifier"
             baseline = ctx.holder(model).registry.current_version()
         except ValueError as error:
             raise BadRequest("未配置派单模型", str(error)) from error
+    fail_stale_jobs(ctx.sessions, ctx.settings.stale_job_seconds)
     with ctx.sessions() as session:
-        if session.scalar(select(RetrainJob).where(RetrainJob.status.in_(ACTIVE))) is not None:
-            raise Conflict("已有训练任务在运行", "a retrain job is already running")
-        job = RetrainJob(requested_by=requested_by, model=model, baseline_version=baseline)
+        if session.scalar(select(RetrainJob.id).where(RetrainJob.status.in_(ACTIVE))) is not None:
+            raise Conflict(*BUSY)
+        job = RetrainJob(requested_by=requested_by, model=model, baseline_version=baseline,
+                         active=True, worker=this_worker(), heartbeat_at=utcnow())
         session.add(job)
-        session.commit()
+        try:
+            session.commit()
+        except IntegrityError as error:  # another worker queued one between the check and the insert
+            raise Conflict(*BUSY) from error
         return job.id
 
 
 def _update(ctx: LearningContext, job_id: int, **fields: object) -> None:
+    """Store progress (a sign of life too); a job that reaches an end state leaves the active slot."""
+    if fields.get("status") not in (None, *ACTIVE):
+        fields["active"] = None
     with ctx.sessions() as session:
         job = session.get(RetrainJob, job_id)
-        for key, value in fields.items():
+        for key, value in {**fields, "heartbeat_at": utcnow()}.items():
             setattr(job, key, value)
         session.commit()
 
 
+def _beat(ctx: LearningContext, job_id: int, stop: threading.Event) -> None:
+    """Keep the running job's heartbeat fresh while a long fit holds no database session."""
+    while not stop.wait(HEARTBEAT_SECONDS):
+        with ctx.sessions() as session:
+            session.execute(update(RetrainJob).where(RetrainJob.id == job_id, RetrainJob.active.is_(True))
+                            .values(heartbeat_at=utcnow()))
+            session.commit()
+
+
 def run_job(ctx: LearningContext, job_id: int) -> None:
     """Train, compare and decide; every failure ends the job as 'failed' with its message."""
+    stop = threading.Event()
+    beating = threading.Thread(target=_beat, args=(ctx, job_id, stop), name=f"retrain-{job_id}-heartbeat",
+                               daemon=True)
+    beating.start()
     with _RUNNING:
         try:
             _run(ctx, job_id)
         except Exception as error:  # the job must end in a state a trainer can read
             _update(ctx, job_id, status="failed", progress="失败 failed", message=str(error), finished_at=utcnow())
+        finally:
+            stop.set()
 
 
 def _run_bot(ctx: LearningContext, job_id: int) -> None:

@@ -22,6 +22,8 @@ class LearningSettings(Settings):
     promote_tolerance: float = Field(default=0.0,
                                      validation_alias=env("LEARNING_PROMOTE_TOLERANCE", "ROUTER_PROMOTE_TOLERANCE"))
     retrain_n_jobs: int = Field(default=1, validation_alias=env("LEARNING_RETRAIN_N_JOBS", "ROUTER_RETRAIN_N_JOBS"))
+    # A queued or running job that has shown no sign of life for this long (its worker died) is ended as failed.
+    stale_job_seconds: float = Field(default=120.0, gt=0)
 
 
 class BotTrainingSettings(Settings):

@@ -75,9 +75,10 @@ def create_app(settings: AppSettings | None = None, context: AppContext | None =
 
     app = FastAPI(title="12345 热线派单服务 / hotline router", version="0.1.0", lifespan=lifespan,
                   dependencies=[Depends(refuse_control_characters)])
-    app.state.wechat = wechat or wechat_callback.WechatChannel(settings.wechat, settings.bot)
+    app.state.wechat = wechat or wechat_callback.WechatChannel(settings.wechat, settings.bot, settings.redis.url)
     app.state.bot_url = settings.bot.url
     app.state.chat_max_chars = settings.router.max_text_chars
+    app.state.environment = settings.deployment.environment
 
     @app.exception_handler(ServiceError)
     async def service_error(_: Request, exc: ServiceError) -> JSONResponse:

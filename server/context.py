@@ -15,11 +15,21 @@ from analytics.settings import AnalyticsSettings
 from classifier.holder import ModelHolder
 from classifier.settings import ClassifierSettings
 from classifier.taxonomy import Taxonomy
-from core.auth import UserDirectory
+from core.auth import InsecureConfiguration, UserDirectory, refuse_demo_users
 from core.db import make_engine, make_session_factory, upgrade_database
-from core.settings import AuthSettings, BotSettings, DatabaseSettings, RedisSettings, Settings
+from core.settings import (
+    DEMO_RASA_TOKEN,
+    AuthSettings,
+    BotSettings,
+    DatabaseSettings,
+    DeploymentSettings,
+    RedisSettings,
+    Settings,
+)
+from core.throttle import Throttle
 from learning import feedback
 from learning.context import LearningContext
+from learning.retrain import fail_stale_jobs
 from learning.settings import BotTrainingSettings, LearningSettings
 from routing.context import RouterContext
 from routing.departments.settings import DepartmentSettings
@@ -49,6 +59,7 @@ class ServerSettings(Settings):
 class AppSettings:
     """Every package's settings, one object per concern; each reads its own environment variables."""
 
+    deployment: DeploymentSettings = field(default_factory=DeploymentSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     auth: AuthSettings = field(default_factory=AuthSettings)
     bot: BotSettings = field(default_factory=BotSettings)
@@ -77,6 +88,7 @@ class AppContext:
     router: RouterContext
     learning: LearningContext
     analytics: Analytics
+    auth_throttle: Throttle
 
     @classmethod
     def build(cls, settings: AppSettings) -> AppContext:
@@ -85,6 +97,8 @@ class AppContext:
         A broken catalogue entry or routing table stops start-up here, naming what is wrong,
         before the database is touched.
         """
+        users = UserDirectory.from_file(settings.auth.users_file)
+        check_deployment(settings, users)
         guide = Guide.build(settings.guide)
         taxonomy_path = settings.classifier.taxonomy_path
         taxonomy = Taxonomy.from_file(taxonomy_path) if taxonomy_path else None
@@ -95,10 +109,10 @@ class AppContext:
         router = RouterContext.build(settings.router, models, types, taxonomy, record_correction=feedback.record,
                                      departments=departments, guide=guide, check_reply=analytics.check_reply,
                                      on_intake=analytics.ticket_arrived, redis_url=settings.redis.url)
-        users = UserDirectory.from_file(settings.auth.users_file)
         engine = make_engine(settings.database.url, pool_size=settings.database.pool_size)
         upgrade_database(engine)
         sessions = make_session_factory(engine)
+        fail_stale_jobs(sessions, settings.learning.stale_job_seconds)
         analytics.load(sessions, now=router.clock())
         return cls(settings=settings, engine=engine, sessions=sessions, users=users, models=models, guide=guide,
                    router=router, learning=LearningContext(settings.learning, sessions, models, router.table,
@@ -106,7 +120,9 @@ class AppContext:
                                                            department_settings=settings.departments,
                                                            table_units=router.table_units,
                                                            bot=settings.bot_training, bot_server=settings.bot),
-                   analytics=analytics)
+                   analytics=analytics,
+                   auth_throttle=Throttle("auth-failures", settings.auth.max_failures,
+                                          settings.auth.failure_window_seconds, redis_url=settings.redis.url))
 
     def install(self, state: State) -> None:
         """Put each package's state where its dependencies read it (``core.deps``, each ``api/deps``)."""
@@ -117,3 +133,16 @@ class AppContext:
         state.router = self.router
         state.learning = self.learning
         state.analytics = self.analytics
+        state.auth_throttle = self.auth_throttle
+
+
+def check_deployment(settings: AppSettings, users: UserDirectory) -> None:
+    """Outside ``ENVIRONMENT=local``, refuse to start with the public demo users or default secrets."""
+    environment = settings.deployment.environment
+    problems = refuse_demo_users(environment, settings.auth.users_file, users)
+    if environment != "local" and settings.bot.auth_token == DEMO_RASA_TOKEN:
+        problems.append("BOT_AUTH_TOKEN 未设置，仍是演示值 / BOT_AUTH_TOKEN is unset (the demo default)")
+    if problems:
+        listed = "; ".join(problems)
+        raise InsecureConfiguration(f"ENVIRONMENT={environment} 时拒绝启动：{listed}",
+                                    f"refusing to start with ENVIRONMENT={environment}: {listed}")

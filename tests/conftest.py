@@ -90,6 +90,18 @@ def database_url(request, tmp_path) -> str:
 
 
 @pytest.fixture
+def redis_url() -> str:
+    """A Redis database the tests may wipe (TEST_REDIS_URL, e.g. redis://127.0.0.1:6379/2); skipped without it."""
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        pytest.skip("TEST_REDIS_URL is not set")
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+    return url
+
+
+@pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
 
@@ -180,11 +192,14 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    """A fresh browser context per test (no shared login); page errors fail the test."""
+    """A fresh browser context per test (no shared login); page errors and CSP violations fail the test."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", timezone_id="Asia/Shanghai")
     new_page = context.new_page()
     errors: list[str] = []
     new_page.on("pageerror", lambda error: errors.append(str(error)))
+    # Whatever the Content-Security-Policy blocks (an inline script or style, a foreign connection) fails the test.
+    new_page.on("console", lambda message: errors.append(message.text)
+                if "Content Security Policy" in message.text else None)
     yield new_page
     context.close()
     assert errors == [], errors

@@ -9,12 +9,15 @@ import re
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
 import requests
 from playwright.sync_api import expect
 
+from core.settings import DEMO_RASA_TOKEN
+from server.chaos import rasa_environment, start_rasa
 from tests.helpers import ROOT, free_port, screenshot, wait_for
 
 RASA = ROOT / ".venv-bot" / "bin" / "rasa"
@@ -36,7 +39,9 @@ def rasa(*args: str, timeout: int = 900) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="session")
 def bot_model(tmp_path_factory) -> Path:
-    """Trained once for the whole session (about two minutes on two cores)."""
+    """Trained once for the whole session (about two minutes on two cores), or the model TEST_BOT_MODEL names."""
+    if os.environ.get("TEST_BOT_MODEL"):
+        return Path(os.environ["TEST_BOT_MODEL"])
     out = tmp_path_factory.mktemp("bot-model")
     result = rasa("train", *RASA_DATA, "--out", str(out), "--fixed-model-name", "citizen-bot")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -103,28 +108,25 @@ def running_bot(bot_model, model_registry, type_registry, tmp_path_factory):
     """Main service, action server and Rasa server, each its own process on a free port."""
     work = tmp_path_factory.mktemp("bot-run")
     api_port, action_port, rasa_port = free_port(), free_port(), free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{work / 'router.db'}",
+    api = f"http://127.0.0.1:{api_port}"
+    env = {**rasa_environment(work, f"http://127.0.0.1:{action_port}/webhook"),
+           "DATABASE_URL": f"sqlite:///{work / 'router.db'}",
            "CLASSIFIER_MODEL_DIR": str(model_registry.root), "CLASSIFIER_TYPE_MODEL_DIR": str(type_registry.root),
-           "ROUTER_API_URL": f"http://127.0.0.1:{api_port}", "TF_CPP_MIN_LOG_LEVEL": "3",
-           "BOT_URL": f"http://127.0.0.1:{rasa_port}", "WECHAT_TOKEN": WECHAT_TOKEN}
-    endpoints = work / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n', encoding="utf-8")
-    logs = [open(work / f"{name}.log", "w") for name in ("api", "actions", "rasa")]
+           "ROUTER_API_URL": api, "BOT_URL": f"http://127.0.0.1:{rasa_port}", "WECHAT_TOKEN": WECHAT_TOKEN}
+    logs = [open(work / f"{name}.log", "w") for name in ("api", "actions")]
     processes = [
         subprocess.Popen([sys.executable, "-m", "server", "--port", str(api_port), "--log-level", "warning"],
                          cwd=ROOT, env=env, stdout=logs[0], stderr=subprocess.STDOUT),
         subprocess.Popen([str(RASA), "run", "actions", "--actions", "actions", "--port", str(action_port)],
                          cwd=ROOT / "bot", env=env, stdout=logs[1], stderr=subprocess.STDOUT),
-        subprocess.Popen([str(RASA), "run", "--model", str(bot_model), "--endpoints", str(endpoints),
-                          "--credentials", "bot/credentials.yml", "--port", str(rasa_port), "--enable-api",
-                          "--cors", "*"],
-                         cwd=ROOT, env=env, stdout=logs[2], stderr=subprocess.STDOUT),
+        start_rasa(bot_model, rasa_port, env, work / "rasa.log", cors=api, token=DEMO_RASA_TOKEN),
     ]
     try:
-        wait_for(f"http://127.0.0.1:{api_port}/healthz", processes[0])
+        wait_for(f"{api}/healthz", processes[0])
         wait_for(f"http://127.0.0.1:{action_port}/health", processes[1])
-        wait_for(f"http://127.0.0.1:{rasa_port}/status", processes[2], seconds=300)
-        yield {"rasa": f"http://127.0.0.1:{rasa_port}", "api": f"http://127.0.0.1:{api_port}"}
+        wait_for(f"http://127.0.0.1:{rasa_port}/", processes[2], seconds=300)
+        yield {"rasa": f"http://127.0.0.1:{rasa_port}", "api": api, "bot_model": bot_model, "env": env,
+               "work": work}
     finally:
         for process in processes:
             process.terminate()
@@ -197,6 +199,44 @@ def test_asking_for_a_human_records_the_conversation_for_operators(running_bot):
     mine = next(h for h in handoffs if h["sender_id"] == "c6")
     assert mine["reason"] == "requested"
     assert mine["transcript"][0] == {"speaker": "user", "text": "办护照要带啥"}
+
+
+def test_rasas_http_api_answers_only_with_the_token(running_bot):
+    tracker = f"{running_bot['rasa']}/conversations/c1/tracker"
+    assert requests.get(tracker, timeout=30).status_code == 401
+    assert requests.get(tracker, params={"token": DEMO_RASA_TOKEN}, timeout=30).status_code == 200
+
+
+def test_the_rest_webhook_answers_browsers_of_the_sites_origin_only(running_bot):
+    webhook = f"{running_bot['rasa']}/webhooks/rest/webhook"
+
+    def preflight(origin: str) -> requests.Response:
+        return requests.options(webhook, timeout=30, headers={
+            "Origin": origin, "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type"})
+
+    assert preflight(running_bot["api"]).headers.get("Access-Control-Allow-Origin") == running_bot["api"]
+    assert "Access-Control-Allow-Origin" not in preflight("http://evil.example.org").headers
+
+
+def test_a_conversation_survives_a_restart_of_the_rasa_server(running_bot, tmp_path):
+    """A second Rasa server on the same SQL tracker store: killed after the first turn, started again."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    start = partial(start_rasa, running_bot["bot_model"], port, running_bot["env"], tmp_path / "rasa.log",
+                    cors=running_bot["api"], token=DEMO_RASA_TOKEN)
+    rasa = start()
+    try:
+        wait_for(f"{url}/", rasa, seconds=300)
+        say({"rasa": url}, "restart-citizen", "办护照要带啥")
+        rasa.kill()
+        rasa.wait(timeout=30)
+        rasa = start()
+        wait_for(f"{url}/", rasa, seconds=300)
+        assert "120元" in texts(say({"rasa": url}, "restart-citizen", "要多少钱"))
+    finally:
+        rasa.terminate()
+        rasa.wait(timeout=30)
 
 
 def wechat_say(bot: dict, text: str, msg_id: int, user: str = "oWechatCitizen") -> requests.Response:

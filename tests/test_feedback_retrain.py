@@ -55,7 +55,7 @@ def test_rejected_example_is_not_exported_and_cannot_be_reviewed_twice(client):
 
 def test_trainer_correction_with_an_unknown_label_is_refused(client):
     response = client.post("/api/feedback", json={"text": "路灯坏了", "label": "不存在的类"}, headers=auth("trainer"))
-    assert response.status_code == 400 and "未知的类别" in response.json()["error"]["zh"]
+    assert response.status_code == 422 and "未知的类别" in response.json()["error"]["zh"]
 
 
 def test_operators_cannot_review_labels(client):

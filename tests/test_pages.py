@@ -170,6 +170,23 @@ def test_large_text_mode_enlarges_the_page_and_is_reached_by_keyboard(page, site
     expect(page.get_by_role("button", name="大字模式")).to_have_attribute("aria-pressed", "true")
 
 
+def test_login_never_sends_the_user_to_another_site(page, site):
+    for next_path in ("/%5C127.0.0.1:8199/x", "//127.0.0.1:8199/x", "https://example.org/x", "javascript:alert(1)"):
+        page.goto(f"{site}/login?next={next_path}")
+        page.get_by_label("登录口令").fill(TOKENS["operator"])
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(f"{site}/console")
+
+
+def test_every_page_is_sent_with_the_security_headers(site):
+    for path in ("/chat", "/console", "/trainer", "/dashboard", "/analysis", "/login"):
+        headers = requests.get(f"{site}{path}", timeout=30).headers
+        assert "script-src 'self'" in headers["Content-Security-Policy"]
+        assert "unsafe-inline" not in headers["Content-Security-Policy"]
+        assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+
+
 def test_a_wrong_token_shows_a_clear_message(page, site):
     page.goto(f"{site}/login")
     page.get_by_label("登录口令").fill("not-a-token")

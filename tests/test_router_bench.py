@@ -40,3 +40,15 @@ def test_an_intake_reports_its_stages_when_timing_is_on(app_context):
 def test_no_timing_header_unless_asked_for(client):
     response = client.post("/api/tickets", json=STREETLIGHT, headers=auth("operator"))
     assert response.status_code == 201 and "server-timing" not in response.headers
+
+
+@pytest.mark.slow
+def test_the_chaos_benchmark_counts_orders_acknowledged_and_stored_across_a_worker_kill(model_registry):
+    """A smoke run of `python -m server.chaos`'s first scenario (a few seconds of load, one worker killed)."""
+    from classifier.dataset import load_examples
+    from server.chaos import worker_kill
+
+    texts = [e.text for e in load_examples(SAMPLE / "messages_train.csv")]
+    result = worker_kill(texts, model_registry.root, rate=5, seconds=6)
+    assert result["killed_worker"] is not None and result["sent"] == 30
+    assert result["stored"] >= result["acknowledged"] > 0 and result["lost"] == 0

@@ -7,6 +7,7 @@ check the channel, not the bot's understanding (the bot itself is exercised in t
 from __future__ import annotations
 
 import json
+import secrets
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -73,7 +74,7 @@ def bot_calls():
 
 
 @pytest.fixture(scope="module")
-def wechat_client(rasa_url, model_registry, type_registry, tmp_path_factory):
+def channel_context(model_registry, type_registry, tmp_path_factory):
     from classifier.settings import ClassifierSettings
     from core.settings import DatabaseSettings
     from server.context import AppSettings
@@ -82,13 +83,34 @@ def wechat_client(rasa_url, model_registry, type_registry, tmp_path_factory):
     context = AppContext.build(AppSettings(
         database=DatabaseSettings(url=f"sqlite:///{work / 'router.db'}"),
         classifier=ClassifierSettings(model_dir=model_registry.root, type_model_dir=type_registry.root)))
-    settings = WechatSettings(token=TOKEN, app_id=APP_ID, encoding_aes_key=AES_KEY, reply_budget_seconds=0.8)
-    with TestClient(create_app(context=context, wechat=WechatChannel(settings, BotSettings(url=rasa_url)))) as client:
-        yield client
+    yield context
     context.engine.dispose()
 
 
-def signed(timestamp: int | None = None, nonce: str = "8512903", token: str = TOKEN) -> dict[str, str]:
+def serve(context, rasa_url: str, redis_url: str | None = None, **settings) -> TestClient:
+    """The callback of one worker: plain mode unless an AES key is given."""
+    channel = WechatChannel(WechatSettings(token=TOKEN, app_id=APP_ID, reply_budget_seconds=0.8, **settings),
+                            BotSettings(url=rasa_url), redis_url=redis_url)
+    return TestClient(create_app(context=context, wechat=channel))
+
+
+@pytest.fixture(scope="module")
+def wechat_client(channel_context, rasa_url):
+    """The callback in plain mode (明文模式)."""
+    with serve(channel_context, rasa_url) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def aes_client(channel_context, rasa_url):
+    """The callback in 安全模式 (AES)."""
+    with serve(channel_context, rasa_url, encoding_aes_key=AES_KEY) as client:
+        yield client
+
+
+def signed(timestamp: int | None = None, nonce: str | None = None, token: str = TOKEN) -> dict[str, str]:
+    """Query parameters as WeChat's server signs them: a fresh nonce each request."""
+    nonce = nonce or str(secrets.randbelow(10**9))
     stamp = str(int(time.time()) if timestamp is None else timestamp)
     signer = WeChatSigner()
     signer.add_data(token, stamp, nonce)
@@ -141,14 +163,14 @@ def test_a_plaintext_message_gets_the_bots_answer_as_a_passive_reply(wechat_clie
     assert bot_calls == [{"sender": "wx:oCitizen001", "message": "办护照要带啥"}]
 
 
-def test_an_encrypted_message_is_decrypted_answered_and_the_reply_encrypted(wechat_client, bot_calls):
+def test_an_encrypted_message_is_decrypted_answered_and_the_reply_encrypted(aes_client, bot_calls):
     crypto = WeChatCrypto(TOKEN, AES_KEY, APP_ID)
     params = signed(nonce="1320562132")
     message = text_xml("小孩上户口带什么", 1004)
     envelope = reply_of(crypto.encrypt_message(message, params["nonce"], params["timestamp"]))
     body = f"<xml><ToUserName>gh_qingshan</ToUserName><Encrypt><![CDATA[{envelope['Encrypt']}]]></Encrypt></xml>"
     aes = {**params, "encrypt_type": "aes", "msg_signature": envelope["MsgSignature"]}
-    response = wechat_client.post("/wechat", params=aes, content=body.encode("utf-8"))
+    response = aes_client.post("/wechat", params=aes, content=body.encode("utf-8"))
     assert response.status_code == 200, response.text
     encrypted_reply = reply_of(response.text)
     assert "Content" not in encrypted_reply
@@ -158,15 +180,76 @@ def test_an_encrypted_message_is_decrypted_answered_and_the_reply_encrypted(wech
     assert [c["message"] for c in bot_calls] == ["小孩上户口带什么"]
 
 
-def test_an_encrypted_message_with_a_forged_message_signature_is_refused(wechat_client, bot_calls):
+def test_an_encrypted_message_with_a_forged_message_signature_is_refused(aes_client, bot_calls):
     crypto = WeChatCrypto(TOKEN, AES_KEY, APP_ID)
     params = signed()
     envelope = reply_of(crypto.encrypt_message(text_xml("我要投诉", 1005), params["nonce"], params["timestamp"]))
     body = f"<xml><Encrypt><![CDATA[{envelope['Encrypt']}]]></Encrypt></xml>"
-    response = wechat_client.post("/wechat", params={**params, "encrypt_type": "aes", "msg_signature": "0" * 40},
+    response = aes_client.post("/wechat", params={**params, "encrypt_type": "aes", "msg_signature": "0" * 40},
                                   content=body.encode("utf-8"))
     assert response.status_code == 403
     assert bot_calls == []
+
+
+def test_in_aes_mode_a_plaintext_message_is_refused(aes_client, bot_calls):
+    response = aes_client.post("/wechat", params=signed(), content=text_xml("我要投诉", 1020).encode("utf-8"))
+    assert response.status_code == 403
+    assert "只接受加密消息" in response.json()["error"]["zh"] and "only encrypted" in response.json()["error"]["en"]
+    assert bot_calls == []
+
+
+def test_a_seen_signature_carrying_another_message_is_refused_as_a_replay(wechat_client, bot_calls):
+    params = signed()
+    assert wechat_client.post("/wechat", params=params, content=text_xml("路灯坏了", 1021).encode()).status_code == 200
+    forged = wechat_client.post("/wechat", params=params, content=text_xml("转账到这个账户", 1022).encode())
+    assert forged.status_code == 403 and "重放" in forged.json()["error"]["zh"]
+    assert [c["message"] for c in bot_calls] == ["路灯坏了"]
+
+
+def test_a_message_replayed_after_the_dedupe_time_still_reaches_the_bot_once(channel_context, rasa_url, bot_calls):
+    """Remembered for the whole timestamp window, however short the dedupe setting."""
+    with serve(channel_context, rasa_url, dedupe_ttl_seconds=0) as client:
+        params, body = signed(), text_xml("社保卡丢了怎么补", 1023).encode()
+        first = client.post("/wechat", params=params, content=body)
+        client.post("/wechat", params=signed(), content=text_xml("下一条消息", 1024).encode())
+        replay = client.post("/wechat", params=params, content=body)
+    assert reply_of(first.text)["Content"] == reply_of(replay.text)["Content"]
+    assert [c["message"] for c in bot_calls] == ["社保卡丢了怎么补", "下一条消息"]
+
+
+@pytest.fixture
+def two_workers(channel_context, rasa_url, redis_url):
+    """Two callbacks, as two worker processes, sharing one Redis."""
+    with serve(channel_context, rasa_url, redis_url) as first, serve(channel_context, rasa_url, redis_url) as second:
+        yield first, second
+
+
+def test_a_retry_reaching_another_worker_gets_the_same_answer_and_the_bot_hears_once(two_workers, bot_calls):
+    first, second = two_workers
+    assert send(first, "公积金怎么提取", 1030)["Content"] == send(second, "公积金怎么提取", 1030)["Content"]
+    assert [c["message"] for c in bot_calls] == ["公积金怎么提取"]
+
+
+def test_a_late_answer_held_by_one_worker_comes_with_the_next_message_on_another(two_workers, bot_calls):
+    first, second = two_workers
+    assert send(first, "慢一点", 1031, user="oCitizen005")["Content"] == WechatSettings().holding_reply
+    time.sleep(SLOW_SECONDS)
+    assert send(second, "好了吗", 1032, user="oCitizen005")["Content"] == "收到：慢一点\n——\n收到：好了吗"
+    assert send(first, "还有吗", 1033, user="oCitizen005")["Content"] == "收到：还有吗"
+
+
+def test_a_choice_offered_by_one_worker_is_understood_by_another(two_workers, bot_calls):
+    first, second = two_workers
+    send(first, "办证", 1034, user="oCitizen006")
+    send(second, "2", 1035, user="oCitizen006")
+    assert bot_calls[-1]["message"] == '/inform_item{"service_item": "居住证办理"}'
+
+
+def test_a_replay_to_another_worker_is_refused(two_workers, bot_calls):
+    first, second = two_workers
+    params = signed()
+    assert first.post("/wechat", params=params, content=text_xml("路灯坏了", 1036).encode()).status_code == 200
+    assert second.post("/wechat", params=params, content=text_xml("改过的消息", 1037).encode()).status_code == 403
 
 
 def test_a_retried_msgid_reaches_the_bot_once_and_gets_the_same_answer(wechat_client, bot_calls):

@@ -5,9 +5,15 @@ the API's bearer-token role checks, and each page refuses itself for the wrong r
 shell carries for the web chat, the bot's URL and the longest message (the work-order limit), are
 what the composition root put on ``app.state.bot_url`` and ``app.state.chat_max_chars``. Staff
 links are not shown on the citizen's page.
+
+Every page is sent with a Content-Security-Policy that allows scripts and styles only from the
+site's own files (no inline script, no inline handler: the templates have none), connections only
+to the site and the bot, and no framing; with nosniff and a same-origin Referrer-Policy.
 """
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -32,14 +38,27 @@ PAGES: dict[str, tuple[str, str, tuple[str, ...]]] = {
 }
 
 
+def security_headers(bot_url: str) -> dict[str, str]:
+    """The headers every page is sent with; the web chat may also connect to the bot's origin."""
+    parts = urlsplit(bot_url)
+    bot_origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+    policy = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+              f"connect-src 'self' {bot_origin}".rstrip() + "; font-src 'self'; object-src 'none'; "
+              "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+    return {"Content-Security-Policy": policy, "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "same-origin"}
+
+
 def _page(path: str):
     template, title, roles = PAGES[path]
 
     def show(request: Request) -> HTMLResponse:
+        state = request.app.state
         return templates.TemplateResponse(request, template, {
-            "title": title, "roles": list(roles), "bot_url": request.app.state.bot_url, "path": path,
-            "max_chars": request.app.state.chat_max_chars,
-        })
+            "title": title, "roles": list(roles), "bot_url": state.bot_url, "path": path,
+            "max_chars": state.chat_max_chars,
+            "demo": getattr(state, "environment", "local") == "local",
+        }, headers=security_headers(state.bot_url))
 
     return show
 
@@ -49,5 +68,5 @@ for _path in PAGES:
 
 
 @router.get("/")
-def home() -> RedirectResponse:
-    return RedirectResponse("/chat")
+def home(request: Request) -> RedirectResponse:
+    return RedirectResponse("/chat", headers=security_headers(request.app.state.bot_url))

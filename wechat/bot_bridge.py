@@ -6,6 +6,9 @@ message "1", "2", … is sent as that choice's payload.
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import httpx
 
 #: Conversations from WeChat are "wx:<openid>" to the bot; its actions file their work orders as 微信.
@@ -17,13 +20,22 @@ class BotUnavailable(Exception):
 
 
 class BotBridge:
-    def __init__(self, bot_url: str, timeout_seconds: float = 30.0, max_reply_bytes: int = 2000) -> None:
+    """The numbered choices a user was offered are kept in the process, or in Redis (``redis``, an
+    asyncio client) so that the worker receiving the user's "2" knows what "2" was."""
+
+    def __init__(self, bot_url: str, timeout_seconds: float = 30.0, max_reply_bytes: int = 2000,
+                 redis: Any | None = None, choices_ttl_seconds: int = 3600) -> None:
         self.webhook = bot_url.rstrip("/") + "/webhooks/rest/webhook"
         self.timeout = timeout_seconds
         self.max_reply_bytes = max_reply_bytes
+        self.redis = redis
+        self.choices_ttl = choices_ttl_seconds
         self._choices: dict[str, list[str]] = {}
 
     async def ask(self, sender: str, text: str) -> str:
+        if self.redis is not None:
+            stored = await self.redis.getdel(f"wechat:choices:{sender}")
+            self._choices[sender] = json.loads(stored) if stored else []
         message = self._resolve_choice(sender, text)
         try:
             async with httpx.AsyncClient(timeout=self.timeout) as client:
@@ -34,7 +46,11 @@ class BotBridge:
             raise BotUnavailable(str(error)) from error
         if not isinstance(replies, list):
             raise BotUnavailable("the bot's reply is not a list")
-        return self._format(sender, replies)
+        answer = self._format(sender, replies)
+        if self.redis is not None and sender in self._choices:
+            await self.redis.set(f"wechat:choices:{sender}", json.dumps(self._choices.pop(sender)),
+                                 ex=self.choices_ttl)
+        return answer
 
     def _resolve_choice(self, sender: str, text: str) -> str:
         choices = self._choices.pop(sender, [])

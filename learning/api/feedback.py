@@ -72,6 +72,12 @@ def reject(candidate_id: IdPath, session: SessionDep, user: Trainer):
     return store.review(session, candidate_id, False, user)
 
 
+@router.post("/{candidate_id}/withdraw", response_model=CandidateOut)
+def withdraw(candidate_id: int, session: SessionDep, user: Trainer):
+    """Take back an approval (or a rejection): the candidate is pending again and leaves the training data."""
+    return store.withdraw(session, candidate_id, user)
+
+
 @router.post("", response_model=CandidateOut, status_code=201)
 def correct(body: CorrectionIn, session: SessionDep, ctx: LearningDep, user: Trainer):
     return store.add_correction(session, body.text, body.label, user, _labels(ctx))

@@ -11,7 +11,15 @@ document.getElementById("login-form").addEventListener("submit", async (event) =
     return response.json();
   });
   if (!user) { sessionStorage.removeItem(Site.TOKEN_KEY); return; }
-  const next = new URLSearchParams(location.search).get("next");
-  location.href = next && next.startsWith("/") && !next.startsWith("//") ? next : (HOME[user.role] || "/dashboard");
+  location.href = sameOriginPath(new URLSearchParams(location.search).get("next")) || HOME[user.role] || "/dashboard";
 });
+
+// The path of `next` if it stays on this site, else null: the browser resolves it as a link would
+// (so "/\host", "//host" and "javascript:" are judged by where they really lead).
+function sameOriginPath(next) {
+  if (!next) return null;
+  let url;
+  try { url = new URL(next, location.origin); } catch { return null; }
+  return url.origin === location.origin ? url.pathname + url.search + url.hash : null;
+}
 document.getElementById("token").focus();
