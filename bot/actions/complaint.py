@@ -1,25 +1,32 @@
-"""Complaints and suggestions become hotline work orders through the main service."""
+"""Complaints, suggestions and letters become hotline work orders through the main service.
+
+Each slot holds only what fits it: the problem, a place, a phone number or a clear refusal to give
+one; 算了 / 取消 / 转人工 / a 查询码 / a service question are honoured at every step (forms.py).
+"""
 
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import wording
+from actions.forms import CANCEL_ANYWHERE, GuardedFormValidation
 from actions.service_client import ServiceUnavailable, client
+from actions.status import ASK_CODE
 
 #: The opening words of a complaint, which say nothing about the problem itself.
 OPENING = re.compile(r"^(你好|您好|喂)?[，,]?(我要|我想|想)?"
                      r"(投诉|举报|反映(一下)?(问题)?|提(个|点)?(建议|意见)|建议)[，,：:。]?")
-PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
-NO_CONTACT = re.compile(r"^(不留|不用|不需要|不想留|算了|匿名)")
+NO_CONTACT = "不留"
 CHANNELS = {"wechat": "微信", "rest": "网页", "socketio": "网页"}
 #: The WeChat callback (wechat/bot_bridge.py) talks to the REST channel with senders "wx:<openid>".
 WECHAT_SENDER_PREFIX = "wx:"
+FORM_SLOTS = ("complaint_text", "complaint_place", "contact", "complaint_kind", "complaint_title")
 
 
 def channel_of(tracker: Tracker) -> str:
@@ -28,48 +35,115 @@ def channel_of(tracker: Tracker) -> str:
     return CHANNELS.get(tracker.get_latest_input_channel() or "", "网页")
 
 
+def place_of(tracker: Tracker, text: str) -> Optional[str]:
+    """A place the message names: the extractor's confident place entity, else a street/estate pattern."""
+    for entity in tracker.latest_message.get("entities") or []:
+        if entity.get("entity") == "place" and (entity.get("confidence_entity") or 1.0) >= 0.6:
+            value = str(entity.get("value") or "").strip()
+            if len(value) >= 2 and value in text:
+                return value
+    return wording.place_in(text)
+
+
+def start_complaint_events(tracker: Tracker, kind: str, text: str) -> List[Dict[Text, Any]]:
+    """Slots from what the first message already says (problem, place, phone), then the form."""
+    detail = OPENING.sub("", wording.clean(text)).strip()
+    has_detail = len(detail) >= 6
+    return [SlotSet("complaint_kind", kind), SlotSet("complaint_text", detail if has_detail else None),
+            SlotSet("complaint_place", place_of(tracker, detail) if has_detail else None),
+            SlotSet("contact", wording.phone_in(detail) if has_detail else None), SlotSet("complaint_title", None),
+            FollowupAction("complaint_form")]
+
+
+def letter_events(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """A long letter is summarised into a work order (the whole text kept); the form asks what it lacks."""
+    letter = wording.summarise_letter(tracker.latest_message.get("text") or "")
+    lines = ["您的来信我已收到，整理成工单如下（原文完整保留）：", f"· 问题：{letter.title}"]
+    lines.append(f"· 地点：{letter.place}" if letter.place else "· 地点：信中未写明，稍后问您")
+    lines.append(f"· 联系电话：{letter.contact}" if letter.contact else "· 联系电话：信中未留，稍后问您")
+    dispatcher.utter_message(text="\n".join(lines))
+    return [SlotSet("complaint_kind", "投诉"), SlotSet("complaint_text", letter.text),
+            SlotSet("complaint_title", letter.title), SlotSet("complaint_place", letter.place),
+            SlotSet("contact", letter.contact), FollowupAction("complaint_form")]
+
+
 class ActionStartComplaint(Action):
-    """Keep what the first message already says (the problem, the place) so it is not asked again."""
+    """Keep what the first message already says so it is not asked again; a past order is looked up instead."""
 
     def name(self) -> Text:
         return "action_start_complaint"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         intent = tracker.latest_message.get("intent", {}).get("name")
-        text = (tracker.latest_message.get("text") or "").strip()
-        detail = OPENING.sub("", text).strip()
-        events = [SlotSet("complaint_kind", "建议" if intent == "file_suggestion" else "投诉"),
-                  SlotSet("complaint_text", detail if len(detail) >= 6 else None),
-                  SlotSet("complaint_place", next(tracker.get_latest_entity_values("place"), None)),
-                  SlotSet("contact", None)]
-        return events
+        text = tracker.latest_message.get("text") or ""
+        if wording.is_letter(text):
+            return letter_events(dispatcher, tracker)
+        if wording.asks_after_past_order(text) or wording.order_reference(text).code:
+            from actions.status import ActionTicketStatus
+
+            return ActionTicketStatus().run(dispatcher, tracker, domain) + [FollowupAction("action_listen")]
+        events = start_complaint_events(tracker, "建议" if intent == "file_suggestion" else "投诉", text)
+        return [e for e in events if e.get("event") != "followup"]
 
 
-class ValidateComplaintForm(FormValidationAction):
+class ValidateComplaintForm(GuardedFormValidation):
+    form_slots = FORM_SLOTS
+    cancelled_text = "好的，已取消，没有提交任何工单。"
+
     def name(self) -> Text:
         return "validate_complaint_form"
 
+    def answers_questions_at(self, requested: str) -> bool:
+        """The problem itself may be worded as a question (为什么路灯一直不修？): only later steps digress."""
+        return requested != "complaint_text"
+
+    def before_exits(self, dispatcher: CollectingDispatcher, tracker: Tracker, requested: str) -> Optional[List[Dict]]:
+        text = wording.clean(tracker.latest_message.get("text"))
+        if (requested == "contact" and wording.refuses_contact(text) and not wording.asks_for_person(text)
+                and not CANCEL_ANYWHERE.search(text)):
+            return [SlotSet("contact", NO_CONTACT)]
+        return None
+
     def validate_complaint_text(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                 domain: DomainDict) -> Dict[Text, Any]:
-        text = OPENING.sub("", str(value or "")).strip()
+        if value is None:
+            return {}
+        text = OPENING.sub("", wording.clean(value)).strip()
         if len(text) < 4:
             dispatcher.utter_message(text="请再具体说说是什么问题，便于转给承办部门。")
             return {"complaint_text": None}
-        return {"complaint_text": text}
+        found: Dict[Text, Any] = {"complaint_text": text[:wording.LETTER_MAX_CHARS]}
+        if not tracker.get_slot("complaint_place"):
+            found["complaint_place"] = place_of(tracker, text)
+        if not tracker.get_slot("contact") and wording.phone_in(text):
+            found["contact"] = wording.phone_in(text)
+        return found
 
     def validate_complaint_place(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                  domain: DomainDict) -> Dict[Text, Any]:
-        place = str(value or "").strip()
-        return {"complaint_place": place[:200] if len(place) >= 2 else None}
+        if value is None:
+            return {}
+        place = wording.clean(value)
+        if tracker.get_slot("requested_slot") != "complaint_place":
+            return {"complaint_place": place[:200] if wording.is_place(place) else None}
+        if not wording.is_place(place):
+            dispatcher.utter_message(text="没听出具体地点。请说一下在哪个街道、小区或哪条路，比如“湖滨路12号”；"
+                                          "不想反映了可以说“取消”。")
+            return {"complaint_place": None}
+        return {"complaint_place": (wording.place_in(place) or place)[:200]}
 
     def validate_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                          domain: DomainDict) -> Dict[Text, Any]:
-        contact = re.sub(r"\s", "", str(value or ""))
-        if NO_CONTACT.match(contact):
-            return {"contact": "不留"}
-        digits = re.sub(r"[^\d-]", "", contact)
-        if PHONE.match(digits):
-            return {"contact": digits}
+        if value is None:
+            return {}
+        contact = wording.clean(value)
+        if contact == NO_CONTACT or wording.refuses_contact(contact):
+            return {"contact": NO_CONTACT}
+        phone = wording.phone_in(contact)
+        if phone:
+            return {"contact": phone}
+        if tracker.get_slot("requested_slot") != "contact":
+            return {"contact": None}
         dispatcher.utter_message(text="电话号码格式好像不对，请输入11位手机号或带区号的座机号；不想留请回复“不留”。")
         return {"contact": None}
 
@@ -79,19 +153,27 @@ class ActionSubmitComplaint(Action):
         return "action_submit_complaint"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        contact = tracker.get_slot("contact")
+        text, contact = tracker.get_slot("complaint_text"), tracker.get_slot("contact")
+        if not text or not contact:
+            return []  # the form was left (取消 / 转人工): nothing to file
         kind = tracker.get_slot("complaint_kind") or "投诉"
-        reset = [SlotSet(s, None) for s in ("complaint_text", "complaint_place", "contact", "complaint_kind")]
+        reset = [SlotSet(s, None) for s in FORM_SLOTS]
         try:
             ticket = client.create_ticket(
-                text=tracker.get_slot("complaint_text") or "", channel=channel_of(tracker),
-                place=tracker.get_slot("complaint_place"), contact=None if contact == "不留" else contact,
-                ticket_type="建议" if kind == "建议" else None)
+                text=text, channel=channel_of(tracker), place=tracker.get_slot("complaint_place"),
+                contact=None if contact == NO_CONTACT else contact, ticket_type="建议" if kind == "建议" else None,
+                title=tracker.get_slot("complaint_title"))
         except ServiceUnavailable:
             dispatcher.utter_message(text="抱歉，工单系统暂时无法访问，您的诉求没有提交成功，请稍后再试或拨打12345。")
             return reset
+        code = ticket["feedback_code"]
         dispatcher.utter_message(
-            text=f"已为您登记{kind}工单，编号 {ticket['id']}，查询码 {ticket['feedback_code']}。"
-                 f"承办部门会在规定时限内处理，您可以随时问我“工单{ticket['id']}进度”。",
-            json_message={"ticket": {"id": ticket["id"], "feedback_code": ticket["feedback_code"]}})
-        return reset + [SlotSet("ticket_no", str(ticket["id"]))]
+            text=f"已为您登记{kind}工单，编号 {ticket['id']}，查询码 {code}（请保存好，查进度和评价都要用它）。"
+                 f"承办部门会在规定时限内处理，您可以随时发“查询码 {code}”给我查看进度。",
+            json_message={"ticket": {"id": ticket["id"], "feedback_code": code, "query_code": code}})
+        return reset + [SlotSet("ticket_no", str(ticket["id"])), SlotSet("ticket_code", code),
+                        SlotSet("topic", "order")]
+
+
+__all__ = ["ASK_CODE", "ActionStartComplaint", "ActionSubmitComplaint", "ValidateComplaintForm", "channel_of",
+           "letter_events", "start_complaint_events"]

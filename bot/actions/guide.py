@@ -1,14 +1,23 @@
-"""Answer service-guide questions from the catalogue, asking back when two items are close."""
+"""Answer service-guide questions from the catalogue, asking back when two items are close.
+
+The item under discussion survives noise: only confident, well-formed item entities are searched, a
+search that finds nothing never forgets the item, a follow-up without an item answers about the
+remembered one (or bundle), two items named in one question are both answered, and right after a
+complaint "多久会有人处理" is about that order, not about an item.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import wording
 from actions.service_client import ServiceUnavailable, client
+from actions.turns import answer_rated, record_turn
 
 #: Which part of the guide each question intent asks for.
 ASPECTS = {
@@ -20,14 +29,45 @@ ASPECTS = {
     "ask_online": "online",
     "inform_item": "all",
 }
+#: An aspect named in words wins over the intent's guess for a short follow-up (那要多久 / 收费吗 / 在哪办).
+ASPECT_WORDS = [
+    ("time_limit", re.compile(r"多久|多长时间|几天|几个工作日|时限|多快|什么时候(能)?(办好|拿到|下来)")),
+    ("fee", re.compile(r"收费|多少钱|要钱|花钱|费用|免费|交钱|几块")),
+    ("online", re.compile(r"网上|线上|手机上|网办|在家办|不用跑|小程序|App|APP|app|粤省事")),
+    ("place", re.compile(r"在哪|去哪|哪里办|地址|地点|窗口|哪个大厅|几楼")),
+    ("materials", re.compile(r"材料|带什么|带啥|要什么|要啥|证件|资料")),
+    ("conditions", re.compile(r"条件|资格|能不能办|可以办吗|谁能|什么人")),
+]
+ASPECT_NAMES = {"time_limit": "办理时限", "fee": "收费", "online": "网上办理", "place": "办理地点",
+                "materials": "申请材料", "conditions": "办理条件"}
+#: Words of a follow-up about the order just filed (大概多久会有人来处理 / 什么时候回复我).
+ORDER_FOLLOW_UP = re.compile(r"有人(来)?(处理|管|联系|回复)|(处理|回复|答复|解决)(我)?|"
+                             r"多久.*(处理|回复|解决)|工单|投诉")
+CONJUNCTION = re.compile(r"和|跟|与|以及|还有|、|及")
+
+#: A follow-up without an item entity moves to another item only when the search is this sure of it.
+NEW_ITEM_CONFIDENCE = 0.8
 
 SORRY = "抱歉，办事指南服务暂时无法访问，请稍后再试，或拨打12345咨询。"
+NOT_FOUND = "没有找到您说的事项，请换个说法，比如“办护照”“小孩上户口”。"
+ENGLISH_HINT = ("本服务使用中文。This service is in Chinese: please write your question in Chinese "
+                "(for example “办护照要带什么”), or call the 12345 hotline for help.")
 
 
 def item_query(tracker: Tracker) -> Optional[str]:
-    """The item the citizen means: an entity in this message, else the item under discussion."""
-    entity = next(tracker.get_latest_entity_values("service_item"), None)
-    return entity or tracker.get_slot("service_item")
+    """The item the citizen means: a confident entity in this message, else the item under discussion."""
+    named = wording.item_entities(tracker.latest_message.get("entities") or [])
+    return named[0] if named else tracker.get_slot("service_item")
+
+
+def aspect_of(tracker: Tracker, intent: str) -> str:
+    text = tracker.latest_message.get("text") or ""
+    if intent in ("ask_materials", "ask_conditions", "ask_time_limit", "ask_fee", "ask_place", "ask_online",
+                  "inform_item"):
+        for aspect, words in ASPECT_WORDS:
+            if words.search(text) and len(text) <= 30:
+                return aspect
+    return ASPECTS.get(intent, "all")
 
 
 def search_item(tracker: Tracker) -> Dict[str, Any]:
@@ -48,26 +88,115 @@ def choice_buttons(matches: List[Dict[str, Any]], intent: str) -> List[Dict[str,
     return [{"title": m["name"], "payload": f'/{intent}{{"service_item": "{m["name"]}"}}'} for m in matches]
 
 
+def answer_text(code: str, aspect: str) -> str:
+    """An item's answer for ``aspect``; for a bundle, that aspect of each of its items (not its materials list)."""
+    answer = client.item(code, aspect) or {}
+    if answer.get("kind") != "bundle" or aspect in ("materials", "all"):
+        return answer.get("text") or ""
+    bundle = answer.get("bundle") or {}
+    parts = [f"【{bundle.get('name', '')}】各事项的{ASPECT_NAMES.get(aspect, '')}："]
+    for item_code in bundle.get("items") or []:
+        item = client.item(item_code, aspect) or {}
+        if item.get("text"):
+            parts.append(item["text"])
+    return "\n".join(parts)
+
+
+def named_items(tracker: Tracker) -> List[Dict[str, Any]]:
+    """Two or more distinct items named in one question (办护照和身份证要带什么), each found for sure."""
+    text = tracker.latest_message.get("text") or ""
+    candidates = wording.item_entities(tracker.latest_message.get("entities") or [])
+    if len(candidates) < 2 and CONJUNCTION.search(text):
+        candidates = [p for p in (re.sub(r"(要|需要|得)?(带|准备|交)?(什么|啥|哪些).*$", "", part).strip(" ？?，,")
+                                  for part in CONJUNCTION.split(text)) if len(p) >= 2]
+    if len(candidates) < 2:
+        return []
+    found: List[Dict[str, Any]] = []
+    for candidate in candidates[:3]:
+        result = client.search(candidate)
+        if not result["matches"] or result.get("ambiguous") or result.get("decision") not in (None, "answer"):
+            return []
+        best = result["matches"][0]
+        if best["code"] not in {f["code"] for f in found}:
+            found.append(best)
+    return found if len(found) >= 2 else []
+
+
+def recent_order_code(tracker: Tracker) -> Optional[str]:
+    """The 查询码 of an order filed in this conversation after the last item answer, if any."""
+    return tracker.get_slot("ticket_code") if tracker.get_slot("topic") == "order" else None
+
+
 class ActionAnswerItem(Action):
     def name(self) -> Text:
         return "action_answer_item"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        from actions.complaint import letter_events
+        from actions.status import answer_order
+
+        text = tracker.latest_message.get("text") or ""
+        if wording.is_letter(text):
+            return letter_events(dispatcher, tracker)
+        if wording.is_english(text):
+            dispatcher.utter_message(text=ENGLISH_HINT)
+            return []
         intent = tracker.latest_message.get("intent", {}).get("name") or "inform_item"
-        aspect = ASPECTS.get(intent, "all")
+        named = wording.item_entities(tracker.latest_message.get("entities") or [])
+        code = recent_order_code(tracker)
+        if code and not named and (ORDER_FOLLOW_UP.search(text) or intent == "ask_time_limit"):
+            return answer_order(dispatcher, tracker, code, None)
+        aspect = aspect_of(tracker, intent)
         try:
-            found = search_item(tracker)
-            matches = found["matches"]
-            if not matches:
-                dispatcher.utter_message(text="没有找到您说的事项，请换个说法，比如“办护照”“小孩上户口”。")
-                return [SlotSet("service_item", None)]
-            if found["ambiguous"]:
-                dispatcher.utter_message(text="您问的是下面哪一项？", buttons=choice_buttons(matches, intent))
-                return [SlotSet("service_item", None)]
-            best = matches[0]
-            answer = client.item(best["code"], aspect)
+            several = named_items(tracker)
+            if several:
+                for item in several:
+                    answer_rated(dispatcher, tracker, answer_text(item["code"], aspect), item["code"])
+                last = several[-1]
+                return [SlotSet("service_item", last["name"]), SlotSet("item_code", last["code"]),
+                        SlotSet("topic", "item")]
+            remembered = tracker.get_slot("item_code")
+            if not named and remembered:
+                best = {"code": remembered, "name": tracker.get_slot("service_item")}
+                fresh = client.search(text)
+                if fresh.get("decision") == "answer" and fresh.get("confidence", 0) >= NEW_ITEM_CONFIDENCE \
+                        and fresh["matches"] and fresh["matches"][0]["code"] != remembered:
+                    best = fresh["matches"][0]
+            else:
+                found = search_item(tracker)
+                matches = found["matches"]
+                if not matches:
+                    dispatcher.utter_message(text=NOT_FOUND)
+                    record_turn(tracker, "fallback", NOT_FOUND)
+                    return []
+                elif found["ambiguous"]:
+                    dispatcher.utter_message(text="您问的是下面哪一项？", buttons=choice_buttons(matches, intent))
+                    return []
+                else:
+                    best = matches[0]
+            answer = answer_text(best["code"], aspect)
         except ServiceUnavailable:
             dispatcher.utter_message(text=SORRY)
             return []
-        dispatcher.utter_message(text=answer["text"])
-        return [SlotSet("service_item", best["name"]), SlotSet("item_code", best["code"])]
+        answer_rated(dispatcher, tracker, answer, best["code"])
+        return [SlotSet("service_item", best["name"]), SlotSet("item_code", best["code"]), SlotSet("topic", "item")]
+
+
+class ActionOutOfScope(Action):
+    """Out of the catalogue's scope; a question in English is told the service is in Chinese."""
+
+    def name(self) -> Text:
+        return "action_out_of_scope"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        text = tracker.latest_message.get("text") or ""
+        if wording.is_letter(text):
+            from actions.complaint import letter_events
+
+            return letter_events(dispatcher, tracker)
+        if wording.is_english(text):
+            dispatcher.utter_message(text=ENGLISH_HINT)
+            record_turn(tracker, "fallback", ENGLISH_HINT)
+            return []
+        dispatcher.utter_message(response="utter_out_of_scope")
+        return []

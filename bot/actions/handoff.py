@@ -1,32 +1,50 @@
-"""转人工: on request or after two misunderstandings, with the transcript for the operator."""
+"""转人工: on request or after two misunderstandings, with the transcript for the operator.
+
+While the handoff is open the bot is paused for that conversation: it only says that a person is
+handling it (contract section 4), checking ``GET /api/handoffs/{id}``; once the operator closes it,
+the bot answers again.
+"""
 
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import UserUtteranceReverted
+from rasa_sdk.events import FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.complaint import channel_of
+from actions import wording
 from actions.service_client import ServiceUnavailable, client
+from actions.turns import record_turn
 
 MAX_TURNS = 30
+#: Handoff states in which a person has (or is about to take) the conversation.
+OPEN_STATES = {"待接入", "已接入"}
+STILL_WITH_PERSON = "人工客服正在处理，请稍候。"
+#: What a message said while a person had the conversation leads to, once the handoff is closed.
+RESUME = {"greet": "utter_greet", "thank": "utter_thank", "goodbye": "utter_goodbye",
+          "ask_materials": "action_answer_item", "ask_conditions": "action_answer_item",
+          "ask_time_limit": "action_answer_item", "ask_fee": "action_answer_item", "ask_place": "action_answer_item",
+          "ask_online": "action_answer_item", "inform_item": "action_answer_item",
+          "ask_ticket_status": "action_ticket_status", "request_human": "action_handoff"}
 
 
 def transcript(tracker: Tracker) -> List[Dict[str, str]]:
-    turns = [{"speaker": e["event"], "text": e.get("text") or ""} for e in tracker.events
+    turns = [{"speaker": e["event"], "text": (e.get("text") or "")[:4000]} for e in tracker.events
              if e.get("event") in ("user", "bot") and e.get("text")]
     return turns[-MAX_TURNS:]
 
 
-def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> None:
+def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> List[Dict[Text, Any]]:
+    from actions.complaint import channel_of
+
     try:
-        client.handoff(tracker.sender_id, channel_of(tracker), reason, transcript(tracker))
+        handoff = client.handoff(tracker.sender_id, channel_of(tracker), reason, transcript(tracker))
     except ServiceUnavailable:
         dispatcher.utter_message(text="抱歉，人工客服暂时无法接入，请拨打12345热线。")
-        return
+        return []
     dispatcher.utter_message(response="utter_handoff")
+    return [SlotSet("handoff_id", (handoff or {}).get("id")), SlotSet("with_person", True)]
 
 
 def consecutive_fallbacks(tracker: Tracker) -> int:
@@ -45,19 +63,55 @@ class ActionHandoff(Action):
         return "action_handoff"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        hand_over(dispatcher, tracker, "requested")
-        return []
+        return hand_over(dispatcher, tracker, "requested")
+
+
+class ActionHandoffWait(Action):
+    """Every message while a person has the conversation: a short note, or back to the bot once closed."""
+
+    def name(self) -> Text:
+        return "action_handoff_wait"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        handoff_id = tracker.get_slot("handoff_id")
+        try:
+            state = client.handoff_state(int(handoff_id)) if handoff_id else None
+        except (ServiceUnavailable, ValueError):
+            dispatcher.utter_message(text=STILL_WITH_PERSON)
+            return []
+        if state is not None and state.get("status") in OPEN_STATES:
+            dispatcher.utter_message(text=STILL_WITH_PERSON)
+            return []
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        events: List[Dict[Text, Any]] = [SlotSet("handoff_id", None), SlotSet("with_person", False)]
+        follow = RESUME.get(intent or "")
+        if follow:
+            return events + [FollowupAction(follow)]
+        dispatcher.utter_message(text="人工客服已结束接待，我是小助手，请问还有什么可以帮您？")
+        return events
 
 
 class ActionFallback(Action):
-    """The first misunderstanding asks to rephrase; the second in a row brings a human."""
+    """A letter becomes a work order; English gets a hint; otherwise the first misunderstanding asks to
+    rephrase and the second in a row brings a human."""
 
     def name(self) -> Text:
         return "action_fallback"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        from actions.complaint import letter_events
+        from actions.guide import ENGLISH_HINT
+
+        text = tracker.latest_message.get("text") or ""
+        if wording.is_letter(text):
+            return letter_events(dispatcher, tracker)
+        if wording.is_english(text):
+            dispatcher.utter_message(text=ENGLISH_HINT)
+            record_turn(tracker, "fallback", ENGLISH_HINT)
+            return [UserUtteranceReverted()]
         if consecutive_fallbacks(tracker) >= 2:
-            hand_over(dispatcher, tracker, "fallback")
-            return []
+            record_turn(tracker, "fallback", "（转人工）")
+            return hand_over(dispatcher, tracker, "fallback")
         dispatcher.utter_message(response="utter_default")
+        record_turn(tracker, "fallback", "抱歉，我没太听懂。")
         return [UserUtteranceReverted()]

@@ -1,24 +1,65 @@
-"""自助预审 form: which item, which materials the citizen has, then the one-time verdict."""
+"""自助预审 form: which item, which materials the citizen has, then the one-time verdict.
+
+What the citizen says about materials accumulates across messages (身份证有 → 户口本也在 →
+房产证还没办下来) in ``precheck_notes`` for the item being checked; each message gets the verdict
+on everything said so far. "Can't get it" wording (开不出来, 丢了, 还没办下来) is made explicit as
+not having it before the catalogue's pre-check reads the text; 容缺 and 承诺 come from the catalogue.
+"""
 
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import wording
+from actions.forms import GuardedFormValidation, intent_of
 from actions.guide import SORRY, choice_buttons
 from actions.service_client import ServiceUnavailable, client
+from actions.turns import record_turn
+
+#: The pre-check API reads at most this much text (service_guide PrecheckIn).
+NOTES_MAX_CHARS = 2000
 
 
-class ValidatePrecheckForm(FormValidationAction):
+def accumulated(tracker: Tracker, said: str) -> str:
+    """Earlier materials of the same item, then this message (a later word about a material wins)."""
+    earlier = tracker.get_slot("precheck_notes") if tracker.get_slot("precheck_code") == tracker.get_slot(
+        "item_code") else None
+    notes = "。".join(part for part in (earlier, wording.materials_said(said)) if part)
+    return notes[-NOTES_MAX_CHARS:]
+
+
+class ValidatePrecheckForm(GuardedFormValidation):
+    form_slots = ("materials_text",)
+    cancelled_text = "好的，预审已取消。"
+
     def name(self) -> Text:
         return "validate_precheck_form"
 
-    def validate_service_item(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                              domain: DomainDict) -> Dict[Text, Any]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
+        """On activation, the item named (or already under discussion) is the one to pre-check, and
+        materials named in the activating message (户口本也在) are taken, not asked for again."""
+        if not tracker.get_slot("requested_slot"):
+            events: Dict[Text, Any] = {}
+            named = wording.item_entities(tracker.latest_message.get("entities") or [])
+            if named and not tracker.get_slot("service_item"):
+                events = self.resolve_item(named[0], dispatcher)
+            intent, _ = intent_of(tracker)
+            if intent == "inform_materials" and (events.get("item_code") or tracker.get_slot("item_code")):
+                said = wording.clean(tracker.latest_message.get("text"))
+                merged = tracker.copy()
+                merged.slots.update(events)
+                events.update({"materials_text": said, "precheck_notes": accumulated(merged, said),
+                               "precheck_code": merged.get_slot("item_code")})
+            if events:
+                return [SlotSet(k, v) for k, v in events.items()]
+        return await super().run(dispatcher, tracker, domain)
+
+    def resolve_item(self, value: str, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
         """Resolve the item; on success tell its full checklist first, so the citizen can compare."""
         try:
             found = client.search(str(value))
@@ -37,15 +78,30 @@ class ValidatePrecheckForm(FormValidationAction):
         dispatcher.utter_message(text=guide["text"])
         return {"service_item": best["name"], "item_code": best["code"]}
 
+    def validate_service_item(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                              domain: DomainDict) -> Dict[Text, Any]:
+        if value is None:
+            return {}
+        if tracker.get_slot("requested_slot") != "service_item" and value == tracker.get_slot("service_item") \
+                and tracker.get_slot("item_code"):
+            return {"service_item": value}
+        named = wording.item_entities(tracker.latest_message.get("entities") or [])
+        return self.resolve_item(named[0] if named else str(value), dispatcher)
+
     def validate_materials_text(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                 domain: DomainDict) -> Dict[Text, Any]:
         """A message naming another item is a correction of the item, not a list of materials."""
-        intent = tracker.latest_message.get("intent", {}).get("name")
-        if intent in ("inform_item", "start_precheck") and next(tracker.get_latest_entity_values("service_item"), None):
+        if value is None:
+            return {}
+        intent, _ = intent_of(tracker)
+        if intent in ("inform_item", "start_precheck") and wording.item_entities(
+                tracker.latest_message.get("entities") or []):
             return {"materials_text": None}
-        if not str(value or "").strip():
+        said = wording.clean(value)
+        if not said:
             return {"materials_text": None}
-        return {"materials_text": str(value)}
+        return {"materials_text": said, "precheck_notes": accumulated(tracker, said),
+                "precheck_code": tracker.get_slot("item_code")}
 
 
 class ActionPrecheckVerdict(Action):
@@ -54,13 +110,21 @@ class ActionPrecheckVerdict(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         code: Optional[str] = tracker.get_slot("item_code")
+        said = tracker.get_slot("materials_text")
+        if not said:
+            return []  # the pre-check was left (取消 / 转人工)
+        notes = tracker.get_slot("precheck_notes") or wording.materials_said(said)
         try:
-            verdict = client.precheck(code or "", tracker.get_slot("materials_text") or "")
+            verdict = client.precheck(code or "", notes)
         except ServiceUnavailable:
             dispatcher.utter_message(text=SORRY)
             return [SlotSet("materials_text", None)]
         if verdict is None:
             dispatcher.utter_message(text="预审的事项没有找到，请重新说一下要办的事项。")
-        else:
-            dispatcher.utter_message(text=verdict["text"], json_message={"precheck": verdict})
-        return [SlotSet("materials_text", None)]
+            return [SlotSet("materials_text", None)]
+        text = verdict["text"]
+        if verdict.get("missing") or verdict.get("rongque") or verdict.get("chengnuo"):
+            text += "\n（有新情况可以直接告诉我，比如“户口本也有”，我会在刚才的基础上重新核对。）"
+        dispatcher.utter_message(text=text, json_message={"precheck": verdict})
+        record_turn(tracker, "answer", text, code)
+        return [SlotSet("materials_text", None), SlotSet("topic", "item")]

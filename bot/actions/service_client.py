@@ -46,16 +46,45 @@ class ServiceClient:
         return self._call("POST", "/api/catalogue/precheck", json={"code": code, "text": text[:2000]})
 
     def create_ticket(self, text: str, channel: str, place: Optional[str], contact: Optional[str],
-                      ticket_type: str) -> Dict[str, Any]:
+                      ticket_type: Optional[str], title: Optional[str] = None) -> Dict[str, Any]:
         body = {"text": text, "channel": channel, "place": place, "contact": contact, "ticket_type": ticket_type}
+        if title:
+            body["title"] = title
         return self._call("POST", "/api/tickets", json=body)
 
-    def ticket(self, ticket_id: int) -> Optional[Dict[str, Any]]:
-        return self._call("GET", f"/api/tickets/{ticket_id}")
+    def lookup(self, code: str, ticket_no: Optional[int] = None) -> Optional[Dict[str, Any]]:
+        """An order as its holder may see it, by 查询码 (and number); None for a wrong code (contract section 1)."""
+        body: Dict[str, Any] = {"code": code}
+        if ticket_no is not None:
+            body["ticket_no"] = ticket_no
+        try:
+            return self._call("POST", "/api/citizen/lookup", json=body)
+        except ServiceUnavailable as error:
+            if str(error).startswith("422"):
+                return None
+            raise
 
     def handoff(self, sender_id: str, channel: str, reason: str, transcript: List[Dict[str, str]]) -> Dict[str, Any]:
         body = {"sender_id": sender_id, "channel": channel, "reason": reason, "transcript": transcript}
         return self._call("POST", "/api/handoffs", json=body)
+
+    def handoff_state(self, handoff_id: int) -> Optional[Dict[str, Any]]:
+        return self._call("GET", f"/api/handoffs/{handoff_id}")
+
+    def post_turn(self, turn: Dict[str, Any]) -> None:
+        """A turn for the trainer's review (contract section 2); a failure never breaks the conversation."""
+        try:
+            self._call("POST", "/api/bot/turns", json=turn)
+        except ServiceUnavailable:
+            pass
+
+    def rate(self, conversation_id: str, turn_id: str, rating: str) -> bool:
+        try:
+            self._call("POST", "/api/bot/ratings",
+                       json={"conversation_id": conversation_id, "turn_id": turn_id, "rating": rating})
+        except ServiceUnavailable:
+            return False
+        return True
 
 
 client = ServiceClient()

@@ -1,17 +1,60 @@
-"""A work order's progress, as a citizen may see it: status and deadline, not its contents."""
+"""A work order's progress, looked up only by the 查询码 its holder was given (POST /api/citizen/lookup).
+
+Numbers inside other sentences (人民路120号, 0710, the start of a phone number) are never read as
+order numbers; without a 查询码 the bot asks for it, or uses the one of the order filed in this
+conversation.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import wording
 from actions.service_client import ServiceUnavailable, client
 
 STAGES = {"受理": "已受理，等待派单", "转办": "已转交承办部门", "办理": "承办部门正在办理",
           "反馈": "承办部门已答复，等待您评价", "办结": "已办结"}
+ASK_CODE = ("请告诉我工单的查询码（登记时给您的一串字母和数字，如“查询码 3f9a0c1d2b4e5f60”），"
+            "可以连同工单编号一起发给我。为保护隐私，只凭编号不能查询。")
+NO_SUCH = "没有查到与这个查询码对应的工单，请核对查询码（和工单编号）后再试。"
+
+
+def order_text(order: Dict[str, Any]) -> str:
+    due = (order.get("completion_due") or "")[:16].replace("T", " ")
+    stage = order.get("status_label") or STAGES.get(order.get("status", ""), order.get("status", ""))
+    text = f"工单 {order.get('ticket_no')}：{stage}"
+    if order.get("department"):
+        text += f"（{order['department']}）"
+    if due:
+        text += f"，办结时限 {due}"
+    text += "。"
+    if order.get("overdue"):
+        text += "该工单已超期，已列入督办。"
+    if order.get("reply"):
+        text += f"\n答复：{order['reply']}"
+    return text
+
+
+def answer_order(dispatcher: CollectingDispatcher, tracker: Tracker, code: str, number: Optional[int]) -> List[Dict]:
+    try:
+        order = client.lookup(code, number)
+    except ServiceUnavailable:
+        dispatcher.utter_message(text="抱歉，工单系统暂时无法访问，请稍后再试。")
+        return []
+    if order is None:
+        dispatcher.utter_message(text=NO_SUCH)
+        return []
+    dispatcher.utter_message(text=order_text(order))
+    return [SlotSet("topic", "order")]
+
+
+def looks_like_new_complaint(text: str) -> bool:
+    """A message the NLU took for a status question that says nothing of one: a problem with an address."""
+    return len(wording.clean(text)) >= 12 and not wording.asks_status(text) and not wording.PAST_ORDER.search(text)
 
 
 class ActionTicketStatus(Action):
@@ -19,21 +62,16 @@ class ActionTicketStatus(Action):
         return "action_ticket_status"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        number = next(tracker.get_latest_entity_values("ticket_no"), None) or tracker.get_slot("ticket_no")
-        if not number or not str(number).isdigit():
-            dispatcher.utter_message(text="请告诉我工单编号，比如“查一下工单12”。")
-            return []
-        try:
-            ticket = client.ticket(int(number))
-        except ServiceUnavailable:
-            dispatcher.utter_message(text="抱歉，工单系统暂时无法访问，请稍后再试。")
-            return []
-        if ticket is None:
-            dispatcher.utter_message(text=f"没有查到编号为 {number} 的工单，请核对编号。")
-            return [SlotSet("ticket_no", None)]
-        due = ticket["completion_due"][:16].replace("T", " ")
-        text = f"工单 {number}：{STAGES.get(ticket['status'], ticket['status'])}，办结时限 {due}。"
-        if ticket.get("overdue"):
-            text += "该工单已超期，已列入督办。"
-        dispatcher.utter_message(text=text)
-        return [SlotSet("ticket_no", str(number))]
+        from actions.complaint import start_complaint_events
+
+        text = tracker.latest_message.get("text") or ""
+        reference = wording.order_reference(text)
+        if reference.code:
+            return answer_order(dispatcher, tracker, reference.code, reference.number)
+        if looks_like_new_complaint(text):
+            return start_complaint_events(tracker, "投诉", text)
+        own = tracker.get_slot("ticket_code")
+        if own and not wording.PAST_ORDER.search(text):
+            return answer_order(dispatcher, tracker, own, None)
+        dispatcher.utter_message(text=ASK_CODE)
+        return []

@@ -1,0 +1,105 @@
+"""What both forms share: a citizen can always get out (取消, 转人工) and ask something on the way
+(a 查询码, a service question), after which the form asks its question again.
+
+Rasa's forms fill a ``from_text`` slot with whatever is said, so these interruptions are recognised
+in the validation action before any slot is validated (Rasa's documented way for a validation
+action to end a form early is to return ``ActiveLoop(None)``; the submit rules that follow find the
+slots empty and do nothing).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import wording
+
+GUIDE_INTENTS = {"ask_materials", "ask_conditions", "ask_time_limit", "ask_fee", "ask_place", "ask_online"}
+#: A cancel said inside a longer sentence (不投诉了，我自己找物业去).
+CANCEL_ANYWHERE = re.compile(r"不(投诉|反映|举报|预审)了|取消(投诉|反映|预审|工单|吧)|"
+                             r"不想(投诉|反映)了|不用(投诉|反映|登记)了")
+
+
+def intent_of(tracker: Tracker) -> tuple[str, float]:
+    intent = tracker.latest_message.get("intent") or {}
+    return intent.get("name") or "", float(intent.get("confidence") or 0.0)
+
+
+class GuardedFormValidation(FormValidationAction):
+    """A form validation that first honours cancel, handoff, status and service questions."""
+
+    #: The form's slots, reset when it is left.
+    form_slots: tuple[str, ...] = ()
+    cancelled_text = "好的，已取消。"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
+        requested = tracker.get_slot("requested_slot")
+        if requested:
+            events = self.interruption(dispatcher, tracker, requested)
+            if events is not None:
+                return events
+        return await super().run(dispatcher, tracker, domain)
+
+    def leave(self) -> List[Dict[Text, Any]]:
+        return [*(SlotSet(slot, None) for slot in self.form_slots), SlotSet("requested_slot", None), ActiveLoop(None)]
+
+    def before_exits(self, dispatcher: CollectingDispatcher, tracker: Tracker, requested: str) -> Optional[List[Dict]]:
+        """A form-specific answer that must win over the exits (a phone refusal at the phone step)."""
+        return None
+
+    def interruption(self, dispatcher: CollectingDispatcher, tracker: Tracker, requested: str) -> Optional[List[Dict]]:
+        from actions.handoff import hand_over
+        from actions.status import ASK_CODE, answer_order
+
+        text = wording.clean(tracker.latest_message.get("text"))
+        intent, confidence = intent_of(tracker)
+        early = self.before_exits(dispatcher, tracker, requested)
+        if early is not None:
+            return early
+        if wording.asks_for_person(text) or (intent == "request_human" and confidence >= 0.8 and len(text) <= 12):
+            return self.leave() + hand_over(dispatcher, tracker, "requested")
+        if wording.is_cancel(text) or CANCEL_ANYWHERE.search(text):
+            dispatcher.utter_message(text=self.cancelled_text)
+            return self.leave()
+        reference = wording.order_reference(text)
+        if reference.code:
+            return answer_order(dispatcher, tracker, reference.code, reference.number) + [SlotSet(requested, None)]
+        if intent == "ask_ticket_status" and wording.asks_status(text) and not wording.place_in(text):
+            dispatcher.utter_message(text=ASK_CODE)
+            return [SlotSet(requested, None)]
+        if (intent in GUIDE_INTENTS and confidence >= 0.6 and wording.looks_like_question(text)
+                and self.answers_questions_at(requested)):
+            return self.answer_question(dispatcher, tracker) + [SlotSet(requested, None)]
+        return None
+
+    def answers_questions_at(self, requested: str) -> bool:
+        return True
+
+    def answer_question(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
+        """A service question on the way: answered from the catalogue, then the form goes on."""
+        from actions.guide import SORRY, answer_text, search_item
+        from actions.turns import answer_rated
+
+        intent, _ = intent_of(tracker)
+        from actions.guide import aspect_of
+
+        aspect = aspect_of(tracker, intent)
+        try:
+            named = wording.item_entities(tracker.latest_message.get("entities") or [])
+            code = None if named else tracker.get_slot("item_code")
+            if code is None:
+                found = search_item(tracker)
+                if not found["matches"] or found["ambiguous"]:
+                    dispatcher.utter_message(text="这个问题我稍后再帮您查，我们先把这件事办完。")
+                    return []
+                code = found["matches"][0]["code"]
+            answer_rated(dispatcher, tracker, answer_text(code, aspect), code)
+        except Exception:  # noqa: BLE001 (the form must go on whatever the catalogue does)
+            dispatcher.utter_message(text=SORRY)
+        dispatcher.utter_message(text="我们接着刚才的事：")
+        return []

@@ -1,0 +1,366 @@
+"""Issue 15, bot side, one behaviour each: forms that let people out and back in, pre-check memory,
+follow-ups that survive noise, 查询码 lookups, letters, the handoff pause, 好差评 and English.
+
+Run with rasa-sdk's CollectingDispatcher against the stand-in service (conftest.py)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+
+from actions import wording
+from actions.complaint import ValidateComplaintForm
+from actions.guide import ENGLISH_HINT, ActionAnswerItem
+from actions.handoff import STILL_WITH_PERSON, ActionFallback, ActionHandoffWait
+from actions.precheck import ValidatePrecheckForm
+from actions.turns import WECHAT_RATE_LINE, ActionRate
+
+DOMAIN: Dict[str, Any] = yaml.safe_load((Path(__file__).parents[2] / "domain.yml").read_text(encoding="utf-8"))
+PASSPORT = {"code": "QS-GA-010", "name": "普通护照签发", "kind": "item", "score": 0.92, "matched": "护照"}
+MARRIAGE = {"code": "QS-MZ-001", "name": "内地居民结婚登记", "kind": "item", "score": 0.9, "matched": "结婚"}
+CODE = "3f9a0c1d2b4e5f60"
+
+
+def slots_set(events: List[Dict[str, Any]]) -> Dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def texts(dispatcher) -> List[str]:
+    return [m["text"] for m in dispatcher.messages if m.get("text")]
+
+
+def in_form(form: str, requested: str, text: str, intent: str = "inform_item", confidence: float = 0.9,
+            slots: Optional[Dict[str, Any]] = None, entities: Optional[List[Dict[str, Any]]] = None,
+            sender_id: str = "citizen-9") -> Tracker:
+    """A tracker inside ``form`` that has just asked for ``requested`` and received ``text``."""
+    latest = {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": entities or []}
+    values = {"requested_slot": requested, requested: text, **(slots or {})}
+    return Tracker.from_dict({
+        "sender_id": sender_id, "slots": values, "latest_message": latest, "paused": False,
+        "events": [{"event": "user", "text": text, "parse_data": latest, "input_channel": "rest"},
+                   {"event": "slot", "name": requested, "value": text}],
+        "followup_action": None, "active_loop": {"name": form}, "latest_action_name": "action_listen"})
+
+
+def run(action, dispatcher, tracker) -> List[Dict[str, Any]]:
+    return asyncio.run(action.run(dispatcher, tracker, DOMAIN))
+
+
+def left_the_form(events: List[Dict[str, Any]]) -> bool:
+    return {"event": "active_loop", "name": None, "timestamp": None} in events
+
+
+# ---- forms let people out and back in ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("said", ["算了，不投诉了", "算了", "取消", "退出", "不投诉了，我自己去找物业"])
+def test_cancelling_at_the_place_step_leaves_the_form_and_stores_nothing(service, dispatcher, said):
+    events = run(ValidateComplaintForm(), dispatcher, in_form("complaint_form", "complaint_place", said))
+    assert left_the_form(events)
+    assert slots_set(events)["complaint_place"] is None and slots_set(events)["complaint_text"] is None
+    assert texts(dispatcher) == ["好的，已取消，没有提交任何工单。"]
+    assert service.calls("POST", "/api/tickets") == []
+
+
+def test_a_bare_suanle_at_the_phone_step_cancels_instead_of_filing_anonymously(service, dispatcher):
+    events = run(ValidateComplaintForm(), dispatcher, in_form("complaint_form", "contact", "算了"))
+    assert left_the_form(events) and slots_set(events)["contact"] is None
+
+
+@pytest.mark.parametrize("said", ["电话就不留了", "不想留", "算了不留了", "不方便给", "号码保密", "不留"])
+def test_refusing_to_leave_a_phone_in_any_wording_is_accepted(service, dispatcher, said):
+    events = run(ValidateComplaintForm(), dispatcher, in_form("complaint_form", "contact", said))
+    assert slots_set(events)["contact"] == "不留"
+    assert not left_the_form(events) and texts(dispatcher) == []
+
+
+@pytest.mark.parametrize("said", ["转人工", "人工客服", "我要找真人"])
+def test_asking_for_a_person_inside_a_form_hands_over_and_leaves_it(service, dispatcher, said):
+    service.reply("POST", "/api/handoffs", {"id": 8, "status": "待接入"}, status=201)
+    events = run(ValidateComplaintForm(), dispatcher, in_form("complaint_form", "contact", said))
+    assert left_the_form(events)
+    assert slots_set(events)["handoff_id"] == 8 and slots_set(events)["with_person"] is True
+    assert dispatcher.messages[-1]["response"] == "utter_handoff"
+    assert not any("格式" in t for t in texts(dispatcher))
+
+
+def test_a_status_question_with_a_query_code_inside_a_form_is_answered_and_the_form_goes_on(service, dispatcher):
+    service.reply("POST", "/api/citizen/lookup", {"ticket_no": 5, "status": "办理", "status_label": "承办部门正在办理",
+                                                  "completion_due": "2026-03-09T09:00:00+08:00", "overdue": False})
+    events = run(ValidateComplaintForm(), dispatcher,
+                 in_form("complaint_form", "contact", f"先帮我查下查询码{CODE}", "ask_ticket_status"))
+    assert "工单 5：承办部门正在办理" in texts(dispatcher)[0]
+    assert not left_the_form(events) and slots_set(events)["contact"] is None
+
+
+def test_a_materials_question_inside_the_complaint_is_answered_then_the_form_asks_again(service, dispatcher):
+    service.reply("GET", "/api/catalogue/items", {"query": "结婚", "decision": "answer", "ambiguous": False,
+                                                  "matches": [MARRIAGE]})
+    service.reply("GET", "/api/catalogue/items/QS-MZ-001", {"kind": "item", "text": "【内地居民结婚登记】申请材料：…"})
+    asked = in_form("complaint_form", "complaint_place", "对了，领结婚证要带什么材料？", "ask_materials",
+                    entities=[{"entity": "service_item", "value": "结婚证", "confidence_entity": 0.95}])
+    events = run(ValidateComplaintForm(), dispatcher, asked)
+    assert texts(dispatcher)[0] == "【内地居民结婚登记】申请材料：…"
+    assert not left_the_form(events) and slots_set(events)["complaint_place"] is None
+    assert not any("格式" in t for t in texts(dispatcher))
+
+
+def test_something_that_is_not_a_place_is_not_stored_as_the_place(service, dispatcher):
+    events = run(ValidateComplaintForm(), dispatcher,
+                 in_form("complaint_form", "complaint_place", "你们到底管不管这种事情啊，我都说了好多遍了？",
+                         "deny", 0.3))
+    assert slots_set(events)["complaint_place"] is None
+    assert "地点" in texts(dispatcher)[0]
+
+
+def test_a_place_is_stored_without_the_words_around_it(service, dispatcher):
+    events = run(ValidateComplaintForm(), dispatcher,
+                 in_form("complaint_form", "complaint_place", "就在湖滨路12号", "ask_ticket_status", 0.7))
+    assert slots_set(events)["complaint_place"] == "湖滨路12号"
+
+
+def test_no_phone_format_error_before_the_phone_was_asked_for(service, dispatcher):
+    asked = in_form("complaint_form", "complaint_text", "小区门口垃圾堆了一周没人清运", "file_complaint",
+                    slots={"contact": None})
+    run(ValidateComplaintForm(), dispatcher, asked)
+    assert not any("格式" in t for t in texts(dispatcher))
+
+
+def test_a_complaint_names_its_place_and_phone_so_they_are_not_asked_again(service, dispatcher):
+    events = run(ValidateComplaintForm(), dispatcher,
+                 in_form("complaint_form", "complaint_text", "幸福小区3栋门口的井盖丢了，我电话13907101234",
+                         "file_complaint"))
+    assert slots_set(events)["complaint_place"] == "幸福小区3栋"
+    assert slots_set(events)["contact"] == "13907101234"
+
+
+# ---- pre-check remembers across messages -------------------------------------------------------------
+
+
+def test_materials_said_over_several_messages_accumulate_for_the_same_item(service, dispatcher):
+    slots = {"item_code": "QS-GA-004", "service_item": "户口迁移", "precheck_code": "QS-GA-004",
+             "precheck_notes": "身份证有。户口本也在"}
+    events = run(ValidatePrecheckForm(), dispatcher,
+                 in_form("precheck_form", "materials_text", "房产证还没办下来", "inform_materials", slots=slots))
+    assert slots_set(events)["precheck_notes"] == "身份证有。户口本也在。房产证还没办下来没有"
+    assert slots_set(events)["materials_text"] == "房产证还没办下来"
+
+
+def test_notes_of_another_item_are_not_carried_over(service, dispatcher):
+    slots = {"item_code": "QS-GA-010", "service_item": "普通护照签发", "precheck_code": "QS-GA-004",
+             "precheck_notes": "身份证有"}
+    events = run(ValidatePrecheckForm(), dispatcher,
+                 in_form("precheck_form", "materials_text", "照片有", "inform_materials", slots=slots))
+    assert slots_set(events)["precheck_notes"] == "照片有"
+
+
+@pytest.mark.parametrize("said", ["户籍证明开不出来", "离婚证丢了", "房产证还没办下来", "结婚证拿不到"])
+def test_cannot_get_it_reads_as_not_having_it(said):
+    assert wording.materials_said(said).endswith("没有")
+
+
+def test_having_it_is_left_as_it_is():
+    assert wording.materials_said("身份证有，户口本也在") == "身份证有，户口本也在"
+
+
+def test_cancelling_the_precheck_leaves_it(service, dispatcher):
+    events = run(ValidatePrecheckForm(), dispatcher,
+                 in_form("precheck_form", "materials_text", "算了不办了", "deny", slots={"item_code": "QS-GA-004"}))
+    assert left_the_form(events) and texts(dispatcher) == ["好的，预审已取消。"]
+
+
+# ---- follow-ups survive noise --------------------------------------------------------------------------
+
+
+def guide_tracker(text: str, intent: str, entities: List[Dict[str, Any]], slots: Dict[str, Any],
+                  sender_id: str = "citizen-3") -> Tracker:
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities}
+    return Tracker.from_dict({"sender_id": sender_id, "slots": slots, "latest_message": latest, "paused": False,
+                              "events": [{"event": "user", "text": text, "parse_data": latest}],
+                              "followup_action": None, "active_loop": {}, "latest_action_name": "action_listen"})
+
+
+@pytest.mark.parametrize("noise", ["？", "办", "交", "住院"])
+def test_punctuation_or_a_function_word_tagged_as_an_item_does_not_replace_the_item(service, dispatcher, noise):
+    service.reply("GET", "/api/catalogue/items", {"decision": "not_found", "ambiguous": False, "matches": []})
+    service.reply("GET", "/api/catalogue/items/QS-GA-010",
+                  {"kind": "item", "text": "【普通护照签发】承诺时限：7个工作日"})
+    asked = guide_tracker("那要多久能办好？", "ask_time_limit",
+                          [{"entity": "service_item", "value": noise, "confidence_entity": 0.9}],
+                          {"service_item": "普通护照签发", "item_code": "QS-GA-010"})
+    events = ActionAnswerItem().run(dispatcher, asked, DOMAIN)
+    assert texts(dispatcher)[0] == "【普通护照签发】承诺时限：7个工作日"
+    assert service.calls("GET", "/api/catalogue/items/QS-GA-010")[0]["query"] == {"aspect": "time_limit"}
+    assert slots_set(events)["item_code"] == "QS-GA-010"
+
+
+def test_a_low_confidence_item_entity_is_ignored(service, dispatcher):
+    assert wording.item_entities([{"entity": "service_item", "value": "合照", "confidence_entity": 0.3},
+                                  {"entity": "service_item", "value": "护照", "confidence_entity": 0.95}]) == ["护照"]
+
+
+def test_a_bundle_time_question_answers_each_items_time_not_the_materials(service, dispatcher):
+    bundle = {"kind": "bundle", "bundle": {"name": "新生儿出生一件事", "items": ["QS-A", "QS-B"]},
+              "text": "【新生儿出生一件事】申请材料：…"}
+    service.reply("GET", "/api/catalogue/items/QS-BUNDLE", bundle)
+    service.reply("GET", "/api/catalogue/items/QS-A", {"kind": "item", "text": "【出生登记】承诺时限：即办"})
+    service.reply("GET", "/api/catalogue/items/QS-B", {"kind": "item", "text": "【社保卡申领】承诺时限：即办"})
+    service.reply("GET", "/api/catalogue/items", {"decision": "not_found", "ambiguous": False, "matches": []})
+    asked = guide_tracker("全部办完要多久", "ask_time_limit", [], {"service_item": "新生儿出生一件事",
+                                                            "item_code": "QS-BUNDLE"})
+    ActionAnswerItem().run(dispatcher, asked, DOMAIN)
+    answer = texts(dispatcher)[0]
+    assert "【出生登记】承诺时限：即办" in answer and "【社保卡申领】承诺时限：即办" in answer
+    assert "申请材料" not in answer
+
+
+def test_a_question_naming_two_items_answers_both(service, dispatcher):
+    def search(request):
+        q = request["query"]["q"]
+        found = [PASSPORT] if "护照" in q else [MARRIAGE] if "结婚" in q else []
+        return 200, {"decision": "answer" if found else "not_found", "ambiguous": False, "matches": found}
+
+    service.answer("GET", "/api/catalogue/items", search)
+    service.reply("GET", "/api/catalogue/items/QS-GA-010", {"kind": "item", "text": "【普通护照签发】材料"})
+    service.reply("GET", "/api/catalogue/items/QS-MZ-001", {"kind": "item", "text": "【内地居民结婚登记】材料"})
+    asked = guide_tracker("办护照和结婚登记要带什么", "ask_materials",
+                          [{"entity": "service_item", "value": "护照", "confidence_entity": 0.9},
+                           {"entity": "service_item", "value": "结婚登记", "confidence_entity": 0.9}], {})
+    ActionAnswerItem().run(dispatcher, asked, DOMAIN)
+    assert texts(dispatcher) == ["【普通护照签发】材料", "【内地居民结婚登记】材料"]
+
+
+def test_after_a_complaint_how_long_is_about_the_order_not_an_item(service, dispatcher):
+    service.reply("POST", "/api/citizen/lookup", {"ticket_no": 31, "status": "受理", "status_label": "已受理，等待派单",
+                                                  "completion_due": "2026-03-09T09:00:00+08:00", "overdue": False})
+    asked = guide_tracker("大概多久会有人来处理", "ask_time_limit", [],
+                          {"service_item": "普通护照签发", "item_code": "QS-GA-010", "ticket_code": CODE,
+                           "topic": "order"})
+    ActionAnswerItem().run(dispatcher, asked, DOMAIN)
+    assert "工单 31" in texts(dispatcher)[0] and "2026-03-09" in texts(dispatcher)[0]
+    assert service.calls("GET", "/api/catalogue/items/QS-GA-010") == []
+
+
+# ---- letters -------------------------------------------------------------------------------------------
+
+LETTER = ("尊敬的领导您好：我是幸福小区的老住户，今年七十多岁了，家住青山区文化路45号院2号楼。"
+          "我们楼的自来水一到早晚就没有水压，四楼以上根本放不出水，已经三个多月了，物业说水泵坏了要等钱。"
+          "另外楼道的灯也坏了半年，晚上上下楼梯很危险，老人多，怕摔倒。"
+          "我们去社区反映过两次都没有解决，希望政府派人来看看，先把吃水的问题解决。"
+          "我家里电话是0710-5512345，白天都有人。谢谢你们！")
+
+
+def test_a_long_letter_becomes_a_work_order_with_place_and_contact_and_the_whole_text(service, dispatcher):
+    latest = {"text": LETTER, "intent": {"name": "nlu_fallback", "confidence": 0.3}, "entities": []}
+    letter = Tracker.from_dict({"sender_id": "c-letter", "slots": {}, "latest_message": latest, "paused": False,
+                                "events": [{"event": "user", "text": LETTER, "parse_data": latest}],
+                                "followup_action": None, "active_loop": {}, "latest_action_name": "action_listen"})
+    events = ActionFallback().run(dispatcher, letter, DOMAIN)
+    slots = slots_set(events)
+    assert slots["complaint_text"] == LETTER
+    assert slots["complaint_place"] == "青山区文化路45号院"
+    assert slots["contact"] == "07105512345"
+    assert "水压" in slots["complaint_title"]
+    assert events[-1]["name"] == "complaint_form"
+    assert "没太听懂" not in texts(dispatcher)[0] and "工单" in texts(dispatcher)[0]
+
+
+# ---- the handoff pauses the bot ------------------------------------------------------------------------
+
+
+def waiting_tracker(text: str, intent: str, handoff_id: Any = 8) -> Tracker:
+    return guide_tracker(text, intent, [], {"handoff_id": handoff_id, "with_person": True})
+
+
+def test_while_the_handoff_is_open_the_bot_only_says_a_person_is_coming(service, dispatcher):
+    service.reply("GET", "/api/handoffs/8", {"id": 8, "status": "已接入"})
+    events = ActionHandoffWait().run(dispatcher, waiting_tracker("还要等多久啊", "ask_time_limit"), DOMAIN)
+    assert texts(dispatcher) == [STILL_WITH_PERSON] and events == []
+
+
+def test_once_the_handoff_is_closed_the_bot_answers_the_message_again(service, dispatcher):
+    service.reply("GET", "/api/handoffs/8", {"id": 8, "status": "已结束"})
+    events = ActionHandoffWait().run(dispatcher, waiting_tracker("办护照要带啥", "ask_materials"), DOMAIN)
+    assert slots_set(events) == {"handoff_id": None, "with_person": False}
+    assert events[-1] == {"event": "followup", "name": "action_answer_item", "timestamp": None}
+
+
+# ---- 好差评 and the learning loop ------------------------------------------------------------------------
+
+
+def test_a_catalogue_answer_is_posted_as_a_turn_and_carries_the_rating_handle(service, dispatcher):
+    service.reply("GET", "/api/catalogue/items", {"decision": "answer", "ambiguous": False, "matches": [PASSPORT]})
+    service.reply("GET", "/api/catalogue/items/QS-GA-010", {"kind": "item", "text": "【普通护照签发】"})
+    service.reply("POST", "/api/bot/turns", {"id": 17}, status=201)
+    asked = guide_tracker("办护照要带啥", "ask_materials",
+                          [{"entity": "service_item", "value": "护照", "confidence_entity": 0.99}], {})
+    ActionAnswerItem().run(dispatcher, asked, DOMAIN)
+    turn = service.calls("POST", "/api/bot/turns")[0]
+    assert turn["token"] == "Bearer demo-bot"
+    assert turn["body"]["kind"] == "answer" and turn["body"]["item_code"] == "QS-GA-010"
+    assert turn["body"]["conversation_id"] == "citizen-3" and turn["body"]["channel"] == "web"
+    rate = dispatcher.messages[1]["custom"]["rate"]
+    assert rate == {"turn_id": turn["body"]["turn_id"], "intent": "ask_materials", "item_code": "QS-GA-010"}
+
+
+def test_in_wechat_the_answer_asks_for_a_numbered_rating(service, dispatcher):
+    service.reply("GET", "/api/catalogue/items", {"decision": "answer", "ambiguous": False, "matches": [PASSPORT]})
+    service.reply("GET", "/api/catalogue/items/QS-GA-010", {"kind": "item", "text": "【普通护照签发】"})
+    asked = guide_tracker("办护照要带啥", "ask_materials", [{"entity": "service_item", "value": "护照"}], {},
+                          sender_id="wx:oCitizen")
+    ActionAnswerItem().run(dispatcher, asked, DOMAIN)
+    assert texts(dispatcher)[-1] == WECHAT_RATE_LINE
+
+
+def rating_tracker(text: str, rateable: bool) -> Tracker:
+    data = {"custom": {"rate": {"turn_id": "t-1", "intent": "ask_materials", "item_code": "QS-GA-010"}}}
+    events = [{"event": "user", "text": "低保怎么申请"},
+              {"event": "bot", "text": "【最低生活保障】…"},
+              {"event": "bot", "text": None, "data": data if rateable else {}},
+              {"event": "bot", "text": WECHAT_RATE_LINE},
+              {"event": "user", "text": text}]
+    latest = {"text": text, "intent": {"name": "rate", "confidence": 0.9}, "entities": []}
+    return Tracker.from_dict({"sender_id": "wx:oCitizen", "slots": {}, "latest_message": latest, "paused": False,
+                              "events": events, "followup_action": None, "active_loop": {},
+                              "latest_action_name": "action_listen"})
+
+
+def test_a_bare_2_after_a_rateable_answer_is_posted_as_unsatisfied_with_the_bot_token(service, dispatcher):
+    service.reply("POST", "/api/bot/ratings", {}, status=201)
+    ActionRate().run(dispatcher, rating_tracker("2", rateable=True), DOMAIN)
+    posted = service.calls("POST", "/api/bot/ratings")[0]
+    assert posted["body"] == {"conversation_id": "wx:oCitizen", "turn_id": "t-1", "rating": "unsatisfied"}
+    assert posted["token"] == "Bearer demo-bot"
+    assert "抱歉" in texts(dispatcher)[0]
+
+
+def test_a_bare_1_without_a_rateable_answer_before_it_is_not_a_rating(service, dispatcher):
+    ActionRate().run(dispatcher, rating_tracker("1", rateable=False), DOMAIN)
+    assert service.calls("POST", "/api/bot/ratings") == []
+
+
+def test_a_fallback_is_posted_for_the_trainer(service, dispatcher, tracker):
+    ActionFallback().run(dispatcher, tracker("嗯那个啥", "nlu_fallback"), DOMAIN)
+    assert service.calls("POST", "/api/bot/turns")[0]["body"]["kind"] == "fallback"
+
+
+def test_english_gets_a_hint_that_the_service_is_in_chinese(service, dispatcher, tracker):
+    ActionFallback().run(dispatcher, tracker("How do I renew my ID card?", "nlu_fallback"), DOMAIN)
+    assert texts(dispatcher) == [ENGLISH_HINT]
+
+
+# ---- wording rules -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("said", ["人民路120号的路灯坏了", "区号0710", "我的手机13907101234", "工单12进度"])
+def test_no_order_reference_without_a_query_code(said):
+    assert wording.order_reference(said).code is None
+
+
+def test_a_query_code_with_the_order_number_is_read_with_both():
+    assert wording.order_reference(f"单号 57，查询码：{CODE.upper()}") == wording.OrderRef(CODE, 57)
