@@ -21,7 +21,7 @@ from actions import wording
 
 GUIDE_INTENTS = {"ask_materials", "ask_conditions", "ask_time_limit", "ask_fee", "ask_place", "ask_online"}
 #: A cancel said inside a longer sentence (不投诉了，我自己找物业去).
-CANCEL_ANYWHERE = re.compile(r"不(投诉|反映|举报|预审)了|取消(投诉|反映|预审|工单|吧)|"
+CANCEL_ANYWHERE = re.compile(r"不(投诉|投|反映|举报|预审)了|取消(投诉|反映|预审|工单|吧)|"
                              r"不想(投诉|反映)了|不用(投诉|反映|登记)了")
 
 

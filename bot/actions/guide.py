@@ -31,19 +31,22 @@ ASPECTS = {
 }
 #: An aspect named in words wins over the intent's guess for a short follow-up (那要多久 / 收费吗 / 在哪办).
 ASPECT_WORDS = [
+    ("conditions", re.compile(r"条件|资格|能不能办|可以办吗|谁能|什么人|符合")),
+    ("materials", re.compile(r"材料|带什么|带啥|准备什么|准备啥|证件|资料")),
     ("time_limit", re.compile(r"多久|多长时间|几天|几个工作日|时限|多快|什么时候(能)?(办好|拿到|下来)")),
-    ("fee", re.compile(r"收费|多少钱|要钱|花钱|费用|免费|交钱|几块")),
+    ("fee", re.compile(r"收费|多少钱|要钱|花钱|费用|免费|交钱|几块|收钱|收不收")),
     ("online", re.compile(r"网上|线上|手机上|网办|在家办|不用跑|小程序|App|APP|app|粤省事")),
-    ("place", re.compile(r"在哪|去哪|哪里办|地址|地点|窗口|哪个大厅|几楼")),
-    ("materials", re.compile(r"材料|带什么|带啥|要什么|要啥|证件|资料")),
-    ("conditions", re.compile(r"条件|资格|能不能办|可以办吗|谁能|什么人")),
+    ("place", re.compile(r"在哪|去哪|哪里办|地址|地点|窗口|哪个大厅|几楼|哪儿办")),
 ]
 ASPECT_NAMES = {"time_limit": "办理时限", "fee": "收费", "online": "网上办理", "place": "办理地点",
                 "materials": "申请材料", "conditions": "办理条件"}
 #: Words of a follow-up about the order just filed (大概多久会有人来处理 / 什么时候回复我).
 ORDER_FOLLOW_UP = re.compile(r"有人(来)?(处理|管|联系|回复)|(处理|回复|答复|解决)(我)?|"
                              r"多久.*(处理|回复|解决)|工单|投诉")
-CONJUNCTION = re.compile(r"和|跟|与|以及|还有|、|及")
+CONJUNCTION = re.compile(r"和|跟|与|以及|还有|、|及|一是|二是|三是|第一|第二|另外|；|;")
+QUESTION_TAIL = re.compile(r"(要|需要|得)?(带|准备|交)?(什么|啥|哪些).*$")
+#: A follow-up about every item just answered together (这两个都能网上办吗).
+BOTH = re.compile(r"两个|两项|两件|都|分别|这几个|各自")
 
 #: A follow-up without an item entity moves to another item only when the search is this sure of it.
 NEW_ITEM_CONFIDENCE = 0.8
@@ -60,14 +63,18 @@ def item_query(tracker: Tracker) -> Optional[str]:
     return named[0] if named else tracker.get_slot("service_item")
 
 
-def aspect_of(tracker: Tracker, intent: str) -> str:
+def aspects_of(tracker: Tracker, intent: str) -> List[str]:
+    """The parts of the guide asked for: those named in words (收钱不 / 在哪办，要等多久), else the intent's."""
     text = tracker.latest_message.get("text") or ""
-    if intent in ("ask_materials", "ask_conditions", "ask_time_limit", "ask_fee", "ask_place", "ask_online",
-                  "inform_item"):
-        for aspect, words in ASPECT_WORDS:
-            if words.search(text) and len(text) <= 30:
-                return aspect
-    return ASPECTS.get(intent, "all")
+    if intent in ASPECTS and len(text) <= 60:
+        named = [aspect for aspect, words in ASPECT_WORDS if words.search(text)]
+        if named:
+            return named
+    return [ASPECTS.get(intent, "all")]
+
+
+def aspect_of(tracker: Tracker, intent: str) -> str:
+    return aspects_of(tracker, intent)[0]
 
 
 def search_item(tracker: Tracker) -> Dict[str, Any]:
@@ -102,20 +109,28 @@ def answer_text(code: str, aspect: str) -> str:
     return "\n".join(parts)
 
 
+def answer_aspects(code: str, aspects: List[str]) -> str:
+    """Several parts of one guide in one answer, the item's heading once."""
+    texts = [answer_text(code, aspect) for aspect in aspects]
+    if len(texts) > 1 and all(t.startswith("【") for t in texts):
+        texts = texts[:1] + [t.split("\n", 1)[1] if "\n" in t else t for t in texts[1:]]
+    return "\n".join(texts)
+
+
 def named_items(tracker: Tracker) -> List[Dict[str, Any]]:
     """Two or more distinct items named in one question (办护照和身份证要带什么), each found for sure."""
     text = tracker.latest_message.get("text") or ""
     candidates = wording.item_entities(tracker.latest_message.get("entities") or [])
     if len(candidates) < 2 and CONJUNCTION.search(text):
-        candidates = [p for p in (re.sub(r"(要|需要|得)?(带|准备|交)?(什么|啥|哪些).*$", "", part).strip(" ？?，,")
+        candidates = [p for p in (QUESTION_TAIL.sub("", part).strip(" ？?，,：:")
                                   for part in CONJUNCTION.split(text)) if len(p) >= 2]
     if len(candidates) < 2:
         return []
     found: List[Dict[str, Any]] = []
-    for candidate in candidates[:3]:
+    for candidate in candidates[:4]:
         result = client.search(candidate)
         if not result["matches"] or result.get("ambiguous") or result.get("decision") not in (None, "answer"):
-            return []
+            continue
         best = result["matches"][0]
         if best["code"] not in {f["code"] for f in found}:
             found.append(best)
@@ -146,15 +161,20 @@ class ActionAnswerItem(Action):
         code = recent_order_code(tracker)
         if code and not named and (ORDER_FOLLOW_UP.search(text) or intent == "ask_time_limit"):
             return answer_order(dispatcher, tracker, code, None)
-        aspect = aspect_of(tracker, intent)
+        aspects = aspects_of(tracker, intent)
         try:
             several = named_items(tracker)
+            together = tracker.get_slot("item_codes") or []
+            if not several and not named and len(together) > 1 and BOTH.search(text):
+                several = [{"code": code, "name": None} for code in together]
             if several:
                 for item in several:
-                    answer_rated(dispatcher, tracker, answer_text(item["code"], aspect), item["code"])
+                    answer_rated(dispatcher, tracker, answer_aspects(item["code"], aspects), item["code"])
                 last = several[-1]
-                return [SlotSet("service_item", last["name"]), SlotSet("item_code", last["code"]),
-                        SlotSet("topic", "item")]
+                events = [SlotSet("item_codes", [item["code"] for item in several]), SlotSet("topic", "item")]
+                if last["name"]:
+                    events += [SlotSet("service_item", last["name"]), SlotSet("item_code", last["code"])]
+                return events
             remembered = tracker.get_slot("item_code")
             if not named and remembered:
                 best = {"code": remembered, "name": tracker.get_slot("service_item")}
@@ -174,12 +194,15 @@ class ActionAnswerItem(Action):
                     return []
                 else:
                     best = matches[0]
-            answer = answer_text(best["code"], aspect)
+            answer = answer_aspects(best["code"], aspects)
         except ServiceUnavailable:
             dispatcher.utter_message(text=SORRY)
             return []
         answer_rated(dispatcher, tracker, answer, best["code"])
-        return [SlotSet("service_item", best["name"]), SlotSet("item_code", best["code"]), SlotSet("topic", "item")]
+        events = [SlotSet("service_item", best["name"]), SlotSet("item_code", best["code"]), SlotSet("topic", "item")]
+        if tracker.get_slot("item_codes") and best["code"] not in tracker.get_slot("item_codes"):
+            events.append(SlotSet("item_codes", None))
+        return events
 
 
 class ActionOutOfScope(Action):

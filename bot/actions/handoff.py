@@ -79,7 +79,9 @@ class ActionHandoffWait(Action):
         except (ServiceUnavailable, ValueError):
             dispatcher.utter_message(text=STILL_WITH_PERSON)
             return []
-        if state is not None and state.get("status") in OPEN_STATES:
+        if state is None or state.get("status") in OPEN_STATES:
+            # None: the service cannot say (no such handoff known to it): stay with the person until the
+            # session expires rather than talk over an operator.
             dispatcher.utter_message(text=STILL_WITH_PERSON)
             return []
         intent = (tracker.latest_message.get("intent") or {}).get("name")

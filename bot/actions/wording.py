@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional
 
 #: Stop the current form: 算了 / 不投诉了 / 取消 / 退出 / 不办了 …, alone or with courtesy words.
-CANCEL_WORD = (r"(算了|不(投诉|反映|举报|建议|提|办|弄|搞|预审|查)了|不想(投诉|反映|办|弄)了|取消|退出|不用了|不要了|"
+CANCEL_WORD = (r"(算了|不(投诉|投|反映|举报|建议|提|办|弄|搞|预审|查)了|不想(投诉|反映|办|弄)了|"
+               r"取消|退出|不用了|不要了|"
                r"先不(投诉|反映|办|弄)了?|撤销|撤回|别(弄|办|投诉)了|结束|停止)")
 CANCEL = re.compile(r"^(好吧|那|哎|唉|嗯|那就|还是|我)?[，,。 ]*(" + CANCEL_WORD + r"(吧|了|啊|呀|哈)?[，,。！!…\s]*)+"
                     r"(谢谢|谢了|再见|拜拜)?[。！!…\s]*$")
@@ -32,7 +33,8 @@ ORDER_NO = re.compile(r"(?:工单|单号|编号|工单号|工单编号)\s*(?:是
 STATUS = re.compile(r"查询码|进度|进展|查(一下|下|查)?(工单|我的|投诉|诉求|反映)"
                     r"|(处理|办理?|解决|回复)(得|的)?(怎么样|咋样|如何|了没|了吗|没有)"
                     r"|到哪(一)?步|有(结果|回音|下文|回复)(了)?(吗|没)|有人(管|处理)(吗|没)")
-PAST_ORDER = re.compile(r"(上周|上星期|上个?月|前几天|前天|昨天|之前|上次|上回|以前|早先|那天)[^，,。？?]{0,12}"
+PAST_ORDER = re.compile(r"(上周|上星期|上个?礼拜|上个?月|前几天|前天|昨天|之前|上次|上回|以前|早先|那天|前阵子|"
+                        r"前段时间|前些天)[^，,。？?]{0,12}"
                         r"(投诉|反映|举报|报|提|打)[^，,。？?]{0,12}")
 #: A question about a service (so that inside a form it is answered, then the form goes on).
 QUESTION = re.compile(r"[？?]|吗|什么|哪些|哪里|哪儿|多少|多久|几天|怎么|如何|能不能|可不可以|要不要")
@@ -61,8 +63,15 @@ def clean(text: Any) -> str:
     return re.sub(r"\s+", " ", str(text or "")).strip()
 
 
+#: A message that opens with giving up (算了，不投了，…) gives up, whatever reason follows.
+CANCEL_OPENING = re.compile(r"^(好吧|那|哎|唉|嗯|那就|还是|我)?[，,。 ]*" + CANCEL_WORD
+                            + r"(吧|了|啊|呀|哈)?[，,。！!…\s]")
+
+
 def is_cancel(text: str) -> bool:
-    return bool(CANCEL.match(clean(text)))
+    said = clean(text)
+    return bool(CANCEL.match(said)) or (bool(CANCEL_OPENING.match(said)) and not place_in(said)
+                                        and not PHONE.search(said))
 
 
 def asks_for_person(text: str) -> bool:

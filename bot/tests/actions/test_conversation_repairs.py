@@ -364,3 +364,43 @@ def test_no_order_reference_without_a_query_code(said):
 
 def test_a_query_code_with_the_order_number_is_read_with_both():
     assert wording.order_reference(f"单号 57，查询码：{CODE.upper()}") == wording.OrderRef(CODE, 57)
+
+
+def test_a_follow_up_about_both_items_answers_each(service, dispatcher):
+    service.reply("GET", "/api/catalogue/items", {"decision": "not_found", "ambiguous": False, "matches": []})
+    service.reply("GET", "/api/catalogue/items/QS-GA-010", {"kind": "item", "text": "【普通护照签发】\n网上办理：否"})
+    service.reply("GET", "/api/catalogue/items/QS-MZ-001",
+                  {"kind": "item", "text": "【内地居民结婚登记】\n网上办理：预约"})
+    asked = guide_tracker("这两个都能网上办吗", "ask_online", [],
+                          {"item_code": "QS-MZ-001", "item_codes": ["QS-GA-010", "QS-MZ-001"]})
+    ActionAnswerItem().run(dispatcher, asked, DOMAIN)
+    assert texts(dispatcher) == ["【普通护照签发】\n网上办理：否", "【内地居民结婚登记】\n网上办理：预约"]
+
+
+def test_two_aspects_named_in_one_question_are_both_answered_under_one_heading(service, dispatcher):
+    service.answer("GET", "/api/catalogue/items/QS-GA-010", lambda r: (200, {
+        "kind": "item", "text": f"【普通护照签发】\n{r['query']['aspect']}"}))
+    service.reply("GET", "/api/catalogue/items", {"decision": "not_found", "ambiguous": False, "matches": []})
+    asked = guide_tracker("那去哪办，要等多久", "ask_place", [],
+                          {"item_code": "QS-GA-010", "service_item": "普通护照签发"})
+    ActionAnswerItem().run(dispatcher, asked, DOMAIN)
+    assert texts(dispatcher)[0] == "【普通护照签发】\ntime_limit\nplace"
+
+
+@pytest.mark.parametrize("said", ["哎算了，不投了，说不定明天就好了", "不投了", "算了吧，谢谢"])
+def test_giving_up_followed_by_a_reason_is_a_cancel(said):
+    assert wording.is_cancel(said)
+
+
+@pytest.mark.parametrize("said", ["就在湖滨路12号", "13907101234", "算了就写湖滨路吧"])
+def test_a_place_or_a_phone_is_not_a_cancel(said):
+    assert not wording.is_cancel(said)
+
+
+def test_the_handoff_state_unknown_to_the_service_keeps_the_bot_quiet(service, dispatcher):
+    events = ActionHandoffWait().run(dispatcher, waiting_tracker("好的我等", "affirm"), DOMAIN)
+    assert texts(dispatcher) == [STILL_WITH_PERSON] and events == []
+
+
+def test_last_weeks_complaint_in_other_words_is_a_past_order():
+    assert wording.asks_after_past_order("上个礼拜反映过楼道灯坏了，现在怎么样了")
