@@ -40,8 +40,11 @@ PAST_ORDER = re.compile(r"(上周|上星期|上个?礼拜|上个?月|前几天|�
 QUESTION = re.compile(r"[？?]|吗|什么|哪些|哪里|哪儿|多少|多久|几天|怎么|如何|能不能|可不可以|要不要")
 #: "Cannot get it": said of a material, it means the citizen does not have it.
 CANNOT_GET = re.compile(r"开不(出|了|到)|办不(下|了|出)|拿不(到|出|了)|弄不(到|来|了)|补不(了|出)|找不(着|到)|"
-                        r"还没(有)?(办|开|拿|领|下|弄|出)|没(能)?(办|开|拿|领)(下来|出来|到)|过期|丢|不见了|没带|忘带|忘了带|被扣")
+                        r"还没(有)?(办|开|拿|领|下|弄|出)|没(能)?(办|开|拿|领)(下来|出来|到)|过期|丢|不见了|没带|忘带|忘了带|被扣|"
+                        r"才(给|发|能拿|能办|下来|出来)|过(一|几)(阵|天|周|个月)")
 CLAUSES = re.compile(r"([，,。.；;！!？?\n])")
+#: A clause saying the citizen has something (身份证有, 户口本也在, 带了).
+HAVING = re.compile(r"有|在|带了|齐|拿到了|办好了|准备好了")
 #: Tokens that the entity extractor may tag but that name no item: punctuation and single function words.
 NOT_AN_ITEM = re.compile(r"^[\W\d_a-zA-Z]*$"
                          r"|^(办|交|丢|补|换|领|开|住院|合照|办理|申请|材料|证|证明|手续|东西|这个|那个|它)$")
@@ -131,14 +134,27 @@ def is_english(text: str) -> bool:
 
 
 def materials_said(text: str) -> str:
-    """The citizen's words with "can't get it" made explicit for the pre-check (开不出来 → 没有)."""
-    parts = CLAUSES.split(clean(text))
-    out = []
-    for part in parts:
-        if part and not CLAUSES.fullmatch(part) and CANNOT_GET.search(part):
+    """The citizen's words with "can't get it" made explicit for the pre-check (开不出来 → 没有).
+
+    A clause saying only that something cannot be had (…，现在开不出来) is about the clause before it
+    when that one says nothing of having (离职证明公司说要过一阵才给), so the two are joined.
+    """
+    clauses: List[str] = []
+    for part in CLAUSES.split(clean(text)):
+        if not part:
+            continue
+        if CLAUSES.fullmatch(part):
+            if clauses:
+                clauses[-1] += part
+            continue
+        if CANNOT_GET.search(part):
+            previous = clauses[-1] if clauses else ""
+            if previous[-1:] in ("，", ",") and not HAVING.search(previous) and not CANNOT_GET.search(previous):
+                clauses[-1] = CLAUSES.sub("", previous)
+                part = clauses.pop() + part
             part += "没有"
-        out.append(part)
-    return "".join(out)
+        clauses.append(part)
+    return "".join(clauses)
 
 
 def item_entities(entities: Iterable[Dict[str, Any]], min_confidence: float = 0.5) -> List[str]:

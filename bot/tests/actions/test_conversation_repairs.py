@@ -404,3 +404,12 @@ def test_the_handoff_state_unknown_to_the_service_keeps_the_bot_quiet(service, d
 
 def test_last_weeks_complaint_in_other_words_is_a_past_order():
     assert wording.asks_after_past_order("上个礼拜反映过楼道灯坏了，现在怎么样了")
+
+
+def test_cannot_get_it_said_after_the_material_applies_to_it():
+    assert wording.materials_said("结婚证嘛，暂时开不出来") == "结婚证嘛暂时开不出来没有"
+    assert wording.materials_said("房产证。开不出来") == "房产证。开不出来没有"
+
+
+def test_cannot_get_it_does_not_spread_to_what_the_citizen_has():
+    assert wording.materials_said("身份证有，房产证开不出来") == "身份证有，房产证开不出来没有"
