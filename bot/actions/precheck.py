@@ -21,6 +21,8 @@ from actions.guide import SORRY, choice_buttons
 from actions.service_client import ServiceUnavailable, client
 from actions.turns import record_turn
 
+#: A pre-check request names its item when the catalogue search is this sure of it.
+SURE_OF_ITEM = 0.6
 #: The pre-check API reads at most this much text (service_guide PrecheckIn).
 NOTES_MAX_CHARS = 2000
 
@@ -46,9 +48,11 @@ class ValidatePrecheckForm(GuardedFormValidation):
         if not tracker.get_slot("requested_slot"):
             events: Dict[Text, Any] = {}
             named = wording.item_entities(tracker.latest_message.get("entities") or [])
-            if named and not tracker.get_slot("service_item"):
-                events = self.resolve_item(named[0], dispatcher)
             intent, _ = intent_of(tracker)
+            if named and named[0] != tracker.get_slot("service_item"):
+                events = self.resolve_item(named[0], dispatcher)
+            elif not tracker.get_slot("service_item") and intent == "start_precheck":
+                events = self.item_in_sentence(tracker, dispatcher)
             if intent == "inform_materials" and (events.get("item_code") or tracker.get_slot("item_code")):
                 said = wording.clean(tracker.latest_message.get("text"))
                 merged = tracker.copy()
@@ -58,6 +62,16 @@ class ValidatePrecheckForm(GuardedFormValidation):
             if events:
                 return [SlotSet(k, v) for k, v in events.items()]
         return await super().run(dispatcher, tracker, domain)
+
+    def item_in_sentence(self, tracker: Tracker, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+        """The item a request to pre-check names without the extractor seeing it (想认定教师资格证，帮我看看材料)."""
+        try:
+            found = client.search(tracker.latest_message.get("text") or "")
+        except ServiceUnavailable:
+            return {}
+        if found.get("decision") == "answer" and found.get("confidence", 0) >= SURE_OF_ITEM and found["matches"]:
+            return self.resolve_item(found["matches"][0]["name"], dispatcher)
+        return {}
 
     def resolve_item(self, value: str, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
         """Resolve the item; on success tell its full checklist first, so the citizen can compare."""

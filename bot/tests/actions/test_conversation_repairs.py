@@ -413,3 +413,19 @@ def test_cannot_get_it_said_after_the_material_applies_to_it():
 
 def test_cannot_get_it_does_not_spread_to_what_the_citizen_has():
     assert wording.materials_said("身份证有，房产证开不出来") == "身份证有，房产证开不出来没有"
+
+
+def test_a_precheck_request_naming_its_item_in_passing_starts_with_that_item(service, dispatcher):
+    teacher = {"code": "QS-JY-002", "name": "教师资格认定", "kind": "item", "score": 0.9, "matched": "教师资格"}
+    service.reply("GET", "/api/catalogue/items", {"decision": "answer", "confidence": 0.86, "ambiguous": False,
+                                                  "matches": [teacher]})
+    service.reply("GET", "/api/catalogue/items/QS-JY-002", {"kind": "item", "text": "【教师资格认定】申请材料：…"})
+    latest = {"text": "想认定教师资格证，帮我看看材料齐不齐", "intent": {"name": "start_precheck", "confidence": 0.9},
+              "entities": []}
+    starting = Tracker.from_dict({"sender_id": "c-15", "slots": {}, "latest_message": latest, "paused": False,
+                                  "events": [{"event": "user", "text": latest["text"], "parse_data": latest}],
+                                  "followup_action": None, "active_loop": {"name": "precheck_form"},
+                                  "latest_action_name": "action_listen"})
+    events = run(ValidatePrecheckForm(), dispatcher, starting)
+    assert slots_set(events) == {"service_item": "教师资格认定", "item_code": "QS-JY-002"}
+    assert texts(dispatcher) == ["【教师资格认定】申请材料：…"]
