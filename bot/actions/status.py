@@ -54,7 +54,9 @@ def answer_order(dispatcher: CollectingDispatcher, tracker: Tracker, code: str, 
 
 def looks_like_new_complaint(text: str) -> bool:
     """A message the NLU took for a status question that says nothing of one: a problem with an address."""
-    return len(wording.clean(text)) >= 12 and not wording.asks_status(text) and not wording.PAST_ORDER.search(text)
+    said = wording.clean(text)
+    return (len(said) >= 12 and not wording.asks_status(said) and not wording.PAST_ORDER.search(said)
+            and bool(wording.place_in(said) or wording.PROBLEM_WORDS.search(said)))
 
 
 class ActionTicketStatus(Action):
@@ -72,6 +74,8 @@ class ActionTicketStatus(Action):
             return start_complaint_events(tracker, "投诉", text)
         own = tracker.get_slot("ticket_code")
         if own and not wording.PAST_ORDER.search(text):
-            return answer_order(dispatcher, tracker, own, None)
+            events = answer_order(dispatcher, tracker, own, None)
+            dispatcher.utter_message(text=f"您的查询码是 {own}，以后发“查询码 {own}”给我，随时可以查进度。")
+            return events
         dispatcher.utter_message(text=ASK_CODE)
         return []

@@ -429,3 +429,13 @@ def test_a_precheck_request_naming_its_item_in_passing_starts_with_that_item(ser
     events = run(ValidatePrecheckForm(), dispatcher, starting)
     assert slots_set(events) == {"service_item": "教师资格认定", "item_code": "QS-JY-002"}
     assert texts(dispatcher) == ["【教师资格认定】申请材料：…"]
+
+
+def test_how_do_i_check_it_later_is_about_the_order_just_filed(service, dispatcher, tracker):
+    from actions.status import ActionTicketStatus
+
+    service.reply("POST", "/api/citizen/lookup", {"ticket_no": 31, "status": "受理", "status_label": "已受理，等待派单",
+                                                  "completion_due": "2026-03-09T09:00:00+08:00", "overdue": False})
+    events = ActionTicketStatus().run(dispatcher, tracker("行，单号给我，以后我怎么查", "ask_ticket_status",
+                                                          slots={"ticket_code": CODE}), DOMAIN)
+    assert "工单 31" in texts(dispatcher)[0] and "complaint_text" not in slots_set(events)
