@@ -36,7 +36,11 @@ def channel_of(tracker: Tracker) -> str:
 
 
 def place_of(tracker: Tracker, text: str) -> Optional[str]:
-    """A place the message names: the extractor's confident place entity, else a street/estate pattern."""
+    """A place the message names: a street with its number, else the extractor's confident place entity,
+    else a street/estate pattern."""
+    pattern = wording.place_in(text)
+    if pattern and "号" in pattern:
+        return pattern
     for entity in tracker.latest_message.get("entities") or []:
         if entity.get("entity") == "place" and (entity.get("confidence_entity") or 1.0) >= 0.6:
             value = str(entity.get("value") or "").strip()
@@ -108,8 +112,8 @@ class ValidateComplaintForm(GuardedFormValidation):
                                 domain: DomainDict) -> Dict[Text, Any]:
         if value is None:
             return {}
-        text = OPENING.sub("", wording.clean(value)).strip()
-        if len(text) < 4:
+        text = OPENING.sub("", str(value).strip()).strip()  # a letter keeps its lines
+        if len(wording.clean(text)) < 4:
             dispatcher.utter_message(text="请再具体说说是什么问题，便于转给承办部门。")
             return {"complaint_text": None}
         found: Dict[Text, Any] = {"complaint_text": text[:wording.LETTER_MAX_CHARS]}

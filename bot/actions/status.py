@@ -73,6 +73,11 @@ class ActionTicketStatus(Action):
         if looks_like_new_complaint(text):
             return start_complaint_events(tracker, "投诉", text)
         own = tracker.get_slot("ticket_code")
+        if not own and tracker.get_slot("item_code") and not wording.asks_status(text) \
+                and not wording.PAST_ORDER.search(text):
+            from actions.guide import ActionAnswerItem
+
+            return ActionAnswerItem().run(dispatcher, tracker, domain)  # 那要多久 about the item just discussed
         if own and not wording.PAST_ORDER.search(text):
             events = answer_order(dispatcher, tracker, own, None)
             dispatcher.utter_message(text=f"您的查询码是 {own}，以后发“查询码 {own}”给我，随时可以查进度。")

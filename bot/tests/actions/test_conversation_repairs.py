@@ -439,3 +439,15 @@ def test_how_do_i_check_it_later_is_about_the_order_just_filed(service, dispatch
     events = ActionTicketStatus().run(dispatcher, tracker("行，单号给我，以后我怎么查", "ask_ticket_status",
                                                           slots={"ticket_code": CODE}), DOMAIN)
     assert "工单 31" in texts(dispatcher)[0] and "complaint_text" not in slots_set(events)
+
+
+def test_a_follow_up_taken_for_a_status_question_is_answered_about_the_item(service, dispatcher):
+    from actions.status import ActionTicketStatus
+
+    service.reply("GET", "/api/catalogue/items", {"decision": "not_found", "ambiguous": False, "matches": []})
+    service.reply("GET", "/api/catalogue/items/QS-GA-010",
+                  {"kind": "item", "text": "【普通护照签发】\n办理时限：7个工作日"})
+    asked = guide_tracker("那要多久能办好", "ask_ticket_status", [],
+                          {"service_item": "普通护照签发", "item_code": "QS-GA-010"})
+    ActionTicketStatus().run(dispatcher, asked, DOMAIN)
+    assert texts(dispatcher)[0] == "【普通护照签发】\n办理时限：7个工作日"
