@@ -9,8 +9,10 @@ complaint "多久会有人处理" is about that order, not about an item.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
+import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -55,6 +57,37 @@ SORRY = "抱歉，办事指南服务暂时无法访问，请稍后再试，或�
 NOT_FOUND = "没有找到您说的事项，请换个说法，比如“办护照”“小孩上户口”。"
 ENGLISH_HINT = ("本服务使用中文。This service is in Chinese: please write your question in Chinese "
                 "(for example “办护照要带什么”), or call the 12345 hotline for help.")
+
+
+ENGLISH_TERMS = yaml.safe_load((Path(__file__).with_name("english_terms.yml")).read_text(encoding="utf-8"))
+ENGLISH_ANSWER = ("This service is in Chinese. Below is the official guide for {name} (in Chinese); "
+                  "for help in English please call the 12345 hotline. 本服务使用中文。")
+
+
+def answer_in_english(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
+    """An English question: the hint that the service is in Chinese and, when its words name an item
+    (or one is under discussion), that item's guide for the aspects asked (cost, how long, online…)."""
+    said = (tracker.latest_message.get("text") or "").lower()
+    query = " ".join(chinese for english, chinese in ENGLISH_TERMS["items"].items() if english in said)
+    aspects = [aspect for aspect, words in ENGLISH_TERMS["aspects"].items() if any(w in said for w in words)]
+    best: Optional[Dict[str, Any]] = None
+    try:
+        if query:
+            found = client.search(query)
+            if found["matches"] and found.get("decision") in (None, "answer"):
+                best = found["matches"][0]
+        elif tracker.get_slot("item_code"):
+            best = {"code": tracker.get_slot("item_code"), "name": tracker.get_slot("service_item")}
+        if best is None:
+            dispatcher.utter_message(text=ENGLISH_HINT)
+            record_turn(tracker, "fallback", ENGLISH_HINT)
+            return []
+        answer = answer_aspects(best["code"], aspects or ["all"])
+    except ServiceUnavailable:
+        dispatcher.utter_message(text=ENGLISH_HINT)
+        return []
+    answer_rated(dispatcher, tracker, ENGLISH_ANSWER.format(name=best["name"]) + "\n" + answer, best["code"])
+    return [SlotSet("service_item", best["name"]), SlotSet("item_code", best["code"]), SlotSet("topic", "item")]
 
 
 def item_query(tracker: Tracker) -> Optional[str]:
@@ -154,8 +187,7 @@ class ActionAnswerItem(Action):
         if wording.is_letter(text):
             return letter_events(dispatcher, tracker)
         if wording.is_english(text):
-            dispatcher.utter_message(text=ENGLISH_HINT)
-            return []
+            return answer_in_english(dispatcher, tracker)
         intent = tracker.latest_message.get("intent", {}).get("name") or "inform_item"
         named = wording.item_entities(tracker.latest_message.get("entities") or [])
         code = recent_order_code(tracker)
@@ -218,8 +250,6 @@ class ActionOutOfScope(Action):
 
             return letter_events(dispatcher, tracker)
         if wording.is_english(text):
-            dispatcher.utter_message(text=ENGLISH_HINT)
-            record_turn(tracker, "fallback", ENGLISH_HINT)
-            return []
+            return answer_in_english(dispatcher, tracker)
         dispatcher.utter_message(response="utter_out_of_scope")
         return []

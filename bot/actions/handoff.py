@@ -102,15 +102,13 @@ class ActionFallback(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         from actions.complaint import letter_events
-        from actions.guide import ENGLISH_HINT
+        from actions.guide import answer_in_english
 
         text = tracker.latest_message.get("text") or ""
         if wording.is_letter(text):
             return letter_events(dispatcher, tracker)
         if wording.is_english(text):
-            dispatcher.utter_message(text=ENGLISH_HINT)
-            record_turn(tracker, "fallback", ENGLISH_HINT)
-            return [UserUtteranceReverted()]
+            return answer_in_english(dispatcher, tracker)
         if consecutive_fallbacks(tracker) >= 2:
             record_turn(tracker, "fallback", "（转人工）")
             return hand_over(dispatcher, tracker, "fallback")

@@ -451,3 +451,15 @@ def test_a_follow_up_taken_for_a_status_question_is_answered_about_the_item(serv
                           {"service_item": "普通护照签发", "item_code": "QS-GA-010"})
     ActionTicketStatus().run(dispatcher, asked, DOMAIN)
     assert texts(dispatcher)[0] == "【普通护照签发】\n办理时限：7个工作日"
+
+
+def test_an_english_question_naming_an_item_gets_its_guide_with_a_note_in_english(service, dispatcher, tracker):
+    renew = {"code": "QS-GA-003", "name": "居民身份证换领、补领", "kind": "item", "score": 0.9, "matched": "身份证"}
+    service.answer("GET", "/api/catalogue/items", lambda r: (200, {
+        "decision": "answer", "ambiguous": False, "matches": [renew] if "身份证" in r["query"]["q"] else []}))
+    service.answer("GET", "/api/catalogue/items/QS-GA-003", lambda r: (200, {
+        "kind": "item", "text": f"【居民身份证换领、补领】\n{r['query']['aspect']}"}))
+    ActionFallback().run(dispatcher, tracker("I lost my ID card, how much does it cost?", "nlu_fallback"), DOMAIN)
+    assert service.calls("GET", "/api/catalogue/items")[0]["query"]["q"] == "身份证 补领"
+    assert texts(dispatcher)[0].startswith("This service is in Chinese.")
+    assert texts(dispatcher)[0].endswith("【居民身份证换领、补领】\nfee")
