@@ -210,6 +210,8 @@ class ActionAnswerItem(Action):
             remembered = tracker.get_slot("item_code")
             if not named and remembered:
                 best = {"code": remembered, "name": tracker.get_slot("service_item")}
+                if tracker.get_slot("topic") == "guess":
+                    dispatcher.utter_message(text=f"您没有选择，我先按“{best['name']}”回答；如果不是，请点上面的选项或说出事项名称。")
                 fresh = client.search(text)
                 if fresh.get("decision") == "answer" and fresh.get("confidence", 0) >= NEW_ITEM_CONFIDENCE \
                         and fresh["matches"] and fresh["matches"][0]["code"] != remembered:
@@ -223,7 +225,9 @@ class ActionAnswerItem(Action):
                     return []
                 elif found["ambiguous"]:
                     dispatcher.utter_message(text="您问的是下面哪一项？", buttons=choice_buttons(matches, intent))
-                    return []
+                    # a follow-up that picks no option is answered about the likeliest one, saying so
+                    return [SlotSet("service_item", matches[0]["name"]), SlotSet("item_code", matches[0]["code"]),
+                            SlotSet("topic", "guess")]
                 else:
                     best = matches[0]
             answer = answer_aspects(best["code"], aspects)

@@ -463,3 +463,14 @@ def test_an_english_question_naming_an_item_gets_its_guide_with_a_note_in_englis
     assert service.calls("GET", "/api/catalogue/items")[0]["query"]["q"] == "身份证 补领"
     assert texts(dispatcher)[0].startswith("This service is in Chinese.")
     assert texts(dispatcher)[0].endswith("【居民身份证换领、补领】\nfee")
+
+
+def test_a_follow_up_after_unchosen_options_is_answered_about_the_likeliest_saying_so(service, dispatcher):
+    service.reply("GET", "/api/catalogue/items", {"decision": "not_found", "ambiguous": False, "matches": []})
+    service.reply("GET", "/api/catalogue/items/QS-GA-010",
+                  {"kind": "item", "text": "【普通护照签发】\n收费标准：120元"})
+    asked = guide_tracker("那要多少钱啊", "ask_fee", [],
+                          {"service_item": "普通护照签发", "item_code": "QS-GA-010", "topic": "guess"})
+    ActionAnswerItem().run(dispatcher, asked, DOMAIN)
+    assert "先按“普通护照签发”回答" in texts(dispatcher)[0]
+    assert texts(dispatcher)[1] == "【普通护照签发】\n收费标准：120元"
