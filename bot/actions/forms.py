@@ -10,6 +10,7 @@ slots empty and do nothing).
 from __future__ import annotations
 
 import re
+from abc import ABCMeta, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import FormValidationAction, Tracker
@@ -30,8 +31,13 @@ def intent_of(tracker: Tracker) -> tuple[str, float]:
     return intent.get("name") or "", float(intent.get("confidence") or 0.0)
 
 
-class GuardedFormValidation(FormValidationAction):
-    """A form validation that first honours cancel, handoff, status and service questions."""
+class GuardedFormValidation(FormValidationAction, metaclass=ABCMeta):
+    """A form validation that first honours cancel, handoff, status and service questions (abstract: the
+    action server registers only its subclasses, which name their form)."""
+
+    @abstractmethod
+    def name(self) -> Text:
+        """validate_<form name>."""
 
     #: The form's slots, reset when it is left.
     form_slots: tuple[str, ...] = ()

@@ -474,3 +474,12 @@ def test_a_follow_up_after_unchosen_options_is_answered_about_the_likeliest_sayi
     ActionAnswerItem().run(dispatcher, asked, DOMAIN)
     assert "先按“普通护照签发”回答" in texts(dispatcher)[0]
     assert texts(dispatcher)[1] == "【普通护照签发】\n收费标准：120元"
+
+
+def test_the_action_server_registers_every_action_of_the_package():
+    from rasa_sdk.executor import ActionExecutor
+
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    assert {"validate_complaint_form", "validate_precheck_form", "action_handoff_wait", "action_rate",
+            "action_out_of_scope"} <= set(executor.actions)
