@@ -23,6 +23,9 @@ from actions.status import ASK_CODE
 OPENING = re.compile(r"^(你好|您好|喂)?[，,]?(我要|我想|想)?"
                      r"(投诉|举报|反映(一下)?(问题)?|提(个|点)?(建议|意见)|建议)[，,：:。]?")
 NO_CONTACT = "不留"
+#: A question about how to get something done (装修垃圾要办什么手续), not a problem to report.
+GUIDE_QUESTION = re.compile(r"(要|需要|得)办(什么|啥|哪些)(手续|证)|要(带|准备)(什么|啥|哪些)(材料|东西)?|"
+                            r"需要(什么|哪些)材料|怎么(申请|办理)|去哪(儿|里)?办")
 CHANNELS = {"wechat": "微信", "rest": "网页", "socketio": "网页"}
 #: The WeChat callback (wechat/bot_bridge.py) talks to the REST channel with senders "wx:<openid>".
 WECHAT_SENDER_PREFIX = "wx:"
@@ -82,6 +85,10 @@ class ActionStartComplaint(Action):
         text = tracker.latest_message.get("text") or ""
         if wording.is_letter(text):
             return letter_events(dispatcher, tracker)
+        if GUIDE_QUESTION.search(text):
+            from actions.guide import ActionAnswerItem
+
+            return ActionAnswerItem().run(dispatcher, tracker, domain) + [FollowupAction("action_listen")]
         if wording.asks_after_past_order(text) or wording.order_reference(text).code:
             from actions.status import ActionTicketStatus
 

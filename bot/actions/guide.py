@@ -189,6 +189,12 @@ class ActionAnswerItem(Action):
         if wording.is_english(text):
             return answer_in_english(dispatcher, tracker)
         intent = tracker.latest_message.get("intent", {}).get("name") or "inform_item"
+        if intent == "inform_item":
+            from actions.precheck import precheck_follow_up
+
+            followed = precheck_follow_up(dispatcher, tracker)
+            if followed is not None:
+                return followed
         named = wording.item_entities(tracker.latest_message.get("entities") or [])
         code = recent_order_code(tracker)
         if code and not named and (ORDER_FOLLOW_UP.search(text) or intent == "ask_time_limit"):
@@ -255,5 +261,10 @@ class ActionOutOfScope(Action):
             return letter_events(dispatcher, tracker)
         if wording.is_english(text):
             return answer_in_english(dispatcher, tracker)
+        from actions.handoff import answer_from_catalogue
+
+        answered = answer_from_catalogue(dispatcher, tracker, domain)
+        if answered is not None:
+            return answered
         dispatcher.utter_message(response="utter_out_of_scope")
         return []

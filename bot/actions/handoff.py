@@ -7,7 +7,7 @@ the bot answers again.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet, UserUtteranceReverted
@@ -18,6 +18,8 @@ from actions.service_client import ServiceUnavailable, client
 from actions.turns import record_turn
 
 MAX_TURNS = 30
+#: Without the words (转人工, 人工客服…) a handoff needs the NLU this sure (派人去查 is not a request for one).
+SURE_OF_PERSON = 0.9
 #: Handoff states in which a person has (or is about to take) the conversation.
 OPEN_STATES = {"待接入", "已接入"}
 STILL_WITH_PERSON = "人工客服正在处理，请稍候。"
@@ -63,6 +65,11 @@ class ActionHandoff(Action):
         return "action_handoff"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        text = tracker.latest_message.get("text") or ""
+        confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
+        if not wording.asks_for_person(text) and confidence < SURE_OF_PERSON and not text.startswith("/"):
+            dispatcher.utter_message(text="需要为您转人工客服吗？需要的话请回复“转人工”。")
+            return []
         return hand_over(dispatcher, tracker, "requested")
 
 
@@ -93,6 +100,33 @@ class ActionHandoffWait(Action):
         return events
 
 
+#: A fallback is answered from the catalogue when its search is this sure of an item.
+CATALOGUE_SURE = 0.6
+
+
+def answer_from_catalogue(dispatcher: CollectingDispatcher, tracker: Tracker,
+                          domain: Dict[Text, Any]) -> Optional[List[Dict]]:
+    """What the NLU did not understand may still be about materials of the pre-check under way, an aspect
+    of the item under discussion (收钱不), or an item the catalogue search finds."""
+    from actions.guide import ASPECT_WORDS, ActionAnswerItem
+    from actions.precheck import precheck_follow_up
+
+    text = wording.clean(tracker.latest_message.get("text"))
+    followed = precheck_follow_up(dispatcher, tracker)
+    if followed is not None:
+        return followed
+    if tracker.get_slot("item_code") and len(text) <= 30 and any(w.search(text) for _, w in ASPECT_WORDS):
+        return ActionAnswerItem().run(dispatcher, tracker, domain)
+    try:
+        found = client.search(text)
+    except ServiceUnavailable:
+        return None
+    if found.get("matches") and (found.get("ambiguous") or (
+            found.get("decision") == "answer" and found.get("confidence", 0) >= CATALOGUE_SURE)):
+        return ActionAnswerItem().run(dispatcher, tracker, domain)
+    return None
+
+
 class ActionFallback(Action):
     """A letter becomes a work order; English gets a hint; otherwise the first misunderstanding asks to
     rephrase and the second in a row brings a human."""
@@ -109,6 +143,9 @@ class ActionFallback(Action):
             return letter_events(dispatcher, tracker)
         if wording.is_english(text):
             return answer_in_english(dispatcher, tracker)
+        answered = answer_from_catalogue(dispatcher, tracker, domain)
+        if answered is not None:
+            return answered
         if consecutive_fallbacks(tracker) >= 2:
             record_turn(tracker, "fallback", "（转人工）")
             return hand_over(dispatcher, tracker, "fallback")

@@ -8,6 +8,7 @@ not having it before the catalogue's pre-check reads the text; 容缺 and 承诺
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -142,3 +143,28 @@ class ActionPrecheckVerdict(Action):
         dispatcher.utter_message(text=text, json_message={"precheck": verdict})
         record_turn(tracker, "answer", text, code)
         return [SlotSet("materials_text", None), SlotSet("topic", "item")]
+
+
+#: Saying what one has or lacks (身份证有 / 还没考 / 没那个证明), not asking.
+ABOUT_MATERIALS = re.compile(r"有|在|带了|没|还没|缺|丢|不给|拿不|开不|办不")
+
+
+def precheck_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[Dict]]:
+    """A message about materials right after a pre-check of the item under discussion, whatever the NLU
+    took it for (普通话证我还没考), adds to that pre-check and gets the new verdict."""
+    text = wording.clean(tracker.latest_message.get("text"))
+    code = tracker.get_slot("item_code")
+    if not code or tracker.get_slot("precheck_code") != code or not tracker.get_slot("precheck_notes"):
+        return None
+    if len(text) > 60 or wording.looks_like_question(text) or not ABOUT_MATERIALS.search(text):
+        return None
+    notes = accumulated(tracker, text)
+    try:
+        verdict = client.precheck(code, notes)
+    except ServiceUnavailable:
+        return None
+    if verdict is None:
+        return None
+    dispatcher.utter_message(text=verdict["text"], json_message={"precheck": verdict})
+    record_turn(tracker, "answer", verdict["text"], code)
+    return [SlotSet("precheck_notes", notes), SlotSet("topic", "item")]

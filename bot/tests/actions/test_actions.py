@@ -243,7 +243,7 @@ def test_a_first_misunderstanding_asks_to_rephrase_and_forgets_the_message(servi
     events = ActionFallback().run(dispatcher, tracker(events=history), DOMAIN)
     assert dispatcher.messages[0]["response"] == "utter_default"
     assert [e["event"] for e in events] == ["rewind"]
-    assert [r["path"] for r in service.requests] == ["/api/bot/turns"]
+    assert [r["path"] for r in service.requests] == ["/api/catalogue/items", "/api/bot/turns"]
 
 
 def test_a_second_misunderstanding_in_a_row_brings_a_human(service, dispatcher, tracker):

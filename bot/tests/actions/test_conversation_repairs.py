@@ -483,3 +483,43 @@ def test_the_action_server_registers_every_action_of_the_package():
     executor.register_package("actions")
     assert {"validate_complaint_form", "validate_precheck_form", "action_handoff_wait", "action_rate",
             "action_out_of_scope"} <= set(executor.actions)
+
+
+def test_a_message_the_nlu_missed_is_answered_when_the_catalogue_search_is_sure(service, dispatcher, tracker):
+    service.reply("GET", "/api/catalogue/items", {"decision": "answer", "confidence": 0.9, "ambiguous": False,
+                                                  "matches": [PASSPORT]})
+    service.reply("GET", "/api/catalogue/items/QS-GA-010", {"kind": "item", "text": "【普通护照签发】"})
+    events = ActionFallback().run(dispatcher, tracker("出国要办的那个本本怎么弄", "nlu_fallback"), DOMAIN)
+    assert texts(dispatcher)[0] == "【普通护照签发】" and slots_set(events)["item_code"] == "QS-GA-010"
+
+
+def test_materials_news_after_a_precheck_is_added_to_it_whatever_the_nlu_said(service, dispatcher):
+    from actions.guide import ActionOutOfScope
+
+    service.reply("POST", "/api/catalogue/precheck", {"text": "【预审结果：教师资格认定】…", "missing": []})
+    asked = guide_tracker("普通话证我还没考", "out_of_scope", [],
+                          {"item_code": "QS-JY-002", "precheck_code": "QS-JY-002", "precheck_notes": "身份证有"})
+    events = ActionOutOfScope().run(dispatcher, asked, DOMAIN)
+    assert service.calls("POST", "/api/catalogue/precheck")[0]["body"]["text"] == "身份证有。普通话证我还没考"
+    assert slots_set(events)["precheck_notes"] == "身份证有。普通话证我还没考"
+
+
+def test_a_handoff_guessed_without_the_words_asks_first(service, dispatcher):
+    from actions.handoff import ActionHandoff
+
+    latest = {"text": "你们直接派人去查就行", "intent": {"name": "request_human", "confidence": 0.7}, "entities": []}
+    guessed = Tracker.from_dict({"sender_id": "c-h", "slots": {}, "latest_message": latest, "paused": False,
+                                 "events": [{"event": "user", "text": latest["text"], "parse_data": latest}],
+                                 "followup_action": None, "active_loop": {}, "latest_action_name": "action_listen"})
+    assert ActionHandoff().run(dispatcher, guessed, DOMAIN) == []
+    assert "转人工" in texts(dispatcher)[0] and service.calls("POST", "/api/handoffs") == []
+
+
+def test_a_how_to_question_taken_for_a_complaint_is_answered_not_filed(service, dispatcher, tracker):
+    from actions.complaint import ActionStartComplaint
+
+    service.reply("GET", "/api/catalogue/items", {"decision": "answer", "confidence": 0.8, "ambiguous": False,
+                                                  "matches": [MARRIAGE]})
+    service.reply("GET", "/api/catalogue/items/QS-MZ-001", {"kind": "item", "text": "【内地居民结婚登记】"})
+    events = ActionStartComplaint().run(dispatcher, tracker("结婚要办什么手续", "file_complaint"), DOMAIN)
+    assert texts(dispatcher)[0] == "【内地居民结婚登记】" and "complaint_text" not in slots_set(events)
