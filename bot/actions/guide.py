@@ -232,6 +232,9 @@ class ActionAnswerItem(Action):
                 elif found["ambiguous"]:
                     dispatcher.utter_message(text="您问的是下面哪一项？", buttons=choice_buttons(matches, intent))
                     # a follow-up that picks no option is answered about the likeliest one, saying so
+                    # (unless an item is already under discussion: that one stays)
+                    if remembered and tracker.get_slot("topic") != "guess":
+                        return []
                     return [SlotSet("service_item", matches[0]["name"]), SlotSet("item_code", matches[0]["code"]),
                             SlotSet("topic", "guess")]
                 else:

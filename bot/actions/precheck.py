@@ -109,8 +109,11 @@ class ValidatePrecheckForm(GuardedFormValidation):
         if value is None:
             return {}
         intent, _ = intent_of(tracker)
-        if intent in ("inform_item", "start_precheck") and wording.item_entities(
-                tracker.latest_message.get("entities") or []):
+        named = wording.item_entities(tracker.latest_message.get("entities") or [])
+        if intent in ("inform_item", "start_precheck") and named:
+            corrected = self.resolve_item(named[0], dispatcher)  # 户口迁移: the item to check, not a material
+            if corrected.get("item_code") and corrected["item_code"] != tracker.get_slot("item_code"):
+                return {**corrected, "materials_text": None, "precheck_notes": None, "precheck_code": None}
             return {"materials_text": None}
         said = wording.clean(value)
         if not said:

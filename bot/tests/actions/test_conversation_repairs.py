@@ -523,3 +523,15 @@ def test_a_how_to_question_taken_for_a_complaint_is_answered_not_filed(service, 
     service.reply("GET", "/api/catalogue/items/QS-MZ-001", {"kind": "item", "text": "【内地居民结婚登记】"})
     events = ActionStartComplaint().run(dispatcher, tracker("结婚要办什么手续", "file_complaint"), DOMAIN)
     assert texts(dispatcher)[0] == "【内地居民结婚登记】" and "complaint_text" not in slots_set(events)
+
+
+def test_naming_another_item_at_the_materials_step_switches_the_precheck_to_it(service, dispatcher):
+    move = {"code": "QS-GA-004", "name": "户口迁移（投靠、购房落户）", "kind": "item", "score": 0.9,
+            "matched": "户口迁移"}
+    service.reply("GET", "/api/catalogue/items", {"decision": "answer", "ambiguous": False, "matches": [move]})
+    service.reply("GET", "/api/catalogue/items/QS-GA-004", {"kind": "item", "text": "【户口迁移】申请材料：…"})
+    asked = in_form("precheck_form", "materials_text", "户口迁移", "inform_item",
+                    slots={"service_item": "出生登记", "item_code": "QS-GA-001"},
+                    entities=[{"entity": "service_item", "value": "户口迁移", "confidence_entity": 0.95}])
+    events = run(ValidatePrecheckForm(), dispatcher, asked)
+    assert slots_set(events)["item_code"] == "QS-GA-004" and slots_set(events)["materials_text"] is None
