@@ -50,8 +50,9 @@ class ValidatePrecheckForm(GuardedFormValidation):
             events: Dict[Text, Any] = {}
             named = wording.item_entities(tracker.latest_message.get("entities") or [])
             intent, _ = intent_of(tracker)
-            if named and named[0] != tracker.get_slot("service_item"):
-                events = self.resolve_item(named[0], dispatcher)
+            if named and named[0] != tracker.get_slot("service_item") and not (
+                    intent == "inform_materials" and tracker.get_slot("item_code")):
+                events = self.resolve_item(named[0], dispatcher)  # materials news keeps the item being checked
             elif not tracker.get_slot("service_item") and intent == "start_precheck":
                 events = self.item_in_sentence(tracker, dispatcher)
             if intent == "inform_materials" and (events.get("item_code") or tracker.get_slot("item_code")):

@@ -535,3 +535,18 @@ def test_naming_another_item_at_the_materials_step_switches_the_precheck_to_it(s
                     entities=[{"entity": "service_item", "value": "户口迁移", "confidence_entity": 0.95}])
     events = run(ValidatePrecheckForm(), dispatcher, asked)
     assert slots_set(events)["item_code"] == "QS-GA-004" and slots_set(events)["materials_text"] is None
+
+
+def test_materials_news_with_a_stray_item_word_keeps_the_item_being_checked(service, dispatcher):
+    latest = {"text": "租的房子房东不给备案", "intent": {"name": "inform_materials", "confidence": 0.8},
+              "entities": [{"entity": "service_item", "value": "房子", "confidence_entity": 0.7}]}
+    slots = {"service_item": "居住证申领", "item_code": "QS-GA-005", "precheck_code": "QS-GA-005",
+             "precheck_notes": "身份证有"}
+    starting = Tracker.from_dict({"sender_id": "c-4", "slots": slots, "latest_message": latest, "paused": False,
+                                  "events": [{"event": "user", "text": latest["text"], "parse_data": latest}],
+                                  "followup_action": None, "active_loop": {"name": "precheck_form"},
+                                  "latest_action_name": "action_listen"})
+    events = run(ValidatePrecheckForm(), dispatcher, starting)
+    assert "item_code" not in slots_set(events)
+    assert slots_set(events)["precheck_notes"] == "身份证有。租的房子房东不给备案"
+    assert service.calls("GET", "/api/catalogue/items") == []
