@@ -49,7 +49,7 @@ def answer_order(dispatcher: CollectingDispatcher, tracker: Tracker, code: str, 
         dispatcher.utter_message(text=NO_SUCH)
         return []
     dispatcher.utter_message(text=order_text(order))
-    return [SlotSet("topic", "order")]
+    return [SlotSet("topic", "order"), SlotSet("ticket_code", code)]  # "还要多久" next is about this order
 
 
 def looks_like_new_complaint(text: str) -> bool:

@@ -158,7 +158,7 @@ def test_an_order_is_looked_up_by_its_number_and_query_code(service, dispatcher,
     assert service.calls("POST", "/api/citizen/lookup")[0]["body"] == {"code": "3f9a0c1d2b4e5f60", "ticket_no": 12}
     assert texts(dispatcher) == [
         "工单 12：承办部门正在办理（青山区城管局），办结时限 2026-03-09 09:00。该工单已超期，已列入督办。"]
-    assert slots_set(events) == {"topic": "order"}
+    assert slots_set(events) == {"topic": "order", "ticket_code": "3f9a0c1d2b4e5f60"}
 
 
 def test_a_query_code_alone_is_enough(service, dispatcher, tracker):
