@@ -15,6 +15,7 @@ the original text at the same place.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 
 ID_MASK = "[身份证号]"
@@ -61,17 +62,25 @@ _LOCAL_RE = re.compile(_START + r"(?<![¥￥$])" + _digits("[2-8]", *[_D] * 7) +
 _DATE_RE = re.compile(r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")
 
 
+def _digit_table() -> dict[int, str]:
+    """Chinese numerals and every non-ASCII decimal digit (full-width ０-９ …) → its ASCII digit."""
+    table = {ord(char): digit for char, digit in _CHINESE_DIGITS.items()}
+    for code in range(128, sys.maxunicode + 1):
+        char = chr(code)
+        if unicodedata.category(char) == "Nd":
+            table[code] = str(unicodedata.decimal(char))
+    return table
+
+
+_DIGITS_AS_ASCII = _digit_table()
+#: The shortest number masked (an 8-digit local number) has this many digits, or digits and the stars of
+#: a number masked at source (138********): text with fewer has nothing to mask.
+_FEWEST_DIGITS = 8
+
+
 def _view(text: str) -> str:
-    """``text`` with every digit as an ASCII digit, one character for one."""
-    chars = []
-    for char in text:
-        if char in _CHINESE_DIGITS:
-            chars.append(_CHINESE_DIGITS[char])
-        elif not char.isascii() and unicodedata.category(char) == "Nd":
-            chars.append(str(unicodedata.decimal(char)))
-        else:
-            chars.append(char)
-    return "".join(chars)
+    """``text`` with every digit as an ASCII digit, one character for one (a C-speed translate)."""
+    return text.translate(_DIGITS_AS_ASCII)
 
 
 def _mask(text: str, pattern: re.Pattern[str], placeholder: str, keep=None) -> str:
@@ -95,6 +104,9 @@ def mask_personal_data(text: str) -> str:
     """Replace ID, mobile and landline numbers in ``text`` (in any of their common forms) with placeholders."""
     if not text:
         return ""
+    view = _view(text)
+    if sum(map(view.count, "0123456789*")) < _FEWEST_DIGITS:
+        return text
     text = _mask(text, _ID_RE, ID_MASK)
     text = _mask(text, _MOBILE_RE, MOBILE_MASK)
     text = _mask(text, _LANDLINE_RE, LANDLINE_MASK)
