@@ -118,12 +118,11 @@ def play(conversation: dict, channels: dict, service: str, operator_token: str) 
         replies = channel.send(sender, text, last)
         last = replies
         transcript.append({"citizen": text, "bot": [_shown(r) for r in replies]})
-        for reply in replies:
+        for reply in replies:  # an order the bot filed names its number and its code together
             said = reply.get("text") or ""
-            if (m := TICKET_RE.search(said)) and "查询码" in said:
-                given["ticket_no"] = m.group(1)
-            if m := CODE_RE.search(said):
-                given["query_code"] = m.group(1)
+            number, code = TICKET_RE.search(said), CODE_RE.search(said)
+            if number and code:
+                given["ticket_no"], given["query_code"] = number.group(1), code.group(1)
     return {"id": conversation["id"], "channel": conversation.get("channel", "web"),
             "need": conversation.get("need"), "success": conversation.get("success"),
             "seeded_order": seeded, "transcript": transcript}

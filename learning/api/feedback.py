@@ -73,7 +73,7 @@ def reject(candidate_id: IdPath, session: SessionDep, user: Trainer):
 
 
 @router.post("/{candidate_id}/withdraw", response_model=CandidateOut)
-def withdraw(candidate_id: int, session: SessionDep, user: Trainer):
+def withdraw(candidate_id: IdPath, session: SessionDep, user: Trainer):
     """Take back an approval (or a rejection): the candidate is pending again and leaves the training data."""
     return store.withdraw(session, candidate_id, user)
 
