@@ -90,6 +90,19 @@ def answer_in_english(dispatcher: CollectingDispatcher, tracker: Tracker) -> Lis
     return [SlotSet("service_item", best["name"]), SlotSet("item_code", best["code"]), SlotSet("topic", "item")]
 
 
+def letter_or_english(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[Dict]]:
+    """Whatever intent the NLU gave: a letter becomes a work order, English gets the Chinese-service hint;
+    None for any other message."""
+    text = tracker.latest_message.get("text") or ""
+    if wording.is_letter(text):
+        from actions.complaint import letter_events
+
+        return letter_events(dispatcher, tracker)
+    if wording.is_english(text):
+        return answer_in_english(dispatcher, tracker)
+    return None
+
+
 def item_query(tracker: Tracker) -> Optional[str]:
     """The item the citizen means: a confident entity in this message, else the item under discussion."""
     named = wording.item_entities(tracker.latest_message.get("entities") or [])
@@ -180,14 +193,12 @@ class ActionAnswerItem(Action):
         return "action_answer_item"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        from actions.complaint import letter_events
         from actions.status import answer_order
 
         text = tracker.latest_message.get("text") or ""
-        if wording.is_letter(text):
-            return letter_events(dispatcher, tracker)
-        if wording.is_english(text):
-            return answer_in_english(dispatcher, tracker)
+        redirected = letter_or_english(dispatcher, tracker)
+        if redirected is not None:
+            return redirected
         intent = tracker.latest_message.get("intent", {}).get("name") or "inform_item"
         if intent == "inform_item":
             from actions.precheck import precheck_follow_up
@@ -257,13 +268,9 @@ class ActionOutOfScope(Action):
         return "action_out_of_scope"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        text = tracker.latest_message.get("text") or ""
-        if wording.is_letter(text):
-            from actions.complaint import letter_events
-
-            return letter_events(dispatcher, tracker)
-        if wording.is_english(text):
-            return answer_in_english(dispatcher, tracker)
+        redirected = letter_or_english(dispatcher, tracker)
+        if redirected is not None:
+            return redirected
         from actions.handoff import answer_from_catalogue
 
         answered = answer_from_catalogue(dispatcher, tracker, domain)

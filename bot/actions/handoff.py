@@ -135,14 +135,11 @@ class ActionFallback(Action):
         return "action_fallback"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        from actions.complaint import letter_events
-        from actions.guide import answer_in_english
+        from actions.guide import letter_or_english
 
-        text = tracker.latest_message.get("text") or ""
-        if wording.is_letter(text):
-            return letter_events(dispatcher, tracker)
-        if wording.is_english(text):
-            return answer_in_english(dispatcher, tracker)
+        redirected = letter_or_english(dispatcher, tracker)
+        if redirected is not None:
+            return redirected
         answered = answer_from_catalogue(dispatcher, tracker, domain)
         if answered is not None:
             return answered
