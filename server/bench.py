@@ -50,18 +50,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_ready(url: str, process: subprocess.Popen, timeout: float = 180) -> None:
+def wait_ready(url: str, process: subprocess.Popen, timeout: float = 180, *, path: str = "/healthz",
+               what: str = "service", pause: float = 0.3) -> None:
+    """Until ``url + path`` answers 200; fail at once if ``process`` exits (the service, or Rasa at ``/``)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError("service exited during start-up")
+            raise RuntimeError(f"{what} exited during start-up ({process.returncode})")
         try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+            if httpx.get(f"{url}{path}", timeout=2).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
-        time.sleep(0.3)
-    raise RuntimeError("service did not start in time")
+        time.sleep(pause)
+    raise RuntimeError(f"{what} did not start in time")
 
 
 def parse_server_timing(value: str) -> dict[str, tuple[float, float | None]]:

@@ -191,17 +191,8 @@ def start_rasa(model: Path, port: int, env: dict[str, str], log: Path, cors: str
 
 
 def wait_for_rasa(url: str, process: subprocess.Popen, timeout: float = 1200) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"Rasa exited with {process.returncode}")
-        try:
-            if httpx.get(f"{url}/", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(1)
-    raise RuntimeError("Rasa did not start in time")
+    """Rasa loads its model for minutes on a busy machine: the service's wait, longer and at ``/``."""
+    wait_ready(url, process, timeout, path="/", what="Rasa", pause=1)
 
 
 def say(url: str, sender: str, text: str) -> str:
