@@ -371,9 +371,19 @@ class DispatchModel(BaseEstimator):
         scored = [i for i, u in enumerate(units) if u.complete]
         if len(scored) < 2 * self.threshold_folds:
             return 1.0
-        scores, correct = [], []
         folds = KFold(self.threshold_folds, shuffle=True, random_state=self.random_state)
-        for train_idx, test_idx in folds.split(X):
+        return self._threshold_from([(list(train), list(test)) for train, test in folds.split(X)], X, units)
+
+    def _choose_threshold_later(self, X: list[str], units: list[Unit]) -> float:
+        """Lowest top score whose precision (full unit right) stays ≥ target_precision on the latest
+        ``threshold_holdout`` of the examples, scored by a model fitted on the ones before them."""
+        cut = int(round(len(X) * (1 - self.threshold_holdout)))
+        return self._threshold_from([(list(range(cut)), list(range(cut, len(X))))], X, units)
+
+    def _threshold_from(self, splits: list[tuple[list[int], list[int]]], X: list[str], units: list[Unit]) -> float:
+        """The threshold on the complete units of each split's second part, scored by a model of its first."""
+        scores, correct = [], []
+        for train_idx, test_idx in splits:
             part = self._clone_for_fold()
             try:
                 part._fit_parts([X[i] for i in train_idx], [units[i] for i in train_idx])
@@ -385,24 +395,9 @@ class DispatchModel(BaseEstimator):
                 scores.append(top.score if top and top.unit.complete else 0.0)
                 correct.append(bool(top) and top.key == units[i].key)
         self.oof_scores_ = np.array(scores)
-        self.oof_correct_ = np.array(correct)
-        return threshold_for_precision(self.oof_scores_, self.oof_correct_, self.target_precision)
-
-    def _choose_threshold_later(self, X: list[str], units: list[Unit]) -> float:
-        """Lowest top score whose precision (full unit right) stays ≥ target_precision on the latest
-        ``threshold_holdout`` of the examples, scored by a model fitted on the ones before them."""
-        cut = int(round(len(X) * (1 - self.threshold_holdout)))
-        held = [i for i in range(cut, len(X)) if units[i].complete]
-        if not held:
+        self.oof_correct_ = np.array(correct, dtype=bool)
+        if not scores:
             return 1.0
-        part = self._clone_for_fold()
-        try:
-            part._fit_parts(X[:cut], units[:cut])
-        except ValueError:
-            return 1.0
-        tops = [s[0] if s else None for s in part.suggest([X[i] for i in held], k=1)]
-        self.oof_scores_ = np.array([t.score if t and t.unit.complete else 0.0 for t in tops])
-        self.oof_correct_ = np.array([bool(t) and t.key == units[i].key for t, i in zip(tops, held, strict=True)])
         return threshold_for_precision(self.oof_scores_, self.oof_correct_, self.target_precision)
 
     def _clone_for_fold(self) -> DispatchModel:
