@@ -53,7 +53,8 @@ def test_a_message_about_a_street_goes_to_that_street_office_in_its_district(mod
 
 def test_a_unit_the_message_names_gains_odds_and_is_shown_as_evidence(model, split):
     text = ["河西街道有个路口晚上总有人飙车，希望交警大队管一管"]
-    plain = fit_model(split[0], {"calibration_folds": 3, "threshold_folds": 0, "named_unit_boost": 0.0})
+    plain = fit_model(split[0], {"calibration_folds": 3, "threshold_holdout": 0.0, "threshold_folds": 0,
+                                 "named_unit_boost": 0.0})
     police = list(model.classes_).index("公安/交警")
     assert model.predict_proba(text)[0, police] > plain.predict_proba(text)[0, police]
     scores = {s.label: s for s in model.type_scores(text)[0]}
@@ -110,6 +111,15 @@ def test_the_threshold_is_the_lowest_score_that_keeps_precision():
     assert threshold_for_precision(np.array([0.9]), np.array([False]), 0.95) == 1.0
 
 
+def test_the_threshold_is_chosen_on_the_latest_examples_by_a_model_of_the_earlier_ones(split):
+    earlier, _ = split
+    model = fit_model(earlier, {"calibration_folds": 3, "threshold_holdout": 0.25})
+    chosen = training_records(earlier, "all")
+    latest = [model.gazetteer_.complete(r.extraction.unit) for r in chosen[round(len(chosen) * 0.75):]]
+    assert len(model.oof_scores_) == sum(1 for unit in latest if unit.complete) > 0
+    assert model.auto_threshold_ == threshold_for_precision(model.oof_scores_, model.oof_correct_, 0.95)
+
+
 def test_tied_scores_are_taken_or_left_together():
     scores = np.array([0.9, 0.8, 0.8])
     correct = np.array([True, True, False])
@@ -139,7 +149,7 @@ def test_train_then_evaluate_prints_the_figures_as_json(tmp_path, capsys):
 
 def test_the_random_split_is_offered_as_a_diagnostic(capsys):
     code = main(["experiment", "--data", str(SAMPLE_REPLIES), "--split", "random", "--no-baselines", "--json",
-                 "--set", "threshold_folds=0", "--set", "calibration_folds=3"])
+                 "--set", "threshold_holdout=0", "--set", "threshold_folds=0", "--set", "calibration_folds=3"])
     assert code == 0
     figures = json.loads(capsys.readouterr().out)
     assert figures["split"] == "random" and figures["n"] == round(len(load_replied(SAMPLE_REPLIES)) * 0.2)

@@ -18,8 +18,10 @@ Three parts, each learned from replied messages:
   through a community or estate the gazetteer ties to one.
 
 ``suggest`` multiplies the three into ranked full units with their evidence; the top score is
-what auto-dispatch compares with ``auto_threshold_``, chosen on out-of-fold predictions of the
-training data as the lowest score that keeps precision at ``target_precision``.
+what auto-dispatch compares with ``auto_threshold_``, the lowest score that keeps precision at
+``target_precision`` on training examples the scoring model did not see: by default the latest
+quarter of them, scored by a model of the earlier ones (on the validation
+slice that and shuffled folds gave the same: the ranking, not the threshold, limits auto-dispatch).
 """
 
 from __future__ import annotations
@@ -75,7 +77,11 @@ class DispatchModel(BaseEstimator):
     ``named_unit_boost``: log-odds added to each unit type the message names (0: off).
     ``mask_places``: replace place codes by their level before the type model sees the text.
     ``level_smoothing``: pseudo-counts for the level-per-type table.
-    ``threshold_folds``: folds of the out-of-fold run that chooses ``auto_threshold_`` (0: none).
+    ``threshold_folds``: without a holdout, folds of the out-of-fold run that chooses ``auto_threshold_``
+    (0: none, auto-dispatch nothing).
+    ``threshold_holdout``: when above 0, ``auto_threshold_`` is chosen instead on this latest share
+    of the training examples (given in time order), scored by a model fitted on the earlier rest:
+    the threshold then meets later messages, as it will in service, not a shuffled mix of periods.
     """
 
     def __init__(
@@ -91,6 +97,7 @@ class DispatchModel(BaseEstimator):
         gazetteer_min_count: int = 2,
         target_precision: float = 0.95,
         threshold_folds: int = 5,
+        threshold_holdout: float = 0.25,
         candidate_types: int = 5,
         random_state: int = 0,
     ) -> None:
@@ -105,6 +112,7 @@ class DispatchModel(BaseEstimator):
         self.gazetteer_min_count = gazetteer_min_count
         self.target_precision = target_precision
         self.threshold_folds = threshold_folds
+        self.threshold_holdout = threshold_holdout
         self.candidate_types = candidate_types
         self.random_state = random_state
 
@@ -128,7 +136,11 @@ class DispatchModel(BaseEstimator):
         # The complete units seen in training: what an operator can pick from when overriding.
         self.units_ = dict(Counter(u.key for u in units if u.complete).most_common())
         self._fit_parts(list(X), units)
-        self.auto_threshold_ = self._choose_threshold(list(X), units) if self.threshold_folds else 1.0
+        self.auto_threshold_ = 1.0
+        if self.threshold_holdout > 0:
+            self.auto_threshold_ = self._choose_threshold_later(list(X), units)
+        elif self.threshold_folds:
+            self.auto_threshold_ = self._choose_threshold(list(X), units)
         return self
 
     def _fit_parts(self, X: list[str], units: list[Unit]) -> None:
@@ -359,9 +371,19 @@ class DispatchModel(BaseEstimator):
         scored = [i for i, u in enumerate(units) if u.complete]
         if len(scored) < 2 * self.threshold_folds:
             return 1.0
-        scores, correct = [], []
         folds = KFold(self.threshold_folds, shuffle=True, random_state=self.random_state)
-        for train_idx, test_idx in folds.split(X):
+        return self._threshold_from([(list(train), list(test)) for train, test in folds.split(X)], X, units)
+
+    def _choose_threshold_later(self, X: list[str], units: list[Unit]) -> float:
+        """Lowest top score whose precision (full unit right) stays ≥ target_precision on the latest
+        ``threshold_holdout`` of the examples, scored by a model fitted on the ones before them."""
+        cut = int(round(len(X) * (1 - self.threshold_holdout)))
+        return self._threshold_from([(list(range(cut)), list(range(cut, len(X))))], X, units)
+
+    def _threshold_from(self, splits: list[tuple[list[int], list[int]]], X: list[str], units: list[Unit]) -> float:
+        """The threshold on the complete units of each split's second part, scored by a model of its first."""
+        scores, correct = [], []
+        for train_idx, test_idx in splits:
             part = self._clone_for_fold()
             try:
                 part._fit_parts([X[i] for i in train_idx], [units[i] for i in train_idx])
@@ -373,7 +395,9 @@ class DispatchModel(BaseEstimator):
                 scores.append(top.score if top and top.unit.complete else 0.0)
                 correct.append(bool(top) and top.key == units[i].key)
         self.oof_scores_ = np.array(scores)
-        self.oof_correct_ = np.array(correct)
+        self.oof_correct_ = np.array(correct, dtype=bool)
+        if not scores:
+            return 1.0
         return threshold_for_precision(self.oof_scores_, self.oof_correct_, self.target_precision)
 
     def _clone_for_fold(self) -> DispatchModel:
