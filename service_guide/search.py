@@ -33,6 +33,7 @@ import yaml
 
 from service_guide.catalogue import Catalogue
 from service_guide.matcher import ItemMatcher, Match, Ranking
+from service_guide.ranker import DEFAULT_RANKER, LearnedRanker, decision_features, load_ranker
 from service_guide.vocabulary import DEFAULT_VOCABULARY, Vocabulary
 
 log = logging.getLogger(__name__)
@@ -114,9 +115,10 @@ def sibling_labels(segmenter, first: str, second: str) -> tuple[str, str] | None
 class CatalogueSearch:
     """The matcher plus the decision: what the API, the bot and the console call."""
 
-    def __init__(self, matcher: ItemMatcher, calibration: Calibration) -> None:
+    def __init__(self, matcher: ItemMatcher, calibration: Calibration, learned: LearnedRanker | None = None) -> None:
         self.matcher = matcher
         self.calibration = calibration
+        self.learned = learned
 
     @staticmethod
     def features(ranking: Ranking) -> np.ndarray:
@@ -131,11 +133,16 @@ class CatalogueSearch:
     def decide(self, query: str, k: int = 3) -> Decision:
         ranking = self.matcher.rank(query, max(k, 3))
         candidates = list(ranking.matches)
-        x = self.features(ranking)
-        outside = round(self.calibration.outside_p(x), 4)
+        if self.learned is not None:
+            x = decision_features(ranking)
+            outside, right = self.learned.outside_p(x), self.learned.right_p(x)
+        else:
+            x = self.features(ranking)
+            outside, right = self.calibration.outside_p(x), self.calibration.right_p(x)
+        outside = round(outside, 4)
         if not candidates or outside >= self.calibration.not_found_at or ranking.foreign_place:
             return Decision("not_found", 0.0, (), out_of_catalogue=outside, candidates=tuple(candidates))
-        confidence = round(self.calibration.right_p(x) * (1 - outside), 4)
+        confidence = round(right * (1 - outside), 4)
         siblings = self._siblings(query, candidates)
         if siblings:
             matches, labels = siblings
@@ -192,10 +199,12 @@ def load_vocabulary(path: Path | str, settings: dict) -> Vocabulary:
 
 
 def build_search(catalogue: Catalogue, vocabulary: Path | str | None = DEFAULT_VOCABULARY,
-                 use_vocabulary: bool = True, config: Path | str = CONFIG_FILE) -> CatalogueSearch:
-    """The search for a catalogue, with the learned vocabulary when its artefact exists.
+                 use_vocabulary: bool = True, config: Path | str = CONFIG_FILE,
+                 ranker: Path | str | None = DEFAULT_RANKER) -> CatalogueSearch:
+    """The search for a catalogue, with the learned vocabulary and ranker when their artefacts exist.
 
-    Without the artefact (``make run`` builds it) the search still works, on the catalogue's own words.
+    Without them (``make train`` builds both) the search still works: on the catalogue's own words, in the
+    blend's order, with the confidence models of ``config/search.yml``. ``ranker=None``: the blend alone.
     """
     settings = load_config(config)
     vocab = None
@@ -204,10 +213,17 @@ def build_search(catalogue: Catalogue, vocabulary: Path | str | None = DEFAULT_V
         vocab = load_vocabulary(path, settings)
     elif use_vocabulary:
         log.warning("catalogue vocabulary %s not found: searching without learned vocabulary", path)
-    matcher = ItemMatcher(vocabulary=vocab, **(settings.get("matcher") or {})).fit(catalogue)
+    learned = None
+    if ranker is not None and Path(ranker).exists():
+        learned = load_ranker(ranker)
+    elif ranker is not None:
+        log.warning("catalogue ranker %s not found: ranking by the blend alone", ranker)
+    matcher = ItemMatcher(vocabulary=vocab, ranker=learned, **(settings.get("matcher") or {})).fit(catalogue)
+    section = "learned_calibration" if learned is not None else "calibration"
     calibration = Calibration(**{k: tuple(v) if isinstance(v, list) else v
-                                 for k, v in (settings.get("calibration") or {}).items()})
-    return CatalogueSearch(matcher, calibration)
+                                 for k, v in {**(settings.get("calibration") or {}),
+                                              **(settings.get(section) or {})}.items()})
+    return CatalogueSearch(matcher, calibration, learned)
 
 
 def calibrate(search: CatalogueSearch, rows: list[dict[str, str]]) -> dict[str, list[float]]:
