@@ -47,6 +47,7 @@ class Match:
     fields: tuple[str, ...] = ()  # the guide fields the question met
     name_fit: float = 0.0
     guide_fit: float = 0.0
+    blend: float = 0.0  # the blend's score (``score`` is the ranker's probability when a ranker re-orders)
 
 
 @dataclass(frozen=True)
@@ -438,7 +439,8 @@ class ItemMatcher:
             matched = self._label_text[label] if label >= 0 else self._names[first]
             out.append(Match(self._codes[first], self._names[first], round(float(scores[j]), 4), matched,
                              tuple(self._codes[i] for i in items[1:]), self._fields_met(first, cols),
-                             round(float(s.name[first]), 4), round(float(s.guide[first]), 4)))
+                             round(float(s.name[first]), 4), round(float(s.guide[first]), 4),
+                             round(float(s.blended[first]), 4)))
         return Ranking(tuple(out), tuple(s.words), s.known, self.foreign_place(s.words),
                        features[order] if len(order) else features)
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
 import re
 import sys
@@ -76,15 +77,26 @@ class LearnedRanker:
     pool: int = 15
     outside_features: tuple[str, ...] = DECISION_FEATURES  # the columns the not-found model reads
 
+    def __post_init__(self) -> None:
+        self._columns = [DECISION_FEATURES.index(f) for f in self.outside_features]
+        self._linear = {key: _as_linear(getattr(self, key)) for key in ("ranker", "right", "outside")}
+
+    def _p(self, key: str, x: np.ndarray) -> np.ndarray:
+        """Probabilities of the positive class; a scaled logistic model as one dot product (no per-call overhead)."""
+        linear = self._linear[key]
+        if linear is None:
+            return getattr(self, key).predict_proba(x)[:, 1]
+        weights, bias = linear
+        return 1 / (1 + np.exp(-(x @ weights + bias)))
+
     def score(self, features: np.ndarray) -> np.ndarray:
-        return self.ranker.predict_proba(features)[:, 1]
+        return self._p("ranker", features)
 
     def right_p(self, x: np.ndarray) -> float:
-        return float(self.right.predict_proba(x.reshape(1, -1))[0, 1])
+        return float(self._p("right", x.reshape(1, -1))[0])
 
     def outside_p(self, x: np.ndarray) -> float:
-        columns = [DECISION_FEATURES.index(f) for f in self.outside_features]
-        return float(self.outside.predict_proba(x[columns].reshape(1, -1))[0, 1])
+        return float(self._p("outside", x[self._columns].reshape(1, -1))[0])
 
     def save(self, path: Path | str) -> None:
         path = Path(path)
@@ -102,6 +114,22 @@ class LearnedRanker:
                 tuple(data["decision_features"]) != DECISION_FEATURES:
             raise ValueError(f"{path} was trained on other features: retrain it (make train)")
         return cls(data["ranker"], data["right"], data["outside"], int(data["pool"]), tuple(data["outside_features"]))
+
+
+def _as_linear(model) -> tuple[np.ndarray, float] | None:
+    """(weights, bias) over raw features of a StandardScaler + LogisticRegression pipeline; None for other models."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    if not isinstance(model, Pipeline) or len(model.steps) != 2:
+        return None
+    scaler, logistic = model.steps[0][1], model.steps[1][1]
+    if not isinstance(scaler, StandardScaler) or not isinstance(logistic, LogisticRegression):
+        return None
+    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
+    weights = logistic.coef_[0] / scale
+    return weights, float(logistic.intercept_[0] - np.dot(weights, scaler.mean_))
 
 
 @lru_cache(maxsize=4)
@@ -260,10 +288,12 @@ def make_model(kind: str, seed: int = 0):
 
 
 def train(matcher: ItemMatcher, catalogue: Catalogue, vocabulary: Vocabulary | None, pool: int = 15,
-          model: str = "hgb", per_kind: int = 1, off_domain_share: float = 0.5,
+          model: str = "hgb", per_kind: int = 1, min_questions: int = 0, off_domain_share: float = 0.5,
           outside_features: tuple[str, ...] = DECISION_FEATURES, seed: int = 0) -> tuple[LearnedRanker, dict[str, object]]:
     """Fit the ranker on training questions made from the catalogue, then the decision models on others."""
     maker = QuestionMaker(matcher._analyzer, vocabulary, seed=seed)
+    names = len({item.name for item in catalogue.items.values()})
+    per_kind = max(per_kind, math.ceil(min_questions / (3 * max(names, 1))))  # a small catalogue: more per item
     questions = maker.questions(catalogue, per_kind)
     random.Random(seed).shuffle(questions)
     half = len(questions) // 2
@@ -312,6 +342,7 @@ def main(argv: list[str] | None = None) -> int:
     vocabulary = search.matcher.vocabulary
     learned, stats = train(search.matcher, catalogue, vocabulary, pool=int(settings.get("pool", 15)),
                            model=str(settings.get("model", "hgb")), per_kind=int(settings.get("per_kind", 1)),
+                           min_questions=int(settings.get("min_questions", 0)),
                            off_domain_share=float(settings.get("off_domain_share", 0.5)),
                            outside_features=tuple(settings.get("outside_features") or DECISION_FEATURES))
     learned.save(args.out)

@@ -7,7 +7,7 @@ import pytest
 from service_guide.analysis import Analyzer
 from service_guide.matcher import CANDIDATE_FEATURES
 from service_guide.ranker import FRAMES, LearnedRanker, QuestionMaker, load_ranker, make_model, train
-from service_guide.search import build_search
+from service_guide.search import CatalogueSearch, build_search
 from tests.helpers import write_export
 
 GUIDES = [
@@ -93,3 +93,17 @@ def test_the_search_uses_the_ranker_built_from_the_sample_catalogue(qingshan_sea
     assert qingshan_search.learned is not None
     assert decision.decision == "answer" and decision.matches[0].name == "社会保障卡申领"
     assert 0 < decision.confidence <= 1
+
+
+def test_a_logistic_ranker_scores_like_its_scikit_learn_model(catalogue):
+    search = build_search(catalogue, use_vocabulary=False, ranker=None)
+    learned, _ = train(search.matcher, catalogue, None, pool=5, model="logistic", per_kind=4)
+    x = np.random.default_rng(1).random((6, len(CANDIDATE_FEATURES)))
+    assert np.allclose(learned.score(x), learned.ranker.predict_proba(x)[:, 1])
+
+
+def test_with_a_ranker_siblings_still_get_the_distinguishing_question(catalogue):
+    search = build_search(catalogue, use_vocabulary=False, ranker=None)
+    learned, _ = train(search.matcher, catalogue, None, pool=5, model="logistic", per_kind=4)
+    decision = CatalogueSearch(search.matcher, search.calibration, learned).decide("弩的审批")
+    assert decision.decision == "siblings" and decision.question in ("您是要购置还是运输？", "您是要运输还是购置？")
