@@ -281,15 +281,16 @@ def make_model(kind: str, seed: int = 0):
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    if kind == "hgb":
+    if kind == "hgb":  # OpenMP threads: on a busy machine set OMP_NUM_THREADS=1, or its latency suffers
         return HistGradientBoostingClassifier(max_iter=150, learning_rate=0.08, max_leaf_nodes=15,
                                               min_samples_leaf=40, l2_regularization=1.0, random_state=seed)
     return make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=2000))
 
 
 def train(matcher: ItemMatcher, catalogue: Catalogue, vocabulary: Vocabulary | None, pool: int = 15,
-          model: str = "hgb", per_kind: int = 1, min_questions: int = 0, off_domain_share: float = 0.5,
-          outside_features: tuple[str, ...] = DECISION_FEATURES, seed: int = 0) -> tuple[LearnedRanker, dict[str, object]]:
+          model: str = "logistic", per_kind: int = 1, min_questions: int = 0, off_domain_share: float = 0.5,
+          outside_features: tuple[str, ...] = DECISION_FEATURES, seed: int = 0
+          ) -> tuple[LearnedRanker, dict[str, object]]:
     """Fit the ranker on training questions made from the catalogue, then the decision models on others."""
     maker = QuestionMaker(matcher._analyzer, vocabulary, seed=seed)
     names = len({item.name for item in catalogue.items.values()})
@@ -341,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
                           ranker=None)
     vocabulary = search.matcher.vocabulary
     learned, stats = train(search.matcher, catalogue, vocabulary, pool=int(settings.get("pool", 15)),
-                           model=str(settings.get("model", "hgb")), per_kind=int(settings.get("per_kind", 1)),
+                           model=str(settings.get("model", "logistic")), per_kind=int(settings.get("per_kind", 1)),
                            min_questions=int(settings.get("min_questions", 0)),
                            off_domain_share=float(settings.get("off_domain_share", 0.5)),
                            outside_features=tuple(settings.get("outside_features") or DECISION_FEATURES))

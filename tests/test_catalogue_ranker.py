@@ -6,7 +6,17 @@ import pytest
 
 from service_guide.analysis import Analyzer
 from service_guide.matcher import CANDIDATE_FEATURES
-from service_guide.ranker import FRAMES, LearnedRanker, QuestionMaker, load_ranker, make_model, train
+from service_guide.ranker import (
+    DECISION_FEATURES,
+    FRAMES,
+    LearnedRanker,
+    QuestionMaker,
+    TrainingQuestion,
+    decision_rows,
+    load_ranker,
+    make_model,
+    train,
+)
 from service_guide.search import CatalogueSearch, build_search
 from tests.helpers import write_export
 
@@ -19,7 +29,8 @@ GUIDES = [
     {"matter_name": "弩的运输审批", "accept_standard": "跨地区运输弩的单位提出申请", "material_intro": ["运输申请"]},
     {"matter_name": "作品著作权登记", "accept_standard": "作者对自己创作的摄影、文字作品申请登记",
      "material_intro": ["作品样本", "权利保证书"]},
-    {"matter_name": "股权出质设立登记", "accept_standard": "公司股东以其持有的股权出质", "material_intro": ["质押合同"]},
+    {"matter_name": "股权出质设立登记", "accept_standard": "公司股东以其持有的股权出质",
+     "material_intro": ["质押合同"]},
 ]
 
 
@@ -28,8 +39,8 @@ def catalogue(tmp_path_factory):
     return write_export(tmp_path_factory.mktemp("guides"), GUIDES)
 
 
-@pytest.fixture(scope="module")
-def search(catalogue):
+def blend(catalogue):
+    """The search without vocabulary or ranker: what a ranker is trained on top of."""
     return build_search(catalogue, use_vocabulary=False, ranker=None)
 
 
@@ -48,13 +59,14 @@ def test_the_same_catalogue_gives_the_same_training_questions(catalogue):
     assert first == QuestionMaker(Analyzer(), None, seed=3).questions(catalogue)
 
 
-def test_a_name_left_out_of_the_catalogue_is_never_a_candidate(search):
-    names = [m.name for m in search.matcher.rank("弩的购置审批", 3, exclude=frozenset({"弩的购置审批"})).matches]
+def test_a_name_left_out_of_the_catalogue_is_never_a_candidate(catalogue):
+    ranking = blend(catalogue).matcher.rank("弩的购置审批", 3, exclude=frozenset({"弩的购置审批"}))
+    names = [m.name for m in ranking.matches]
     assert names and "弩的购置审批" not in names
 
 
-def test_each_candidate_says_how_much_of_the_question_its_guide_covers(search):
-    ranking = search.matcher.rank("弩的购置审批", 3)
+def test_each_candidate_says_how_much_of_the_question_its_guide_covers(catalogue):
+    ranking = blend(catalogue).matcher.rank("弩的购置审批", 3)
     cover = CANDIDATE_FEATURES.index("cover_words")
     assert ranking.features.shape == (len(ranking.matches), len(CANDIDATE_FEATURES))
     assert ranking.matches[0].name == "弩的购置审批" and ranking.features[0, cover] == pytest.approx(1.0)
@@ -63,7 +75,7 @@ def test_each_candidate_says_how_much_of_the_question_its_guide_covers(search):
 
 
 def test_a_trained_ranker_orders_candidates_by_its_probability(catalogue):
-    search = build_search(catalogue, use_vocabulary=False, ranker=None)
+    search = blend(catalogue)
     learned, stats = train(search.matcher, catalogue, None, pool=5, model="logistic", per_kind=4)
     assert stats["questions"] > 0 and learned.pool == 5
     scores = [m.score for m in search.matcher.rank("作品著作权登记怎么办", 3).matches]
@@ -71,7 +83,7 @@ def test_a_trained_ranker_orders_candidates_by_its_probability(catalogue):
 
 
 def test_the_ranker_artefact_round_trips(tmp_path, catalogue):
-    search = build_search(catalogue, use_vocabulary=False, ranker=None)
+    search = blend(catalogue)
     learned, _ = train(search.matcher, catalogue, None, pool=5, model="logistic", per_kind=4)
     learned.save(tmp_path / "ranker.joblib")
     loaded = load_ranker(tmp_path / "ranker.joblib")
@@ -96,14 +108,23 @@ def test_the_search_uses_the_ranker_built_from_the_sample_catalogue(qingshan_sea
 
 
 def test_a_logistic_ranker_scores_like_its_scikit_learn_model(catalogue):
-    search = build_search(catalogue, use_vocabulary=False, ranker=None)
+    search = blend(catalogue)
     learned, _ = train(search.matcher, catalogue, None, pool=5, model="logistic", per_kind=4)
     x = np.random.default_rng(1).random((6, len(CANDIDATE_FEATURES)))
     assert np.allclose(learned.score(x), learned.ranker.predict_proba(x)[:, 1])
 
 
 def test_with_a_ranker_siblings_still_get_the_distinguishing_question(catalogue):
-    search = build_search(catalogue, use_vocabulary=False, ranker=None)
+    search = blend(catalogue)
     learned, _ = train(search.matcher, catalogue, None, pool=5, model="logistic", per_kind=4)
     decision = CatalogueSearch(search.matcher, search.calibration, learned).decide("弩的审批")
     assert decision.decision == "siblings" and decision.question in ("您是要购置还是运输？", "您是要运输还是购置？")
+
+
+def test_each_training_question_is_asked_with_and_without_its_item(catalogue):
+    questions = [TrainingQuestion("弩的购置审批要什么材料", "弩的购置审批", "name"),
+                 TrainingQuestion("奶茶店好喝", "", "off_domain")]
+    x, right, outside = decision_rows(blend(catalogue).matcher, questions)
+    assert outside.tolist() == [0, 1, 1] and right.tolist() == [1, 0, 0]
+    uncovered = DECISION_FEATURES.index("uncovered")
+    assert x[0, uncovered] == 0 and x[1, uncovered] > 0  # without its item, 购置 is covered by no candidate
