@@ -74,6 +74,7 @@ class Calibration:
     answer_at: float = 0.6  # confidence needed to answer without asking
     not_found_at: float = 0.5  # out-of-catalogue probability needed to say so
     sibling_ratio: float = 0.85  # a sibling's blend score must be at least this share of the best's
+    sibling_score_ratio: float = 0.0  # and its score (the ranker's probability) at least this share of the best's
     close_ratio: float = 0.8  # a runner-up this close to the best is offered too, whatever the confidence
 
     @staticmethod
@@ -159,7 +160,8 @@ class CatalogueSearch:
     def _siblings(self, query: str, candidates: list[Match]) -> tuple[list[Match], list[str]] | None:
         """The best item and its close siblings with their distinguishing words, unless the question names one."""
         best = candidates[0]
-        close = [m for m in candidates[1:] if m.blend >= best.blend * self.calibration.sibling_ratio]
+        close = [m for m in candidates[1:] if m.blend >= best.blend * self.calibration.sibling_ratio
+                 and m.score >= best.score * self.calibration.sibling_score_ratio]
         segmenter = self.matcher.segmenter
         group, labels = [best], []
         for other in close:
