@@ -27,6 +27,7 @@ import numpy as np
 
 from core.errors import UserFacingError
 from service_guide.loader import load_catalogue
+from service_guide.ranker import DEFAULT_RANKER
 from service_guide.search import CatalogueSearch, build_search
 
 
@@ -122,13 +123,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vocabulary", type=Path, default=None,
                         help="learned vocabulary (default: models/catalogue/vocabulary.npz, built by `make run`)")
     parser.add_argument("--no-vocabulary", action="store_true", help="measure without the learned vocabulary")
+    parser.add_argument("--ranker", type=Path, default=DEFAULT_RANKER,
+                        help="learned ranker (default: models/catalogue/ranker.joblib, built by `make train`)")
+    parser.add_argument("--no-ranker", action="store_true", help="measure the blend alone, without the ranker")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     try:
         catalogue = load_catalogue(args.catalogue)
         rows = read_queries(args.queries)
         start = time.perf_counter()
-        search = build_search(catalogue, vocabulary=args.vocabulary, use_vocabulary=not args.no_vocabulary)
+        search = build_search(catalogue, vocabulary=args.vocabulary, use_vocabulary=not args.no_vocabulary,
+                              ranker=None if args.no_ranker else args.ranker)
     except (UserFacingError, OSError) as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Protocol
 
 import numpy as np
 import scipy.sparse as sp
@@ -46,6 +47,7 @@ class Match:
     fields: tuple[str, ...] = ()  # the guide fields the question met
     name_fit: float = 0.0
     guide_fit: float = 0.0
+    blend: float = 0.0  # the blend's score (``score`` is the ranker's probability when a ranker re-orders)
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,22 @@ class Ranking:
     words: tuple[str, ...]  # the question's content words
     known: float  # IDF-weighted share of the question's words and bigrams that some guide uses
     foreign_place: bool  # names a place no guide mentions (另一城市)
+    features: np.ndarray | None = field(default=None, compare=False, repr=False)  # CANDIDATE_FEATURES per match
+
+
+#: What :meth:`ItemMatcher.candidate_features` gives a learned ranker about each candidate, in order.
+CANDIDATE_FEATURES = ("blended", "name_fit", "guide_fit", "semantic", "relative", "position", "cover_words",
+                      "cover_title", "cover_chars", "cover_related", "uncovered", "name_length", "info",
+                      "same_name", "query_words", "known")
+
+
+class CandidateRanker(Protocol):
+    """A learned re-ordering of the blend's best names (:mod:`service_guide.ranker`)."""
+
+    pool: int  # how many of the blend's best names it re-orders
+
+    def score(self, features: np.ndarray) -> np.ndarray:
+        """Per candidate (a row of CANDIDATE_FEATURES), the probability that it is the item meant."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +85,8 @@ class _Scores:
     cols: np.ndarray
     words: list[str]
     known: float
+    semantic: np.ndarray | None = None
+    chars: tuple[str, ...] = ()  # the question's own character bigrams (the guide fit's)
 
 
 class _LabelFit:
@@ -133,13 +153,14 @@ class ItemMatcher:
     ``info_penalty``: a citizen asking how to get something done rarely means an information
     service (…查询, …指引, …公示); their score is multiplied by this unless the question asks to look
     something up (查).
+    ``ranker``: a learned re-ordering of the blend's best names (see :mod:`service_guide.ranker`), or None.
     """
 
     def __init__(self, vocabulary: Vocabulary | None = None, name_weight: float = 0.8, recall_weight: float = 0.6,
                  expansion_weight: float = 0.4, char_weight: float = 0.5, char_share: float = 0.8,
                  semantic_weight: float = 0.25, k1: float = 1.2, b: float = 0.5, min_score: float = 0.05,
                  info_penalty: float = 0.85, field_weights: dict[str, float] | None = None,
-                 analyzer: Analyzer | None = None) -> None:
+                 analyzer: Analyzer | None = None, ranker: CandidateRanker | None = None) -> None:
         self.vocabulary = vocabulary
         self.name_weight = name_weight
         self.recall_weight = recall_weight
@@ -153,6 +174,7 @@ class ItemMatcher:
         self.field_weights = field_weights or FIELD_WEIGHTS
         self.semantic_weight = semantic_weight
         self.analyzer = analyzer
+        self.ranker = ranker
 
     # ----------------------------------------------------------------------------------- fitting
     def fit(self, catalogue: Catalogue) -> ItemMatcher:
@@ -172,6 +194,8 @@ class ItemMatcher:
         self._label_owner = np.array(owners)
         self._chars = _LabelFit().fit([[t for t in doc if t.startswith("c:")] for doc in tokens])
         self._words = _LabelFit().fit([[t for t in doc if t.startswith("w:")] for doc in tokens])
+        self._all_terms = _row_sets(self._guide.fields.values())
+        self._title_terms = _row_sets(m for f, m in self._guide.fields.items() if f in TITLE_FIELDS)
         guide_words = [t[2:] for t in self._guide.vocabulary if t.startswith("w:")]
         places = [w for entry in entries for text in _place_texts(entry) for w in self._analyzer.segmenter.cut(text)]
         self._places = frozenset(w for w in [*guide_words, *places] if w in _place_words())
@@ -278,13 +302,16 @@ class ItemMatcher:
         guide, cols = self._guide_fit(weights, guide_own)
         own_words = [t[2:] for t in own if t.startswith("w:")]
         blended = self.name_weight * name + (1 - self.name_weight) * guide
+        semantic = None
         if self._item_vectors is not None:  # no word vectors, no semantic fit
-            blended = (1 - self.semantic_weight) * blended + self.semantic_weight * self._semantic(own_words)
+            semantic = self._semantic(own_words)
+            blended = (1 - self.semantic_weight) * blended + self.semantic_weight * semantic
         if "查" not in query:
             blended = np.where(self._info_item, blended * self.info_penalty, blended)
         known = (self._known_share(["w:" + w for w in own_words])
                  + self._known_share([t for t in guide_own if t.startswith("c:")])) / 2
-        return _Scores(blended, name, guide, best_label, cols, own_words, known)
+        return _Scores(blended, name, guide, best_label, cols, own_words, known, semantic,
+                       tuple(t for t in guide_own if t.startswith("c:")))
 
     def _semantic(self, words: list[str]) -> np.ndarray:
         query = self._embed(words)
@@ -330,31 +357,118 @@ class ItemMatcher:
                 met.append(f)
         return tuple(met)
 
-    def rank(self, query: str, k: int = 3) -> Ranking:
-        """The ``k`` best distinct names, best first (each with every item of that name), and the question's signals."""
+    def candidates(self, query: str, pool: int, exclude: frozenset[str] = frozenset()
+                   ) -> tuple[_Scores, list[list[int]], np.ndarray]:
+        """The ``pool`` best distinct names by the blend (each with every item of that name, first the best),
+        and one row of CANDIDATE_FEATURES per name. Names in ``exclude`` are skipped (as if not in the catalogue)."""
         s = self.scores(query)
         by_name: dict[str, list[int]] = {}
-        for i in np.argsort(-s.blended, kind="stable")[: 20 * k + 20]:  # ties: catalogue order
+        for i in np.argsort(-s.blended, kind="stable")[: 20 * pool + 20]:  # ties: catalogue order
             if s.blended[i] < self.min_score:
                 break
             name = self._names[i]
-            if name in by_name or len(by_name) < k:
+            if name in exclude:
+                continue
+            if name in by_name or len(by_name) < pool:
                 by_name.setdefault(name, []).append(int(i))
+        groups = list(by_name.values())
+        return s, groups, self.candidate_features(s, groups)
+
+    def candidate_features(self, s: _Scores, groups: list[list[int]]) -> np.ndarray:
+        """What a learned ranker sees of each candidate: its fits, its place in the blend, and how much of the
+        question its guide covers (own words, learned related words, character bigrams; IDF-weighted)."""
+        if not groups:
+            return np.zeros((0, len(CANDIDATE_FEATURES)))
+        guide = self._guide
+        word_ids = np.array([guide.vocabulary.get("w:" + w, -1) for w in s.words], dtype=np.int64)
+        word_idf = np.where(word_ids >= 0, guide.idf[np.maximum(word_ids, 0)], guide.top_idf) if len(word_ids) \
+            else np.zeros(0)
+        char_ids = np.array([guide.vocabulary.get(t, -1) for t in s.chars], dtype=np.int64)
+        char_idf = np.where(char_ids >= 0, guide.idf[np.maximum(char_ids, 0)], guide.top_idf) if len(char_ids) \
+            else np.zeros(0)
+        related_ids, related_owner = [], []
+        if self._vocabulary is not None:
+            for j, w in enumerate(s.words):
+                for other, _ in self._vocabulary.related(w):
+                    t = guide.vocabulary.get("w:" + other)
+                    if t is not None:
+                        related_ids.append(t)
+                        related_owner.append(j)
+        related_ids_a, related_owner_a = np.array(related_ids, dtype=np.int64), np.array(related_owner, dtype=np.int64)
+        firsts = [g[0] for g in groups]
+        best = max(float(s.blended[firsts[0]]), 1e-9)
+        rows = []
+        for position, (first, group) in enumerate(zip(firsts, groups, strict=True)):
+            terms, title = self._all_terms[first], self._title_terms[first]
+            in_all = _present(word_ids, terms)
+            covered = in_all.copy()
+            if len(related_ids_a):
+                covered[related_owner_a[_present(related_ids_a, terms)]] = True
+            uncovered = word_idf[~covered]
+            rows.append((
+                s.blended[first], s.name[first], s.guide[first],
+                s.semantic[first] if s.semantic is not None else 0.0,
+                s.blended[first] / best, np.log1p(position),
+                _share(word_idf, in_all), _share(word_idf, _present(word_ids, title)),
+                _share(char_idf, _present(char_ids, terms)), _share(word_idf, covered),
+                float(uncovered.max()) / guide.top_idf if len(uncovered) else 0.0,
+                np.log1p(len(self._names[first])), float(self._info_item[first]), np.log1p(len(group) - 1),
+                np.log1p(len(s.words)), s.known))
+        return np.array(rows, dtype=np.float64)
+
+    def rank(self, query: str, k: int = 3, exclude: frozenset[str] = frozenset()) -> Ranking:
+        """The ``k`` best distinct names, best first (each with every item of that name), and the question's signals.
+
+        With a learned ranker the blend's best ``ranker.pool`` names are re-ordered by it, and a match's
+        score is the ranker's probability that it is the item meant.
+        """
+        pool = max(k, self.ranker.pool) if self.ranker is not None else k
+        s, groups, features = self.candidates(query, pool, exclude)
+        firsts = [g[0] for g in groups]
+        if self.ranker is not None and groups:
+            scores = self.ranker.score(features)
+            order = np.argsort(-scores, kind="stable")[:k]
+        else:
+            scores = s.blended[firsts] if firsts else np.zeros(0)
+            order = np.arange(min(k, len(groups)))
         out = []
         cols = set(s.cols.tolist())
-        for name, items in by_name.items():
-            first = items[0]
+        for j in order:
+            items, first = groups[j], firsts[j]
             label = s.best_label[first]
-            matched = self._label_text[label] if label >= 0 else name
-            out.append(Match(self._codes[first], name, round(float(s.blended[first]), 4), matched,
-                             tuple(self._codes[j] for j in items[1:]), self._fields_met(first, cols),
-                             round(float(s.name[first]), 4), round(float(s.guide[first]), 4)))
-        return Ranking(tuple(out), tuple(s.words), s.known, self.foreign_place(s.words))
+            matched = self._label_text[label] if label >= 0 else self._names[first]
+            out.append(Match(self._codes[first], self._names[first], round(float(scores[j]), 4), matched,
+                             tuple(self._codes[i] for i in items[1:]), self._fields_met(first, cols),
+                             round(float(s.name[first]), 4), round(float(s.guide[first]), 4),
+                             round(float(s.blended[first]), 4)))
+        return Ranking(tuple(out), tuple(s.words), s.known, self.foreign_place(s.words),
+                       features[order] if len(order) else features)
 
     def search(self, query: str, k: int = 3) -> list[Match]:
         """The ``k`` best distinct names, best first; empty when none fits at all."""
         return list(self.rank(query, k).matches)
 
+
+
+def _row_sets(matrices) -> list[np.ndarray]:
+    """Per item, the sorted ids of the terms any of the given field matrices (items × terms) holds."""
+    combined = sum(matrices).tocsr()
+    combined.sort_indices()
+    return [combined.indices[combined.indptr[i]:combined.indptr[i + 1]].astype(np.int64)
+            for i in range(combined.shape[0])]
+
+
+def _present(ids: np.ndarray, terms: np.ndarray) -> np.ndarray:
+    """Which ``ids`` are among the sorted ``terms`` (an unknown id, -1, never is)."""
+    if not len(ids) or not len(terms):
+        return np.zeros(len(ids), dtype=bool)
+    at = np.minimum(np.searchsorted(terms, ids), len(terms) - 1)
+    return (terms[at] == ids) & (ids >= 0)
+
+
+def _share(weights: np.ndarray, mask: np.ndarray) -> float:
+    total = float(weights.sum())
+    return float(weights[mask].sum()) / total if total > 0 else 0.0
 
 
 def _place_texts(entry) -> list[str]:

@@ -33,6 +33,7 @@ import yaml
 
 from service_guide.catalogue import Catalogue
 from service_guide.matcher import ItemMatcher, Match, Ranking
+from service_guide.ranker import DEFAULT_RANKER, LearnedRanker, decision_features, load_ranker
 from service_guide.vocabulary import DEFAULT_VOCABULARY, Vocabulary
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,8 @@ class Calibration:
     outside: tuple[float, ...]
     answer_at: float = 0.6  # confidence needed to answer without asking
     not_found_at: float = 0.5  # out-of-catalogue probability needed to say so
-    sibling_ratio: float = 0.85  # a sibling must score at least this share of the best
+    sibling_ratio: float = 0.85  # a sibling's blend score must be at least this share of the best's
+    sibling_score_ratio: float = 0.0  # and its score (the ranker's probability) at least this share of the best's
     close_ratio: float = 0.8  # a runner-up this close to the best is offered too, whatever the confidence
 
     @staticmethod
@@ -114,9 +116,10 @@ def sibling_labels(segmenter, first: str, second: str) -> tuple[str, str] | None
 class CatalogueSearch:
     """The matcher plus the decision: what the API, the bot and the console call."""
 
-    def __init__(self, matcher: ItemMatcher, calibration: Calibration) -> None:
+    def __init__(self, matcher: ItemMatcher, calibration: Calibration, learned: LearnedRanker | None = None) -> None:
         self.matcher = matcher
         self.calibration = calibration
+        self.learned = learned
 
     @staticmethod
     def features(ranking: Ranking) -> np.ndarray:
@@ -131,11 +134,16 @@ class CatalogueSearch:
     def decide(self, query: str, k: int = 3) -> Decision:
         ranking = self.matcher.rank(query, max(k, 3))
         candidates = list(ranking.matches)
-        x = self.features(ranking)
-        outside = round(self.calibration.outside_p(x), 4)
+        if self.learned is not None:
+            x = decision_features(ranking)
+            outside, right = self.learned.outside_p(x), self.learned.right_p(x)
+        else:
+            x = self.features(ranking)
+            outside, right = self.calibration.outside_p(x), self.calibration.right_p(x)
+        outside = round(outside, 4)
         if not candidates or outside >= self.calibration.not_found_at or ranking.foreign_place:
             return Decision("not_found", 0.0, (), out_of_catalogue=outside, candidates=tuple(candidates))
-        confidence = round(self.calibration.right_p(x) * (1 - outside), 4)
+        confidence = round(right * (1 - outside), 4)
         siblings = self._siblings(query, candidates)
         if siblings:
             matches, labels = siblings
@@ -152,7 +160,8 @@ class CatalogueSearch:
     def _siblings(self, query: str, candidates: list[Match]) -> tuple[list[Match], list[str]] | None:
         """The best item and its close siblings with their distinguishing words, unless the question names one."""
         best = candidates[0]
-        close = [m for m in candidates[1:] if m.score >= best.score * self.calibration.sibling_ratio]
+        close = [m for m in candidates[1:] if m.blend >= best.blend * self.calibration.sibling_ratio
+                 and m.score >= best.score * self.calibration.sibling_score_ratio]
         segmenter = self.matcher.segmenter
         group, labels = [best], []
         for other in close:
@@ -192,10 +201,12 @@ def load_vocabulary(path: Path | str, settings: dict) -> Vocabulary:
 
 
 def build_search(catalogue: Catalogue, vocabulary: Path | str | None = DEFAULT_VOCABULARY,
-                 use_vocabulary: bool = True, config: Path | str = CONFIG_FILE) -> CatalogueSearch:
-    """The search for a catalogue, with the learned vocabulary when its artefact exists.
+                 use_vocabulary: bool = True, config: Path | str = CONFIG_FILE,
+                 ranker: Path | str | None = DEFAULT_RANKER) -> CatalogueSearch:
+    """The search for a catalogue, with the learned vocabulary and ranker when their artefacts exist.
 
-    Without the artefact (``make run`` builds it) the search still works, on the catalogue's own words.
+    Without them (``make train`` builds both) the search still works: on the catalogue's own words, in the
+    blend's order, with the confidence models of ``config/search.yml``. ``ranker=None``: the blend alone.
     """
     settings = load_config(config)
     vocab = None
@@ -204,10 +215,17 @@ def build_search(catalogue: Catalogue, vocabulary: Path | str | None = DEFAULT_V
         vocab = load_vocabulary(path, settings)
     elif use_vocabulary:
         log.warning("catalogue vocabulary %s not found: searching without learned vocabulary", path)
-    matcher = ItemMatcher(vocabulary=vocab, **(settings.get("matcher") or {})).fit(catalogue)
+    learned = None
+    if ranker is not None and Path(ranker).exists():
+        learned = load_ranker(ranker)
+    elif ranker is not None:
+        log.warning("catalogue ranker %s not found: ranking by the blend alone", ranker)
+    matcher = ItemMatcher(vocabulary=vocab, ranker=learned, **(settings.get("matcher") or {})).fit(catalogue)
+    section = "learned_calibration" if learned is not None else "calibration"
     calibration = Calibration(**{k: tuple(v) if isinstance(v, list) else v
-                                 for k, v in (settings.get("calibration") or {}).items()})
-    return CatalogueSearch(matcher, calibration)
+                                 for k, v in {**(settings.get("calibration") or {}),
+                                              **(settings.get(section) or {})}.items()})
+    return CatalogueSearch(matcher, calibration, learned)
 
 
 def calibrate(search: CatalogueSearch, rows: list[dict[str, str]]) -> dict[str, list[float]]:

@@ -19,3 +19,6 @@ class GuideSettings(Settings):
     # The search's learned vocabulary (`make run` builds it); the search works without it, on the catalogue's words.
     catalogue_vocabulary: Path = Field(default_factory=lambda: in_home("models", "catalogue", "vocabulary.npz"),
                                        validation_alias=env("GUIDE_CATALOGUE_VOCABULARY"))
+    # The search's learned ranker and not-found decision (`make train` builds it); without it, the blend's order.
+    catalogue_ranker: Path = Field(default_factory=lambda: in_home("models", "catalogue", "ranker.joblib"),
+                                   validation_alias=env("GUIDE_CATALOGUE_RANKER"))

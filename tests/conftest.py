@@ -118,15 +118,27 @@ def sample_vocabulary(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def qingshan_search(sample_vocabulary):
+def sample_ranker(tmp_path_factory, sample_vocabulary) -> Path:
+    """The catalogue search's ranker as `make train` builds it without the shared data: from the sample catalogue."""
+    from service_guide.ranker import main as ranker_main
+
+    out = tmp_path_factory.mktemp("ranker") / "ranker.joblib"
+    assert ranker_main(["build", "--catalogue", str(ROOT / "service_guide" / "data" / "qingshan_catalogue.yml"),
+                        "--vocabulary", str(sample_vocabulary), "--out", str(out)]) == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def qingshan_search(sample_vocabulary, sample_ranker):
     from service_guide.loader import load_catalogue
     from service_guide.search import build_search
 
-    return build_search(load_catalogue(ROOT / "service_guide" / "data" / "qingshan_catalogue.yml"), sample_vocabulary)
+    return build_search(load_catalogue(ROOT / "service_guide" / "data" / "qingshan_catalogue.yml"), sample_vocabulary,
+                        ranker=sample_ranker)
 
 
 @pytest.fixture
-def app_settings(database_url, model_registry, type_registry, tmp_path, sample_vocabulary):
+def app_settings(database_url, model_registry, type_registry, tmp_path, sample_vocabulary, sample_ranker):
     """Settings of a service on its own database and its own copy of the registry (retraining promotes into it)."""
     from classifier.settings import ClassifierSettings
     from core.settings import DatabaseSettings
@@ -139,7 +151,7 @@ def app_settings(database_url, model_registry, type_registry, tmp_path, sample_v
     model_dir = shutil.copytree(model_registry.root, tmp_path / "models")
     return AppSettings(database=DatabaseSettings(url=database_url),
                        classifier=ClassifierSettings(model_dir=model_dir, type_model_dir=type_registry.root),
-                       guide=GuideSettings(catalogue_vocabulary=sample_vocabulary),
+                       guide=GuideSettings(catalogue_vocabulary=sample_vocabulary, catalogue_ranker=sample_ranker),
                        # operators dispatch unless a test lowers it
                        router=RouterSettings(auto_dispatch_threshold=1.01),
                        # no dispatch model until a test trains one; it learns from the sample replies

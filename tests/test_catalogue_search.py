@@ -36,7 +36,7 @@ def catalogue(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def search(catalogue):
-    return build_search(catalogue, use_vocabulary=False)
+    return build_search(catalogue, use_vocabulary=False, ranker=None)
 
 
 def test_a_question_about_a_material_or_condition_finds_the_item_whose_name_says_neither(search):

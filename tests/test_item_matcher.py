@@ -49,7 +49,7 @@ def test_a_clear_query_is_answered(qingshan_search):
 
 def test_the_same_service_from_two_offices_is_one_answer_with_both_codes():
     catalogue = import_guangdong("sample_data/guangdong_service_guides.jsonl").catalogue
-    search = build_search(catalogue, use_vocabulary=False)
+    search = build_search(catalogue, use_vocabulary=False, ranker=None)
     match = search.matcher.search("第一次考驾照领驾驶证", 3)[0]
     assert match.name == "机动车驾驶证初次申领"
     assert {match.code, *match.same_name} == {"SAMPLE0000000000000000000000002", "SAMPLE0000000000000000000000003"}

@@ -1,0 +1,355 @@
+"""A learned ranker over the blend's best names, and a not-in-catalogue decision, trained on the guides alone.
+
+No evaluation question is trained on: the training questions are made from the guides themselves,
+
+- **name** questions: the item's name with words dropped, one word swapped for a neighbour from the
+  learned vocabulary (著作权 → 版权: the reverse of what a citizen does), wrapped in question phrasing;
+- **typo** questions: the name with a character dropped or two swapped;
+- **situation** questions: a clause of the item's conditions (受理标准), or some of its materials, with at
+  most one word of its name (what an indirect question gives);
+
+and each is asked twice: against the whole catalogue (the item is there: which candidate is it?) and
+against the catalogue without the item's name (every item of that name masked: a plausible service the
+catalogue does not have, like 社保卡挂失 beside 社保卡申领). So the not-found decision learns what a
+question looks like when its key words are covered by no candidate, not what the dev negatives look like.
+
+``python -m service_guide.ranker build --catalogue … --vocabulary … --out models/catalogue/ranker.joblib``
+(``make train``) fits three models and stores them in one artefact:
+
+- ``ranker``: per candidate (a row of :data:`CANDIDATE_FEATURES`), the probability that it is the item meant;
+- ``right``: per question (:data:`DECISION_FEATURES` of the re-ordered ranking), the probability that the
+  first candidate is right, given the catalogue has the item;
+- ``outside``: the probability that the catalogue does not have the item at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import re
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import joblib
+import numpy as np
+
+from service_guide.analysis import Analyzer
+from service_guide.catalogue import Catalogue
+from service_guide.matcher import CANDIDATE_FEATURES, ItemMatcher, Ranking
+from service_guide.vocabulary import Vocabulary
+
+#: Where ``make train`` writes the artefact (relative to the project root, where the service runs).
+DEFAULT_RANKER = Path("models") / "catalogue" / "ranker.joblib"
+#: What the question-level models see of a (re-ordered) ranking, in order.
+DECISION_FEATURES = ("top", "lead", "blended", "cover_words", "cover_title", "cover_chars", "cover_related",
+                     "uncovered", "known", "query_words", "foreign_place")
+#: Question phrasing wrapped around a training question (removed again by the analyser; it shapes runs only).
+FRAMES = ("{}", "{}怎么办理", "{}需要什么材料", "请问{}在哪里办", "我想办{}", "{}要多久", "办{}要带什么", "{}怎么弄")
+_CLAUSE = re.compile(r"[，。；;,:：、\n（）()《》]+")
+_COLUMN = {name: i for i, name in enumerate(CANDIDATE_FEATURES)}
+
+
+def decision_features(ranking: Ranking) -> np.ndarray:
+    """The ranking's signals, in the order of DECISION_FEATURES (zeros when nothing is a candidate)."""
+    matches = ranking.matches
+    if not matches or ranking.features is None or not len(ranking.features):
+        return np.array([0.0] * (len(DECISION_FEATURES) - 3) + [ranking.known, np.log1p(len(ranking.words)),
+                                                                 float(ranking.foreign_place)])
+    first = ranking.features[0]
+    second = matches[1].score if len(matches) > 1 else 0.0
+    return np.array([matches[0].score, matches[0].score - second, first[_COLUMN["blended"]],
+                     first[_COLUMN["cover_words"]], first[_COLUMN["cover_title"]], first[_COLUMN["cover_chars"]],
+                     first[_COLUMN["cover_related"]], first[_COLUMN["uncovered"]], ranking.known,
+                     np.log1p(len(ranking.words)), float(ranking.foreign_place)])
+
+
+@dataclass
+class LearnedRanker:
+    """The three fitted models (scikit-learn estimators) and the pool the ranker re-orders."""
+
+    ranker: object
+    right: object
+    outside: object
+    pool: int = 15
+    outside_features: tuple[str, ...] = DECISION_FEATURES  # the columns the not-found model reads
+
+    def __post_init__(self) -> None:
+        self._columns = [DECISION_FEATURES.index(f) for f in self.outside_features]
+        self._linear = {key: _as_linear(getattr(self, key)) for key in ("ranker", "right", "outside")}
+
+    def _p(self, key: str, x: np.ndarray) -> np.ndarray:
+        """Probabilities of the positive class; a scaled logistic model as one dot product (no per-call overhead)."""
+        linear = self._linear[key]
+        if linear is None:
+            return getattr(self, key).predict_proba(x)[:, 1]
+        weights, bias = linear
+        return 1 / (1 + np.exp(-(x @ weights + bias)))
+
+    def score(self, features: np.ndarray) -> np.ndarray:
+        return self._p("ranker", features)
+
+    def right_p(self, x: np.ndarray) -> float:
+        return float(self._p("right", x.reshape(1, -1))[0])
+
+    def outside_p(self, x: np.ndarray) -> float:
+        return float(self._p("outside", x[self._columns].reshape(1, -1))[0])
+
+    def save(self, path: Path | str) -> None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        joblib.dump({"ranker": self.ranker, "right": self.right, "outside": self.outside, "pool": self.pool,
+                     "outside_features": self.outside_features, "candidate_features": CANDIDATE_FEATURES,
+                     "decision_features": DECISION_FEATURES}, tmp)
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path | str) -> LearnedRanker:
+        data = joblib.load(Path(path))
+        if tuple(data["candidate_features"]) != CANDIDATE_FEATURES or \
+                tuple(data["decision_features"]) != DECISION_FEATURES:
+            raise ValueError(f"{path} was trained on other features: retrain it (make train)")
+        return cls(data["ranker"], data["right"], data["outside"], int(data["pool"]), tuple(data["outside_features"]))
+
+
+def _as_linear(model) -> tuple[np.ndarray, float] | None:
+    """(weights, bias) over raw features of a StandardScaler + LogisticRegression pipeline; None for other models."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    if not isinstance(model, Pipeline) or len(model.steps) != 2:
+        return None
+    scaler, logistic = model.steps[0][1], model.steps[1][1]
+    if not isinstance(scaler, StandardScaler) or not isinstance(logistic, LogisticRegression):
+        return None
+    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
+    weights = logistic.coef_[0] / scale
+    return weights, float(logistic.intercept_[0] - np.dot(weights, scaler.mean_))
+
+
+@lru_cache(maxsize=4)
+def _cached(path: str, mtime: float) -> LearnedRanker:
+    return LearnedRanker.load(path)
+
+
+def load_ranker(path: Path | str) -> LearnedRanker:
+    """The artefact, read once per file version."""
+    path = Path(path)
+    return _cached(str(path.resolve()), path.stat().st_mtime)
+
+
+# ------------------------------------------------------------------------------ training questions
+@dataclass(frozen=True)
+class TrainingQuestion:
+    query: str
+    name: str  # the item it was made from
+    kind: str  # name / typo / situation
+
+
+class QuestionMaker:
+    """Makes training questions from one item's own fields (seeded: the same catalogue gives the same questions)."""
+
+    def __init__(self, analyzer: Analyzer, vocabulary: Vocabulary | None, seed: int = 0,
+                 swap_similarity: float = 0.6) -> None:
+        self.analyzer = analyzer
+        self.random = random.Random(seed)
+        self.swap_similarity = swap_similarity
+        self.vocabulary = None
+        if vocabulary is not None:
+            every_word = {w for space in vocabulary.spaces.values() for w in space.words}
+            self.vocabulary = Vocabulary(vocabulary.spaces, top_n=3, min_similarity=swap_similarity
+                                         ).restricted_to(every_word)
+
+    def _frame(self, text: str) -> str:
+        return self.random.choice(FRAMES).format(text)
+
+    def _name_words(self, name: str) -> list[str]:
+        return self.analyzer.words(name)
+
+    def name(self, name: str) -> str | None:
+        words = self._name_words(name)
+        if not words:
+            return None
+        kept = [w for w in words if self.random.random() > 0.3] or [self.random.choice(words)]
+        if self.vocabulary is not None and self.random.random() < 0.5:
+            j = self.random.randrange(len(kept))
+            related = [w for w, _ in self.vocabulary.related(kept[j]) if len(w) > 1]
+            if related:
+                kept[j] = self.random.choice(related)
+        return self._frame("".join(kept))
+
+    def typo(self, name: str) -> str | None:
+        chars = list(name)
+        if len(chars) < 4:
+            return None
+        j = self.random.randrange(len(chars) - 1)
+        if self.random.random() < 0.5:
+            del chars[j]
+        else:
+            chars[j], chars[j + 1] = chars[j + 1], chars[j]
+        return "".join(chars)
+
+    def situation(self, name: str, conditions: list[str], materials: list[str]) -> str | None:
+        clauses = [c for text in conditions for c in _CLAUSE.split(text) if 6 <= len(c) <= 30]
+        if clauses and (not materials or self.random.random() < 0.6):
+            text = self.random.choice(clauses)
+        elif materials:
+            picked = self.random.sample(materials, min(len(materials), self.random.choice((1, 2))))
+            text = "我有" + "和".join(m for m in picked if len(m) <= 20)
+        else:
+            return None
+        words = self._name_words(name)
+        if words and self.random.random() < 0.5:
+            text += "，想" + self.random.choice(words)
+        return text
+
+    def off_domain(self, catalogue_words: set[str], count: int) -> list[TrainingQuestion]:
+        """Questions in everyday words no guide uses (from the vocabulary's own word list): about nothing the
+        catalogue covers, whatever their topic. Empty without a vocabulary."""
+        if self.vocabulary is None:
+            return []
+        words = sorted({w for space in self.vocabulary.spaces.values() for w in space.words
+                        if len(w) > 1 and w not in catalogue_words and w not in self.analyzer.stopwords})
+        if not words:
+            return []
+        return [TrainingQuestion(self._frame("".join(self.random.sample(words, self.random.choice((1, 2, 3))))),
+                                 "", "off_domain") for _ in range(count)]
+
+    def questions(self, catalogue: Catalogue, per_kind: int = 1) -> list[TrainingQuestion]:
+        out: list[TrainingQuestion] = []
+        seen: set[str] = set()
+        for item in catalogue.items.values():
+            if item.name in seen:
+                continue
+            seen.add(item.name)
+            materials = [m.name for m in item.materials if m.name not in ("无", "")]
+            for _ in range(per_kind):
+                made = {"name": self.name(item.name), "typo": self.typo(item.name),
+                        "situation": self.situation(item.name, list(item.conditions), materials)}
+                out.extend(TrainingQuestion(q, item.name, kind) for kind, q in made.items() if q)
+        return out
+
+
+# ------------------------------------------------------------------------------------- fitting
+def candidate_rows(matcher: ItemMatcher, questions: list[TrainingQuestion], pool: int
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Candidate features, labels (the candidate is the item the question was made from) and question ids."""
+    x, y, group = [], [], []
+    for qid, question in enumerate(questions):
+        _, groups, features = matcher.candidates(question.query, pool)
+        names = [matcher._names[g[0]] for g in groups]
+        if question.name not in names:
+            continue  # the item is not among the candidates: nothing to learn about ordering them
+        x.append(features)
+        y.extend(int(n == question.name) for n in names)
+        group.extend([qid] * len(names))
+    if not x:
+        return np.zeros((0, len(CANDIDATE_FEATURES))), np.zeros(0, int), np.zeros(0, int)
+    return np.vstack(x), np.array(y), np.array(group)
+
+
+def decision_rows(matcher: ItemMatcher, questions: list[TrainingQuestion]
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per question, asked of the whole catalogue and of the catalogue without its item: the decision features,
+    whether the first candidate is right (whole catalogue only) and whether the item is absent."""
+    x, right, outside = [], [], []
+    for question in questions:
+        ranking = matcher.rank(question.query, 3)
+        if not question.name:  # about nothing in the catalogue
+            x.append(decision_features(ranking))
+            right.append(0)
+            outside.append(1)
+            continue
+        x.append(decision_features(ranking))
+        right.append(int(bool(ranking.matches) and ranking.matches[0].name == question.name))
+        outside.append(0)
+        ranking = matcher.rank(question.query, 3, exclude=frozenset({question.name}))
+        x.append(decision_features(ranking))
+        right.append(0)
+        outside.append(1)
+    return np.array(x), np.array(right), np.array(outside)
+
+
+def make_model(kind: str, seed: int = 0):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    if kind == "hgb":  # OpenMP threads: on a busy machine set OMP_NUM_THREADS=1, or its latency suffers
+        return HistGradientBoostingClassifier(max_iter=150, learning_rate=0.08, max_leaf_nodes=15,
+                                              min_samples_leaf=40, l2_regularization=1.0, random_state=seed)
+    return make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=2000))
+
+
+def train(matcher: ItemMatcher, catalogue: Catalogue, vocabulary: Vocabulary | None, pool: int = 15,
+          model: str = "logistic", per_kind: int = 1, min_questions: int = 0, off_domain_share: float = 0.5,
+          outside_features: tuple[str, ...] = DECISION_FEATURES, seed: int = 0
+          ) -> tuple[LearnedRanker, dict[str, object]]:
+    """Fit the ranker on training questions made from the catalogue, then the decision models on others."""
+    maker = QuestionMaker(matcher._analyzer, vocabulary, seed=seed)
+    names = len({item.name for item in catalogue.items.values()})
+    per_kind = max(per_kind, math.ceil(min_questions / (3 * max(names, 1))))  # a small catalogue: more per item
+    questions = maker.questions(catalogue, per_kind)
+    random.Random(seed).shuffle(questions)
+    half = len(questions) // 2
+    ranking_part, decision_part = questions[:half], questions[half:]
+    x, y, _ = candidate_rows(matcher, ranking_part, pool)
+    if len(set(y.tolist())) < 2:
+        raise ValueError("too few training questions found their item among the candidates")
+    ranker = make_model(model, seed).fit(x, y)
+    matcher.ranker = LearnedRanker(ranker, None, None, pool)
+    catalogue_words = {t[2:] for t in matcher._guide.vocabulary if t.startswith("w:")}
+    off_domain = maker.off_domain(catalogue_words, int(len(decision_part) * off_domain_share))
+    xd, right, outside = decision_rows(matcher, decision_part + off_domain)
+    inside = outside == 0
+    right_model = make_model("logistic").fit(xd[inside], right[inside])
+    columns = [DECISION_FEATURES.index(f) for f in outside_features]
+    outside_model = make_model("logistic").fit(xd[:, columns], outside)
+    learned = LearnedRanker(ranker, right_model, outside_model, pool, tuple(outside_features))
+    matcher.ranker = learned
+    stats = {"questions": len(questions), "ranker_rows": int(len(y)), "ranker_questions": int(len(set(_.tolist()))),
+             "decision_questions": len(decision_part), "off_domain_questions": len(off_domain),
+             "first_right_on_training_questions": round(float(right[inside].mean()), 4) if inside.any() else None,
+             "kinds": {k: sum(q.kind == k for q in questions) for k in ("name", "typo", "situation")}}
+    return learned, stats
+
+
+def main(argv: list[str] | None = None) -> int:
+    from core.errors import UserFacingError
+    from service_guide.loader import load_catalogue
+    from service_guide.search import build_search, load_config
+
+    parser = argparse.ArgumentParser(description="Train the catalogue search's ranker and not-found decision "
+                                                 "on questions made from the guides.")
+    parser.add_argument("command", choices=["build"])
+    parser.add_argument("--catalogue", type=Path, required=True)
+    parser.add_argument("--vocabulary", type=Path, default=None)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    settings = load_config().get("ranker") or {}
+    try:
+        catalogue = load_catalogue(args.catalogue)
+    except UserFacingError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    search = build_search(catalogue, vocabulary=args.vocabulary, use_vocabulary=args.vocabulary is not None,
+                          ranker=None)
+    vocabulary = search.matcher.vocabulary
+    learned, stats = train(search.matcher, catalogue, vocabulary, pool=int(settings.get("pool", 15)),
+                           model=str(settings.get("model", "logistic")), per_kind=int(settings.get("per_kind", 1)),
+                           min_questions=int(settings.get("min_questions", 0)),
+                           off_domain_share=float(settings.get("off_domain_share", 0.5)),
+                           outside_features=tuple(settings.get("outside_features") or DECISION_FEATURES))
+    learned.save(args.out)
+    print(json.dumps({"out": str(args.out), **stats}, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,130 @@
+"""The catalogue search's learned ranker (issue 16): trained on questions made from the guides, never on evaluation
+questions; it re-orders the blend's candidates and decides "not in our catalogue" from what the candidates cover."""
+
+import numpy as np
+import pytest
+
+from service_guide.analysis import Analyzer
+from service_guide.matcher import CANDIDATE_FEATURES
+from service_guide.ranker import (
+    DECISION_FEATURES,
+    FRAMES,
+    LearnedRanker,
+    QuestionMaker,
+    TrainingQuestion,
+    decision_rows,
+    load_ranker,
+    make_model,
+    train,
+)
+from service_guide.search import CatalogueSearch, build_search
+from tests.helpers import write_export
+
+GUIDES = [
+    {"matter_name": "低压非居民用电报装", "accept_standard": "商铺、厂房等非居民用户新装用电，需提供房屋产权证明",
+     "material_intro": ["用电申请表", "营业执照", "房屋产权证明"]},
+    {"matter_name": "居民生活用电报装", "accept_standard": "居民住宅新装生活用电",
+     "material_intro": ["用电申请表", "居民身份证"]},
+    {"matter_name": "弩的购置审批", "accept_standard": "体育运动单位因训练需要购置弩", "material_intro": ["购置申请"]},
+    {"matter_name": "弩的运输审批", "accept_standard": "跨地区运输弩的单位提出申请", "material_intro": ["运输申请"]},
+    {"matter_name": "作品著作权登记", "accept_standard": "作者对自己创作的摄影、文字作品申请登记",
+     "material_intro": ["作品样本", "权利保证书"]},
+    {"matter_name": "股权出质设立登记", "accept_standard": "公司股东以其持有的股权出质",
+     "material_intro": ["质押合同"]},
+]
+
+
+@pytest.fixture(scope="module")
+def catalogue(tmp_path_factory):
+    return write_export(tmp_path_factory.mktemp("guides"), GUIDES)
+
+
+def blend(catalogue):
+    """The search without vocabulary or ranker: what a ranker is trained on top of."""
+    return build_search(catalogue, use_vocabulary=False, ranker=None)
+
+
+def test_training_questions_are_made_from_each_items_own_fields_only(catalogue):
+    analyzer = Analyzer()
+    questions = QuestionMaker(analyzer, None, seed=1).questions(catalogue, per_kind=3)
+    for question in questions:
+        item = next(i for i in catalogue.items.values() if i.name == question.name)
+        own = " ".join([item.name, *item.conditions, *(m.name for m in item.materials)])
+        assert set("".join(analyzer.words(question.query))) <= set(own) | set("".join(FRAMES)), question
+    assert {q.kind for q in questions} == {"name", "typo", "situation"}
+
+
+def test_the_same_catalogue_gives_the_same_training_questions(catalogue):
+    first = QuestionMaker(Analyzer(), None, seed=3).questions(catalogue)
+    assert first == QuestionMaker(Analyzer(), None, seed=3).questions(catalogue)
+
+
+def test_a_name_left_out_of_the_catalogue_is_never_a_candidate(catalogue):
+    ranking = blend(catalogue).matcher.rank("弩的购置审批", 3, exclude=frozenset({"弩的购置审批"}))
+    names = [m.name for m in ranking.matches]
+    assert names and "弩的购置审批" not in names
+
+
+def test_each_candidate_says_how_much_of_the_question_its_guide_covers(catalogue):
+    ranking = blend(catalogue).matcher.rank("弩的购置审批", 3)
+    cover = CANDIDATE_FEATURES.index("cover_words")
+    assert ranking.features.shape == (len(ranking.matches), len(CANDIDATE_FEATURES))
+    assert ranking.matches[0].name == "弩的购置审批" and ranking.features[0, cover] == pytest.approx(1.0)
+    second = [m.name for m in ranking.matches].index("弩的运输审批")
+    assert ranking.features[second, cover] < 1.0
+
+
+def test_a_trained_ranker_orders_candidates_by_its_probability(catalogue):
+    search = blend(catalogue)
+    learned, stats = train(search.matcher, catalogue, None, pool=5, model="logistic", per_kind=4)
+    assert stats["questions"] > 0 and learned.pool == 5
+    scores = [m.score for m in search.matcher.rank("作品著作权登记怎么办", 3).matches]
+    assert scores == sorted(scores, reverse=True) and all(0 <= s <= 1 for s in scores)
+
+
+def test_the_ranker_artefact_round_trips(tmp_path, catalogue):
+    search = blend(catalogue)
+    learned, _ = train(search.matcher, catalogue, None, pool=5, model="logistic", per_kind=4)
+    learned.save(tmp_path / "ranker.joblib")
+    loaded = load_ranker(tmp_path / "ranker.joblib")
+    x = np.random.default_rng(0).random((4, len(CANDIDATE_FEATURES)))
+    assert loaded.pool == 5 and np.allclose(loaded.score(x), learned.score(x))
+
+
+def test_a_ranker_trained_on_other_features_is_refused(tmp_path, monkeypatch):
+    x = np.random.default_rng(0).random((20, len(CANDIDATE_FEATURES)))
+    model = make_model("logistic").fit(x, np.arange(20) % 2)
+    LearnedRanker(model, model, model).save(tmp_path / "old.joblib")
+    monkeypatch.setattr("service_guide.ranker.CANDIDATE_FEATURES", ("blended",))
+    with pytest.raises(ValueError, match="retrain"):
+        LearnedRanker.load(tmp_path / "old.joblib")
+
+
+def test_the_search_uses_the_ranker_built_from_the_sample_catalogue(qingshan_search):
+    decision = qingshan_search.decide("社会保障卡申领要带什么材料")
+    assert qingshan_search.learned is not None
+    assert decision.decision == "answer" and decision.matches[0].name == "社会保障卡申领"
+    assert 0 < decision.confidence <= 1
+
+
+def test_a_logistic_ranker_scores_like_its_scikit_learn_model(catalogue):
+    search = blend(catalogue)
+    learned, _ = train(search.matcher, catalogue, None, pool=5, model="logistic", per_kind=4)
+    x = np.random.default_rng(1).random((6, len(CANDIDATE_FEATURES)))
+    assert np.allclose(learned.score(x), learned.ranker.predict_proba(x)[:, 1])
+
+
+def test_with_a_ranker_siblings_still_get_the_distinguishing_question(catalogue):
+    search = blend(catalogue)
+    learned, _ = train(search.matcher, catalogue, None, pool=5, model="logistic", per_kind=4)
+    decision = CatalogueSearch(search.matcher, search.calibration, learned).decide("弩的审批")
+    assert decision.decision == "siblings" and decision.question in ("您是要购置还是运输？", "您是要运输还是购置？")
+
+
+def test_each_training_question_is_asked_with_and_without_its_item(catalogue):
+    questions = [TrainingQuestion("弩的购置审批要什么材料", "弩的购置审批", "name"),
+                 TrainingQuestion("奶茶店好喝", "", "off_domain")]
+    x, right, outside = decision_rows(blend(catalogue).matcher, questions)
+    assert outside.tolist() == [0, 1, 1] and right.tolist() == [1, 0, 0]
+    uncovered = DECISION_FEATURES.index("uncovered")
+    assert x[0, uncovered] == 0 and x[1, uncovered] > 0  # without its item, 购置 is covered by no candidate
