@@ -41,16 +41,10 @@ class ReplyVerdict:
 
 #: Judges a department's reply (the order, the reply text, when) before it reaches the citizen.
 ReplyCheck = Callable[["Ticket", str, datetime], ReplyVerdict]
-#: Told of every new work order once it is stored (the analysis stage joins it to the live issues).
-IntakeListener = Callable[["Ticket"], None]
 
 
 def pass_every_reply(ticket: Ticket, reply: str, at: datetime) -> ReplyVerdict:
     return ReplyVerdict(poor=False)
-
-
-def ignore_intake(ticket: Ticket) -> None:
-    return None
 
 
 @dataclass
@@ -67,7 +61,6 @@ class RouterContext:
     table_units: dict[str, Unit] = field(default_factory=dict)
     guide: Guide | None = None  # answers 咨询 orders from the catalogue (一次办结)
     check_reply: ReplyCheck = field(default=pass_every_reply)
-    on_intake: IntakeListener = field(default=ignore_intake)
     clock: Callable[[], datetime] = field(default=utcnow)
     #: Attempts with a 查询码 (lookups and ratings), per client address and per order.
     citizen_throttle: Throttle = field(default_factory=lambda: Throttle("citizen", 10, 60))
@@ -78,10 +71,10 @@ class RouterContext:
     def build(cls, settings: RouterSettings, models: ModelHolder, types: ModelHolder, taxonomy: Taxonomy | None,
               record_correction: CorrectionSink, departments: ModelHolder | None = None,
               guide: Guide | None = None, check_reply: ReplyCheck = pass_every_reply,
-              on_intake: IntakeListener = ignore_intake, redis_url: str | None = None) -> RouterContext:
+              redis_url: str | None = None) -> RouterContext:
         """Load and validate the routing table, SLA table and gazetteer; warm the place extractor up;
         choose the dispatch source (``settings.dispatch_source``; ``departments`` holds the learned model).
-        ``check_reply`` and ``on_intake`` are the analysis stage's hooks (the reply check, the live join);
+        ``check_reply`` is the analysis stage's hook (the reply check; the analysis reads new orders itself);
         with ``redis_url`` the citizen throttle is shared by every worker."""
         table = load_routing_table(settings.routing_table)
         dispatcher = Dispatcher(table, PlaceExtractor(settings.gazetteer), settings.auto_dispatch_threshold)
@@ -93,7 +86,7 @@ class RouterContext:
             dispatcher = LearnedDispatcher(departments, table, units)
         return cls(settings=settings, table=table, sla=load_sla_table(settings.sla_table), dispatcher=dispatcher,
                    models=models, types=types, taxonomy=taxonomy, record_correction=record_correction,
-                   table_units=units, guide=guide, check_reply=check_reply, on_intake=on_intake,
+                   table_units=units, guide=guide, check_reply=check_reply,
                    citizen_throttle=Throttle("citizen", settings.citizen_attempts, settings.citizen_window_seconds,
                                              redis_url=redis_url),
                    rating_throttle=Throttle("bot-rating", settings.bot_ratings_per_minute, 60, redis_url=redis_url))

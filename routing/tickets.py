@@ -169,7 +169,6 @@ def intake(session: Session, ctx: RouterContext, data: TicketIn, user: User) -> 
         if existing is None:
             raise
         return existing, False
-    ctx.on_intake(ticket)
     return ticket, True
 
 

@@ -252,7 +252,8 @@ def run(messages: Path, rate: float, seconds: float, read_share: float, workers:
     workdir = Path(tempfile.mkdtemp(prefix="router-bench-"))
     database = fresh_database(database_url, workdir)
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database, "ROUTER_AUTO_DISPATCH_THRESHOLD": "0.8", "SERVER_TIMING": "true"}
+    env = {**os.environ, "DATABASE_URL": database, "ROUTER_AUTO_DISPATCH_THRESHOLD": "0.8", "SERVER_TIMING": "true",
+           "ANALYTICS_SEPARATE_PROCESS": "true"}  # as deployed: the live join in its own process
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "server.app:app", "--port", str(port), "--log-level", "warning",
          "--workers", str(workers)],
