@@ -16,6 +16,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy import select
 
+from analytics.feed import LiveResults
 from analytics.replies import score_reply
 from analytics.report import render_pdf
 from analytics.service import Analytics
@@ -35,6 +36,15 @@ async def get_analytics(request: Request) -> Analytics:
 
 
 AnalyticsDep = Annotated[Analytics, Depends(get_analytics)]
+
+
+def live_results(analytics: AnalyticsDep) -> LiveResults:
+    """The live analysis, caught up with every order stored so far."""
+    analytics.flush()
+    return analytics.live
+
+
+LiveDep = Annotated[LiveResults, Depends(live_results)]
 
 
 def _period(analytics: Analytics, start: date, end: date) -> tuple[date, date]:
@@ -73,27 +83,22 @@ def report_pdf(session: SessionDep, analytics: AnalyticsDep, user: Leader, start
 
 
 @router.get("/issues")
-def live_issues(request: Request, analytics: AnalyticsDep, user: Leader, top: int = Query(default=10, ge=1, le=50),
+def live_issues(request: Request, user: Leader, live: LiveDep, top: int = Query(default=10, ge=1, le=50),
                 days: int = Query(default=30, ge=1, le=366)) -> dict:
     """The live hot issues with a message in the last ``days`` days, hottest first (heat as of now)."""
-    analytics.flush()
     now = request.app.state.router.clock()
-    issues = analytics.live.issues(as_of=now, since=now - timedelta(days=days), top=top)
-    return {"ready": analytics.live.ready, "issues": [i.to_json() for i in issues]}
+    return live.issues(as_of=now, since=now - timedelta(days=days), top=top)
 
 
 @router.get("/warnings")
-def live_warnings(analytics: AnalyticsDep, user: Leader, start: date | None = None, end: date | None = None) -> list:
-    analytics.flush()
-    return [w.to_json() for w in analytics.live.warnings(start, end)]
+def live_warnings(user: Leader, live: LiveDep, start: date | None = None, end: date | None = None) -> list:
+    return live.warnings(start, end)
 
 
 @router.post("/rebuild")
-def rebuild(request: Request, analytics: AnalyticsDep, user: Leader) -> dict:
+def rebuild(request: Request, user: Leader, live: LiveDep) -> dict:
     """Group the recent orders afresh (new place names and words); normally done at start-up."""
-    analytics.flush()
-    count = analytics.load(request.app.state.sessions)
-    return {"orders": count, "ready": analytics.live.ready}
+    return live.rebuild(request.app.state.router.clock())
 
 
 @router.get("/reply-quality")

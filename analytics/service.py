@@ -1,71 +1,60 @@
-"""The analysis stage inside the running service: live issues fed by intake, and the reply check.
+"""The analysis stage inside the running service: the live issues fed from the database, and the reply check.
 
-The composition root builds one ``Analytics``, hands ``ticket_arrived`` and ``check_reply`` to
-routing as hooks (routing never imports this package), and loads the live issues from the
-database once the database is ready (``load``). New orders are joined on a worker thread, so an
-intake is never slowed or failed by the analysis; ``flush`` waits for the joins queued so far.
+Joining an order to the live issues costs milliseconds of CPU, and learning place names afresh
+seconds; done inside every web worker it took about half of the service's CPU, and each worker
+knew only its own intakes. So one ``LiveAnalysis`` reads the new orders back from the database
+(``OrderFeed``) and keeps the live issues and warnings. With ``ANALYTICS_SEPARATE_PROCESS`` (the
+default) it runs in one analysis process beside the web workers (``analytics.process``), reading
+every ``poll_seconds``, and they only ask it for results; without, in the one process itself,
+reading when the results are asked for (tests, a single worker). Intake does nothing for it.
 """
 
 from __future__ import annotations
 
-import logging
-import queue
-import threading
-from datetime import datetime, timedelta
+from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy.orm import sessionmaker
 
-from analytics.dataset import Message
+from analytics.feed import LiveAnalysis, LiveResults
 from analytics.hotspots import HotspotConfig
-from analytics.live import LiveIssues
 from analytics.places import gazetteer_names
+from analytics.process import AnalysisProcess
 from analytics.replies import ReplyRules, score_reply
 from analytics.settings import AnalyticsSettings
-from analytics.tickets import orders, ticket_message
-from core.db import utcnow
+from analytics.tickets import ticket_message
 from routing.context import ReplyVerdict
 from routing.orm import Ticket
 
-log = logging.getLogger(__name__)
-
 
 class Analytics:
-    def __init__(self, settings: AnalyticsSettings, gazetteer: str) -> None:
+    """The analysis as the web workers hold it: the reply check, and the live results (``live``) once started."""
+
+    def __init__(self, settings: AnalyticsSettings, gazetteer: Path) -> None:
         self.settings = settings
+        self.gazetteer = gazetteer
         self.config = HotspotConfig.load(settings.hotspots_config)
         self.known_places = gazetteer_names(gazetteer)
-        self.live = LiveIssues(self.config, self.known_places, min_messages=settings.min_orders,
-                               growth=settings.rebuild_growth, every=timedelta(hours=settings.rebuild_hours))
         self.rules = ReplyRules.load()
-        self._arrivals: queue.Queue[Message] = queue.Queue()
-        self._worker = threading.Thread(target=self._join_arrivals, name="analytics-live-join", daemon=True)
-        self._worker.start()
+        self.live: LiveResults | None = None
 
-    def load(self, sessions: sessionmaker, now: datetime | None = None) -> int:
-        """Group the orders of the last ``window_days`` afresh; returns how many were read."""
-        since = (now or utcnow()) - timedelta(days=self.settings.window_days)
-        with sessions() as session:
-            messages = [ticket_message(t) for t in orders(session, since)]
-        self.live.rebuild(messages)
-        return len(messages)
-
-    def ticket_arrived(self, ticket: Ticket) -> None:
-        """Intake's hook: queue the new order for the live join (a snapshot, made in the caller's session)."""
-        self._arrivals.put(ticket_message(ticket))
+    def start(self, sessions: sessionmaker, database_url: str, now: datetime | None = None) -> None:
+        """Start the live analysis: this worker's analysis process, or the inline one grouped as of ``now``."""
+        if self.settings.separate_process:
+            self.live = AnalysisProcess.start(self.settings, self.gazetteer, database_url)
+            return
+        live = LiveAnalysis(self.settings, self.config, self.known_places, sessions)
+        live.rebuild(now)
+        self.live = live
 
     def flush(self) -> None:
-        """Wait until every order queued so far has joined its issue."""
-        self._arrivals.join()
+        """Join every order stored so far (tests, and the pages that must show the latest)."""
+        if self.live is not None:
+            self.live.catch_up()
 
-    def _join_arrivals(self) -> None:
-        while True:
-            message = self._arrivals.get()
-            try:
-                self.live.add(message)
-            except Exception:  # the analysis must never take intake down with it
-                log.exception("live join failed for order %s", message.id)
-            finally:
-                self._arrivals.task_done()
+    def close(self) -> None:
+        if self.live is not None:
+            self.live.close()
 
     def check_reply(self, ticket: Ticket, reply: str, at: datetime) -> ReplyVerdict:
         """Routing's reply check: the reply-quality scorer on the order's own text."""

@@ -20,6 +20,18 @@ class AnalyticsSettings(Settings):
     # (by their time of receipt) has passed since the last time.
     rebuild_growth: float = 1.5
     rebuild_hours: int = 24
+    # The live join runs in one analysis process beside the web workers, which only ask it for results
+    # (analytics.process); off: on the one process itself, joining new orders when the results are read
+    # (a single-process service, tests).
+    separate_process: bool = True
+    # The analysis process reads the new orders from the database this often.
+    poll_seconds: float = 1.0
+    # It runs this much nicer than the web workers (os.nice): under load the join waits, not the requests.
+    process_niceness: int = 10
+    # A web worker waits this long for its answer (a rebuild of many orders takes a while).
+    request_seconds: float = 120.0
+    # Its socket and lock file (default: a folder of this user's in the system's temporary folder).
+    runtime_dir: Path | None = None
     # The hot-issue configuration (analytics/config/hotspots.yml when unset).
     hotspots_config: Path | None = None
     # Hold a department's reply that the reply check flags as poor for an operator before the citizen sees it.

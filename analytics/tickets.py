@@ -1,12 +1,14 @@
-"""Work orders as the analysis reads them: a message per order, and the report from the live database."""
+"""Work orders as the analysis reads them: a message per order, the new orders since the last look,
+and the report from the live database."""
 
 from __future__ import annotations
 
 import hashlib
 import re
+import time
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from analytics.dataset import Message
@@ -43,6 +45,46 @@ def orders(session: Session, since: datetime | None = None, until: datetime | No
     if until is not None:
         query = query.where(Ticket.received_at < until)
     return list(session.scalars(query))
+
+
+class OrderFeed:
+    """The orders stored since the last look, each once, read by id from the database.
+
+    Intake runs in several web workers, so orders are read back from the database rather than
+    handed over. On PostgreSQL an id is drawn before its transaction commits, so a smaller id can
+    appear after a larger one: an id skipped over is looked for again until ``patience`` seconds
+    have passed (an intake rolled back leaves such a hole for ever).
+    """
+
+    MAX_MISSING = 10_000
+
+    def __init__(self, after: int = 0, patience: float = 60.0) -> None:
+        self.after = after
+        self.patience = patience
+        self._missing: dict[int, float] = {}
+
+    @classmethod
+    def from_latest(cls, session: Session, patience: float = 60.0) -> OrderFeed:
+        """A feed of the orders stored after the latest one now."""
+        return cls(session.scalar(select(func.max(Ticket.id))) or 0, patience)
+
+    def new_orders(self, session: Session) -> list[Ticket]:
+        """The orders not read before, oldest first."""
+        now = time.monotonic()
+        self._missing = {i: since for i, since in self._missing.items() if now - since < self.patience}
+        condition = Ticket.id > self.after
+        if self._missing:
+            condition = or_(condition, Ticket.id.in_(self._missing))
+        found = list(session.scalars(select(Ticket).where(condition).order_by(Ticket.id)))
+        ids = {t.id for t in found}
+        for ticket_id in ids:
+            self._missing.pop(ticket_id, None)
+        if found and found[-1].id > self.after:
+            skipped = range(self.after + 1, found[-1].id)
+            if len(skipped) <= self.MAX_MISSING:  # a jump past a sequence's cache is no hole
+                self._missing.update({i: now for i in skipped if i not in ids})
+            self.after = found[-1].id
+        return sorted(found, key=lambda t: (t.received_at, t.id))
 
 
 def report_from_database(session: Session, start: date, end: date, *, history_days: int, top: int = 10,

@@ -7,6 +7,7 @@ migrations of all of them live in ``core/migrations``.
 from __future__ import annotations
 
 import fcntl
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, exc, text
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
 from core.settings import package_file
@@ -52,7 +53,36 @@ def make_engine(url: str, pool_size: int = 10) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size)
+    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size)
+    _ping_when_idle(engine)
+    return engine
+
+
+#: A pooled connection idle this long is tested before use (the database may have restarted meanwhile).
+IDLE_BEFORE_PING = 10.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Test a connection before use only when it sat in the pool for ``IDLE_BEFORE_PING`` seconds.
+
+    ``pool_pre_ping`` tests every checkout: one more round trip per request under load, when the
+    connections are in constant use; after a quiet spell (a restart of the database) is when they
+    go stale. A dead one is replaced before the request gets it.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _mark(_dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+        record.info["checked_in"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_connection, record, _proxy) -> None:  # type: ignore[no-untyped-def]
+        if time.monotonic() - record.info.get("checked_in", time.monotonic()) < IDLE_BEFORE_PING:
+            return
+        try:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except Exception as error:  # the driver's own error type: any failure means a dead connection
+            raise exc.DisconnectionError() from error
 
 
 def make_session_factory(engine: Engine) -> sessionmaker:

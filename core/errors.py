@@ -62,3 +62,9 @@ class Unprocessable(ServiceError):
 class Conflict(ServiceError):
     status_code = 409
 
+
+
+class Unavailable(ServiceError):
+    """A part of the service that answers for this request is not running yet (or any more)."""
+
+    status_code = 503

@@ -28,6 +28,8 @@ class RouterSettings(Settings):
     # Auto-dispatch threshold of the routing table; the learned model carries its own, chosen in training.
     auto_dispatch_threshold: float = 0.8
     max_text_chars: int = 20000
+    # Orders whose catalogue answer and level 2–3 candidates each worker remembers (by text).
+    shown_cache_size: int = 4096
     # What a stranger may try without logging in (查询码 lookups, ratings): attempts per client address
     # and per order in a sliding window.
     citizen_attempts: int = 10

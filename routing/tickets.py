@@ -66,9 +66,9 @@ def subcategories(ctx: RouterContext, ticket: Ticket) -> list[SubcategoryCandida
 
     Computed when the order is shown, so they follow an operator's correction of the category.
     """
-    if not ticket.category or ctx.taxonomy is None:
+    if not ticket.category:
         return []
-    return ctx.taxonomy.candidates(ticket.category, _full_text(ticket))
+    return ctx.subcategory_candidates(ticket.category, _full_text(ticket))
 
 
 def _full_text(ticket: Ticket) -> str:
@@ -120,13 +120,9 @@ def intake(session: Session, ctx: RouterContext, data: TicketIn, user: User) -> 
     """Create a work order, or return the existing one for a known external number.
 
     Returns (ticket, created). Text, title and place are stored masked; ``contact`` is the
-    one protected field kept as given.
+    one protected field kept as given. A known external number is found by the unique constraint
+    when the order is stored, not looked up first: a resent order is rare, a round trip per intake is not.
     """
-    if data.external_no:
-        with timing.stage("database"):
-            existing = session.scalar(select(Ticket).where(Ticket.external_no == data.external_no))
-        if existing is not None:
-            return existing, False
     text = clean_text(data.text)
     if not text:
         raise BadRequest("工单内容为空", "ticket text is empty")
@@ -169,7 +165,6 @@ def intake(session: Session, ctx: RouterContext, data: TicketIn, user: User) -> 
         if existing is None:
             raise
         return existing, False
-    ctx.on_intake(ticket)
     return ticket, True
 
 

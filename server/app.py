@@ -2,7 +2,7 @@
 
 The composition root: it builds every package's state (server.context) and mounts every router —
 routing's, the catalogue's, learning's, the analysis, the pages and the WeChat callback, and hands
-routing the analysis hooks (the live join at intake, the reply check). Nothing imports it.
+routing the analysis's reply check. Nothing imports it.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def create_app(settings: AppSettings | None = None, context: AppContext | None =
         built = context or AppContext.build(settings)
         built.install(app.state)
         yield
-        built.engine.dispose()
+        built.close()
 
     app = FastAPI(title="12345 热线派单服务 / hotline router", version="0.1.0", lifespan=lifespan,
                   dependencies=[Depends(refuse_control_characters)])

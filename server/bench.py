@@ -10,8 +10,9 @@ p50/p99 latency (overall and per kind of request), achieved rate, errors and los
 (intakes answered 201 minus orders stored), the server's own per-stage timings (parse,
 segment, classify, dispatch, database, response, other: wall and CPU ms from the
 ``Server-Timing`` header the service sends with ``SERVER_TIMING=true``), the CPU the service
-processes used per request, and the machine's load average before and after. Only loopback
-traffic; bounded in time. On a shared machine trust the CPU figures more than the wall ones.
+processes used per request (and of it the analysis process's), and the machine's load average
+before and after. Only loopback traffic; bounded in time. On a shared machine trust the CPU
+figures more than the wall ones.
 """
 
 from __future__ import annotations
@@ -208,16 +209,18 @@ def stage_summary(stages: dict[str, list[tuple[float, float | None]]]) -> dict[s
     return summary
 
 
-def service_cpu_seconds(process: psutil.Process) -> float:
-    """User + system CPU seconds of the service: the uvicorn process and its workers."""
-    total = 0.0
+def service_cpu_seconds(process: psutil.Process) -> dict[str, float]:
+    """User + system CPU seconds of the service: ``web`` (the uvicorn process and its workers) and
+    ``analysis`` (the live join's process beside them)."""
+    totals = {"web": 0.0, "analysis": 0.0}
     for proc in [process, *process.children(recursive=True)]:
         try:
             times = proc.cpu_times()
+            part = "analysis" if "analytics.process" in proc.cmdline() else "web"
         except psutil.NoSuchProcess:
             continue
-        total += times.user + times.system
-    return total
+        totals[part] += times.user + times.system
+    return totals
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -252,7 +255,8 @@ def run(messages: Path, rate: float, seconds: float, read_share: float, workers:
     workdir = Path(tempfile.mkdtemp(prefix="router-bench-"))
     database = fresh_database(database_url, workdir)
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database, "ROUTER_AUTO_DISPATCH_THRESHOLD": "0.8", "SERVER_TIMING": "true"}
+    env = {**os.environ, "DATABASE_URL": database, "ROUTER_AUTO_DISPATCH_THRESHOLD": "0.8", "SERVER_TIMING": "true",
+           "ANALYTICS_SEPARATE_PROCESS": "true"}  # as deployed: the live join in its own process
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "server.app:app", "--port", str(port), "--log-level", "warning",
          "--workers", str(workers)],
@@ -267,7 +271,7 @@ def run(messages: Path, rate: float, seconds: float, read_share: float, workers:
         client_cpu = time.process_time()
         result = asyncio.run(load("127.0.0.1", port, texts, rate, seconds, read_share))
         client_cpu = time.process_time() - client_cpu
-        cpu_used = service_cpu_seconds(service) - cpu_before
+        cpu_used = {part: seconds - cpu_before[part] for part, seconds in service_cpu_seconds(service).items()}
         load_after = os.getloadavg()
     finally:
         stop(process)
@@ -290,7 +294,8 @@ def run(messages: Path, rate: float, seconds: float, read_share: float, workers:
         "error_kinds": result["error_kinds"],
         "lost_tickets": result["created"] - stored,
         "tickets_stored": stored,
-        "service_cpu_ms_per_request": round(cpu_used * 1000 / max(result["requests"], 1), 2),
+        "service_cpu_ms_per_request": round(sum(cpu_used.values()) * 1000 / max(result["requests"], 1), 2),
+        "analysis_cpu_ms_per_request": round(cpu_used["analysis"] * 1000 / max(result["requests"], 1), 2),
         "client_cpu_ms_per_request": round(client_cpu * 1000 / max(result["requests"], 1), 2),
         "load_avg_before": [round(x, 2) for x in load_before],
         "load_avg_after": [round(x, 2) for x in load_after],

@@ -108,12 +108,12 @@ class AppContext:
         analytics = Analytics(settings.analytics, settings.router.gazetteer)
         router = RouterContext.build(settings.router, models, types, taxonomy, record_correction=feedback.record,
                                      departments=departments, guide=guide, check_reply=analytics.check_reply,
-                                     on_intake=analytics.ticket_arrived, redis_url=settings.redis.url)
+                                     redis_url=settings.redis.url)
         engine = make_engine(settings.database.url, pool_size=settings.database.pool_size)
         upgrade_database(engine)
         sessions = make_session_factory(engine)
         fail_stale_jobs(sessions, settings.learning.stale_job_seconds)
-        analytics.load(sessions, now=router.clock())
+        analytics.start(sessions, settings.database.url, now=router.clock())
         return cls(settings=settings, engine=engine, sessions=sessions, users=users, models=models, guide=guide,
                    router=router, learning=LearningContext(settings.learning, sessions, models, router.table,
                                                            departments=departments,
@@ -123,6 +123,11 @@ class AppContext:
                    analytics=analytics,
                    auth_throttle=Throttle("auth-failures", settings.auth.max_failures,
                                           settings.auth.failure_window_seconds, redis_url=settings.redis.url))
+
+    def close(self) -> None:
+        """At shutdown: this worker's analysis process, then the database connections."""
+        self.analytics.close()
+        self.engine.dispose()
 
     def install(self, state: State) -> None:
         """Put each package's state where its dependencies read it (``core.deps``, each ``api/deps``)."""

@@ -14,6 +14,10 @@ from classifier.model import ComplaintClassifier
 from classifier.registry import ModelRegistry
 from tests.helpers import CHROMIUM, ROOT, SAMPLE, FakeClock
 
+# Tests build many services in one process: each joins new orders itself when its analysis is read
+# (the analysis process has its own tests, and the service benchmark runs it).
+os.environ.setdefault("ANALYTICS_SEPARATE_PROCESS", "false")
+
 
 @pytest.fixture(scope="session")
 def sample_train() -> list[Example]:
@@ -170,7 +174,7 @@ def app_context(app_settings, clock):
     context = AppContext.build(app_settings)
     context.router.clock = clock
     yield context
-    context.engine.dispose()
+    context.close()
 
 
 @pytest.fixture

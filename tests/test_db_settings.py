@@ -1,8 +1,12 @@
 """The database settings the service's throughput rests on: SQLite in WAL mode without a sync per commit,
-waiting for a writer instead of failing; connections pooled."""
+waiting for a writer instead of failing; connections pooled, and tested before use only after a quiet spell."""
 
+import os
+
+import pytest
 from sqlalchemy import text
 
+from core import db
 from core.db import make_engine
 
 
@@ -22,4 +26,21 @@ def test_a_connection_is_reused_from_the_pool(tmp_path):
         raw = first.connection.dbapi_connection
     with engine.connect() as second:
         assert second.connection.dbapi_connection is raw
+    engine.dispose()
+
+
+def test_a_postgresql_connection_that_died_while_idle_is_replaced_before_use(monkeypatch):
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    monkeypatch.setattr(db, "IDLE_BEFORE_PING", 0.0)
+    engine = make_engine(url, pool_size=1)
+    with engine.connect() as connection:
+        backend = connection.scalar(text("SELECT pg_backend_pid()"))
+    killer = make_engine(url, pool_size=1)
+    with killer.connect() as connection:
+        connection.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+    killer.dispose()
+    with engine.connect() as connection:  # the dead one is tested, found dead and replaced
+        assert connection.scalar(text("SELECT pg_backend_pid()")) != backend
     engine.dispose()
