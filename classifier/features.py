@@ -15,7 +15,9 @@ columns in the same order, same values) from the token lists directly:
   the vocabulary), which are looked up one by one and remembered.
 
 Like the two vectorizers it lowercases, uses ``1 + log(count)`` times the smoothed idf, and
-scales the word block and the character block each to unit length.
+scales the word block and the character block each to unit length. A linear model on these
+features need not see them: ``linear_scores`` takes the counts (``count_parts``) and weights with
+the idf folded in (``fold``), and scales each block's share of the score by its length.
 """
 
 from __future__ import annotations
