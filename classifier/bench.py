@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from classifier.dataset import load_many, serving_like
+from classifier.dataset import load_many
 from classifier.evaluation import evaluate_probabilities
 from classifier.model import ComplaintClassifier
 from core.errors import UserFacingError, exit_with
@@ -69,7 +69,7 @@ def measure(train_paths: Sequence[Path], test_path: Path, n_jobs: int, batch_rep
 
     model = ComplaintClassifier(n_jobs=n_jobs, verbose=True)
     started = time.perf_counter()
-    model.fit([e.text for e in train], [e.label for e in train], serving_like(train))
+    model.fit([e.text for e in train], [e.label for e in train])
     train_seconds = time.perf_counter() - started
 
     report = evaluate_probabilities(model.classes_, model.predict_proba(texts), [e.label for e in test])

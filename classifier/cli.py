@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from classifier.dataset import fingerprint, load_many, serving_like
+from classifier.dataset import fingerprint, load_many
 from classifier.evaluation import evaluate, plot_confusion_matrix
 from classifier.model import ComplaintClassifier
 from classifier.registry import ModelRegistry
@@ -65,7 +65,7 @@ def cmd_train(args: argparse.Namespace, settings: ClassifierSettings) -> int:
         raise DataError("训练数据至少需要两个类别", "training data needs at least two labels")
     model = ComplaintClassifier(n_jobs=settings.n_jobs, verbose=True)
     started = time.perf_counter()
-    model.fit([e.text for e in examples], labels, serving_like(examples))
+    model.fit([e.text for e in examples], labels)
     seconds = time.perf_counter() - started
     version = registry.save(
         model,

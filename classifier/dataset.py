@@ -29,16 +29,11 @@ SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".jsonl")
 
 @dataclass(frozen=True)
 class Example:
-    """One message: its id, its cleaned running text, and its first-level label if known.
-
-    ``pretokenized`` marks text re-joined from published tokens (stop-words and punctuation gone),
-    unlike the raw messages the model serves.
-    """
+    """One message: its id, its cleaned running text, and its first-level label if known."""
 
     id: str
     text: str
     label: str | None = None
-    pretokenized: bool = False
 
 
 def read_rows(path: Path | str) -> list[dict[str, str]]:
@@ -147,7 +142,7 @@ def load_examples(path: Path | str, require_label: bool = True) -> list[Example]
         if require_label and not label:
             raise DataError(f"{path} 第 {number} 行: 标签为空", f"{path} row {number}: label is empty")
         row_id = row.get(id_col, "") if id_col else ""
-        examples.append(Example(id=row_id or str(number), text=text, label=label or None, pretokenized=pretokenized))
+        examples.append(Example(id=row_id or str(number), text=text, label=label or None))
     return examples
 
 
@@ -162,11 +157,6 @@ def load_many(paths: Iterable[Path | str], require_label: bool = True) -> list[E
     for path in paths:
         examples.extend(load_examples(path, require_label=require_label))
     return examples
-
-
-def serving_like(examples: Iterable[Example]) -> list[bool]:
-    """Which examples read as served text does (raw messages, not re-joined tokens): what calibration fits on."""
-    return [not example.pretokenized for example in examples]
 
 
 def fingerprint(examples: Iterable[Example]) -> str:

@@ -115,10 +115,7 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
         """Space-joined tokens, in the form the features are computed from."""
         return [" ".join(tokens) for tokens in self._tokens(texts)]
 
-    def fit(self, X: Sequence[Text], y: Sequence[str],
-            serving_like: Sequence[bool] | None = None) -> ComplaintClassifier:
-        """Fit on texts and labels; ``serving_like`` marks the texts written as served ones are (raw messages,
-        not re-joined tokens), on whose out-of-fold scores the calibration's shape is fitted (default: all)."""
+    def fit(self, X: Sequence[Text], y: Sequence[str]) -> ComplaintClassifier:
         progress = Progress("训练 train", total_steps=4, enabled=self.verbose)
         for memo in _MEMOS:
             self.__dict__.pop(memo, None)
@@ -145,8 +142,7 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
             # Scores as one product with the coefficients, feature-major so a ticket's rows are gathered at once.
             self.weights_ = np.ascontiguousarray(self.svm_.coef_.T)
             self.intercept_ = self.svm_.intercept_
-            map_rows = None if serving_like is None else np.asarray(serving_like, dtype=bool)
-            self.calibrator_ = TopLabelScaler().fit(oof, np.searchsorted(self.classes_, y), map_rows)
+            self.calibrator_ = TopLabelScaler().fit(oof, np.searchsorted(self.classes_, y))
         oof_pred = self.classes_[oof.argmax(axis=1)]
         self.cv_metrics_ = {
             "cv_accuracy": float(accuracy_score(y, oof_pred)),

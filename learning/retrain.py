@@ -30,7 +30,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from classifier.dataset import fingerprint, load_many, serving_like
+from classifier.dataset import fingerprint, load_many
 from classifier.evaluation import evaluate
 from classifier.holder import ModelHolder
 from classifier.model import ComplaintClassifier
@@ -143,7 +143,7 @@ class ClassifierTarget:
 
     def fit(self) -> ComplaintClassifier:
         model = ComplaintClassifier(n_jobs=self.settings.retrain_n_jobs)
-        return model.fit([e.text for e in self.examples], [e.label for e in self.examples], serving_like(self.examples))
+        return model.fit([e.text for e in self.examples], [e.label for e in self.examples])
 
     def evaluate(self, model: Any) -> Scored:
         report = evaluate(model, [e.text for e in self.test], [e.label for e in self.test])

@@ -70,21 +70,3 @@ def test_top_label_map_keeps_the_ranking_and_sums_to_one():
     assert np.allclose(proba.sum(axis=1), 1.0)
     assert (proba.argmax(axis=1)[:-2] == scores.argmax(axis=1)).all()
     assert (proba >= 0).all()
-
-
-def test_top_label_map_fitted_on_the_rows_like_served_text_calibrates_those_rows():
-    rng = np.random.default_rng(4)
-    scores = rng.normal(size=(8000, 5))
-    like_served = np.arange(len(scores)) % 4 == 0
-    labels = np.where(like_served, _labels_surer_in_the_middle_than_at_the_top(scores, rng),
-                      _sample_from(scores, 3.0, rng))
-    fit, held_out = slice(0, 4000), slice(4000, None)
-    served_only = TopLabelScaler().fit(scores[fit], labels[fit], map_rows=like_served[fit])
-    every_row = TopLabelScaler().fit(scores[fit], labels[fit])
-    rows = np.flatnonzero(like_served[held_out]) + 4000
-
-    def ece_on_served(scaler: TopLabelScaler) -> float:
-        return expected_calibration_error(scaler.predict_proba(scores[rows]), labels[rows])
-
-    assert ece_on_served(served_only) < 0.03
-    assert ece_on_served(served_only) < ece_on_served(every_row)

@@ -3,7 +3,7 @@ import json
 import pytest
 from openpyxl import Workbook
 
-from classifier.dataset import fingerprint, load_examples, load_many, serving_like
+from classifier.dataset import fingerprint, load_examples, load_many
 from core.errors import DataError
 from tests.helpers import SAMPLE
 
@@ -130,11 +130,3 @@ def test_fingerprint_changes_with_labels(sample_train):
 def test_several_files_load_in_order():
     both = load_many([SAMPLE / "messages_train.csv", SAMPLE / "messages_test.csv"])
     assert both[0].id.startswith("S") and len(both) > 200
-
-
-def test_only_raw_messages_read_like_served_text(tmp_path):
-    tokens = tmp_path / "tokens.csv"
-    tokens.write_text("row_id,text_tokens,label_level1\n1,小区 物业 乱 收费,城乡建设\n", encoding="utf-8")
-    raw = tmp_path / "raw.csv"
-    raw.write_text("留言编号,留言主题,留言详情,一级标签\n2,物业乱收费,乱收停车费。,城乡建设\n", encoding="utf-8")
-    assert serving_like(load_many([tokens, raw])) == [False, True]
