@@ -51,8 +51,8 @@ def stage_timings(model: ComplaintClassifier, texts: Sequence[str]) -> dict[str,
     segmenter = cached_segmenter(model.user_words_, model.stopwords_)
     docs, normalise = _timed(lambda text: Document.from_text(text, segmenter, model.max_chars), texts)
     tokens, segment = _timed(lambda doc: doc.words if model.keep_function_words else doc.tokens, docs)
-    parts, vectorise = _timed(lambda t: model.vectorizer_.transform_parts([t]), tokens)
-    _, predict = _timed(lambda p: model.calibrator_.predict_proba(model._scores(*p)), parts)
+    counts, vectorise = _timed(lambda t: model.vectorizer_.count_parts([t]), tokens)
+    _, predict = _timed(lambda p: model.calibrator_.predict_proba(model._scores_of_counts(p)), counts)
     return {
         "normalise_mask": _percentiles(normalise),
         "segment": _percentiles(segment),

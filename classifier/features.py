@@ -15,13 +15,15 @@ columns in the same order, same values) from the token lists directly:
   the vocabulary), which are looked up one by one and remembered.
 
 Like the two vectorizers it lowercases, uses ``1 + log(count)`` times the smoothed idf, and
-scales the word block and the character block each to unit length.
+scales the word block and the character block each to unit length. A linear model on these
+features need not see them: ``linear_scores`` takes the counts (``count_parts``) and weights with
+the idf folded in (``fold``), and scales each block's share of the score by its length.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from itertools import compress
+from itertools import chain, compress, repeat
 
 import numpy as np
 from scipy import sparse
@@ -30,9 +32,11 @@ from sklearn.utils.validation import check_is_fitted
 
 # Tokens remembered between calls (token → code, unseen token → columns); past this they start afresh.
 _CACHE_LIMIT = 200_000
-_MEMOS = ("_codes", "_unseen")
+_MEMOS = ("_codes", "_unseen", "_idf2")
 # Word n-grams are integer codes of up to three tokens, which fit in 64 bits for any realistic vocabulary.
 _MAX_WORD_NGRAM = 3
+# The code of a token not yet in the memo (real codes are ≥ 0, unseen tokens -1).
+_NEW = -2
 # Below this many documents, counts are summed by sorting rather than by a sparse product.
 _SMALL_BATCH = 16
 
@@ -129,8 +133,16 @@ class NgramTfidf(TransformerMixin, BaseEstimator):
 
     def transform_parts(self, X: Iterable[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``transform``'s CSR ``indptr``, ``indices`` and ``data``, without building (and checking) a matrix."""
-        check_is_fitted(self, "token_matrix_")
+        indptr, cols, counts = self.count_parts(X)
+        return indptr, cols, self._tfidf(indptr, cols, counts)
+
+    def count_parts(self, X: Iterable[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """CSR ``indptr``, ``indices`` and ``data`` of the term counts, from which ``transform`` weighs."""
+        if "token_matrix_" not in self.__dict__:
+            check_is_fitted(self, "token_matrix_")
         docs = X if isinstance(X, list) else list(X)
+        if len(docs) == 1:
+            return self._count_one(docs)
         flat, doc_of, unseen = self._encode(docs)
         rows, cols = [], []
         for n, positions, found in self._ngrams(flat, self.token_matrix_.shape[0]):
@@ -144,8 +156,67 @@ class NgramTfidf(TransformerMixin, BaseEstimator):
                 cols.append(self.ngram_cols_[n][where[hit]])
         rows.append(np.array(unseen[0], dtype=np.int64))
         cols.append(np.array(unseen[1], dtype=np.int64))
-        indptr, cols, counts = self._count(flat, doc_of, rows, cols, self.token_matrix_, len(docs))
-        return indptr, cols, self._tfidf(indptr, cols, counts)
+        return self._count(flat, doc_of, rows, cols, self.token_matrix_, len(docs))
+
+    def _count_one(self, docs: list[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``count_parts`` of one document: its columns, each as often as it occurs, counted by one sort.
+
+        Without the bookkeeping of which document an entry belongs to, one ticket takes half the
+        numpy calls of a batch, and numpy's fixed cost per call is most of a ticket's time.
+        """
+        tokens = docs[0]
+        cache = self._cache("_codes")
+        codes = list(map(cache.get, tokens))
+        if None in codes:
+            codes = [self._learn_code(t, cache) if c is None else c for t, c in zip(tokens, codes, strict=True)]
+        unseen = compress(tokens, [c < 0 for c in codes]) if -1 in codes else ()
+        found_columns = [np.array([c for token in unseen for c in self._unseen_columns(token)], dtype=np.int64)]
+        flat = np.array(codes, dtype=np.int64)
+        matrix = self.token_matrix_
+        seen = flat[flat >= 0]
+        starts = matrix.indptr[seen]
+        lengths = matrix.indptr[seen + 1] - starts
+        index = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(int(lengths.sum()))
+        found_columns.append(np.repeat(matrix.indices[index], matrix.data[index].astype(np.int64)))
+        for n, _, found in self._ngrams(flat, matrix.shape[0]):
+            known = self.ngram_keys_[n]
+            if len(known):
+                found = np.sort(found)  # sorted needles keep the binary searches in cache
+                where = np.minimum(np.searchsorted(known, found), len(known) - 1)
+                found_columns.append(self.ngram_cols_[n][where[known[where] == found]])
+        columns, counts = np.unique(np.concatenate(found_columns), return_counts=True)
+        return np.array([0, len(columns)]), columns.astype(np.int64), counts.astype(np.float32)
+
+    def linear_scores(self, parts: tuple[np.ndarray, np.ndarray, np.ndarray], weights: np.ndarray) -> np.ndarray:
+        """``transform(X) @ weights`` from ``count_parts(X)``, with ``weights`` as ``fold`` made them.
+
+        The idf is already in the weights and each block's length scales a document's row at the end,
+        so no matrix of tf-idf values is built: a batch costs one logarithm per entry and one product.
+        """
+        indptr, cols, counts = parts
+        n_docs = len(indptr) - 1
+        tf = np.log(counts, dtype=np.float32)
+        tf += 1
+        rows = np.repeat(np.arange(n_docs), np.diff(indptr))
+        in_char = cols >= self.n_word_features_
+        slot = 2 * rows + in_char
+        squares = np.bincount(slot, weights=tf * tf * self._squared_idf()[cols], minlength=2 * n_docs)
+        lengths = np.sqrt(squares).reshape(n_docs, 2)
+        scale = 1 / np.where(lengths > 0, lengths, 1)
+        tf *= scale.ravel()[slot]
+        if n_docs == 1:
+            return (tf @ weights[cols])[np.newaxis, :]
+        return sparse.csr_matrix((tf, cols, indptr), shape=(n_docs, len(weights))) @ weights
+
+    def fold(self, weights: np.ndarray) -> np.ndarray:
+        """Feature weights (one row per feature) with each row times its idf, for ``linear_scores``."""
+        return np.ascontiguousarray(weights * self.idf_[:, np.newaxis], dtype=np.float32)
+
+    def _squared_idf(self) -> np.ndarray:
+        squared = self.__dict__.get("_idf2")
+        if squared is None:
+            squared = self.__dict__["_idf2"] = self.idf_ * self.idf_
+        return squared
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         check_is_fitted(self, "token_matrix_")
@@ -171,27 +242,30 @@ class NgramTfidf(TransformerMixin, BaseEstimator):
 
     def _encode(self, docs: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, tuple[list[int], list[int]]]:
         """Token codes of all documents end to end, -1 after each document and for unseen tokens;
-        the document of each position; and (documents, columns) of the unseen tokens' character n-grams."""
+        the document of each position; and (documents, columns) of the unseen tokens' character n-grams.
+
+        The whole batch is looked up in one pass; only tokens new to the memo, and unseen ones, cost a
+        Python step each.
+        """
         cache = self._cache("_codes")
-        get = cache.get
-        flat: list[int] = []
-        lengths: list[int] = []
+        tokens = list(chain.from_iterable(docs))
+        lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+        codes = np.fromiter(map(cache.get, tokens, repeat(_NEW)), dtype=np.int64, count=len(tokens))
+        new = np.flatnonzero(codes == _NEW)
+        if len(new):
+            codes[new] = [self._learn_code(tokens[i], cache) for i in new.tolist()]
         unseen_rows: list[int] = []
         unseen_cols: list[int] = []
-        for row, tokens in enumerate(docs):
-            codes = list(map(get, tokens))
-            if None in codes:
-                codes = [self._learn_code(t, cache) if c is None else c for t, c in zip(tokens, codes, strict=True)]
-            if -1 in codes:
-                for token in compress(tokens, [c == -1 for c in codes]):
-                    columns = self._unseen_columns(token)
-                    unseen_cols.extend(columns)
-                    unseen_rows.extend([row] * len(columns))
-            flat.extend(codes)
-            flat.append(-1)
-            lengths.append(len(codes) + 1)
-        doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
-        return np.array(flat, dtype=np.int64), doc_of, (unseen_rows, unseen_cols)
+        unseen = np.flatnonzero(codes < 0)
+        if len(unseen):
+            doc_of_token = np.repeat(np.arange(len(docs)), lengths)
+            for i, row in zip(unseen.tolist(), doc_of_token[unseen].tolist(), strict=True):
+                columns = self._unseen_columns(tokens[i])
+                unseen_cols.extend(columns)
+                unseen_rows.extend([row] * len(columns))
+        flat = np.insert(codes, np.cumsum(lengths), -1)
+        doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), lengths + 1)
+        return flat, doc_of, (unseen_rows, unseen_cols)
 
     def _cache(self, name: str) -> dict:
         """A memo kept between calls but not pickled, emptied when it grows past its limit."""

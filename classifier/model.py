@@ -34,6 +34,8 @@ from zhtext.document import Document
 from zhtext.segment import Segmenter, cached_segmenter, default_segmenter
 
 Text = str | Document
+# Attributes derived from the fitted ones on first use and not saved with the model.
+_MEMOS = ("_segmenter_memo", "_folded_weights_memo")
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,8 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
 
     def fit(self, X: Sequence[Text], y: Sequence[str]) -> ComplaintClassifier:
         progress = Progress("训练 train", total_steps=4, enabled=self.verbose)
+        for memo in _MEMOS:
+            self.__dict__.pop(memo, None)
         segmenter = default_segmenter()
         self.user_words_ = segmenter.user_words
         self.stopwords_ = segmenter.stopwords
@@ -152,9 +156,15 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
 
     def _tokens(self, texts: Sequence[Text]) -> list[tuple[str, ...]]:
         """The token lists the features are computed from."""
-        check_is_fitted(self, "stopwords_")
-        segmenter = cached_segmenter(self.user_words_, self.stopwords_)
-        return _token_lists(texts, segmenter, self.max_chars, self.keep_function_words)
+        return _token_lists(texts, self._segmenter(), self.max_chars, self.keep_function_words)
+
+    def _segmenter(self) -> Segmenter:
+        """The segmenter with the training dictionary, remembered on the model (looking it up hashes the dictionary)."""
+        segmenter = self.__dict__.get("_segmenter_memo")
+        if segmenter is None:
+            check_is_fitted(self, "stopwords_")
+            segmenter = self.__dict__["_segmenter_memo"] = cached_segmenter(self.user_words_, self.stopwords_)
+        return segmenter
 
     def _features(self, texts: Sequence[Text]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """CSR parts (indptr, columns, values) of the texts' features."""
@@ -168,9 +178,27 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
         features = sparse.csr_matrix((values, columns, indptr), shape=(len(indptr) - 1, len(self.weights_)))
         return features @ self.weights_ + self.intercept_
 
+    def _scores_of_counts(self, parts: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
+        """The SVM's decision scores from term counts (see ``NgramTfidf.linear_scores``)."""
+        return self.vectorizer_.linear_scores(parts, self._folded_weights()) + self.intercept_
+
+    def _folded_weights(self) -> np.ndarray:
+        """The SVM's weights with the idf folded in, remembered on the model."""
+        folded = self.__dict__.get("_folded_weights_memo")
+        if folded is None:
+            check_is_fitted(self, "weights_")
+            folded = self.__dict__["_folded_weights_memo"] = self.vectorizer_.fold(self.weights_)
+        return folded
+
+    def __getstate__(self) -> dict:
+        state = dict(super().__getstate__())
+        for memo in _MEMOS:  # derived from the fitted state, made again on first use
+            state.pop(memo, None)
+        return state
+
     def decision_function(self, X: Sequence[Text]) -> np.ndarray:
         if len(X) <= self.batch_size or self.n_jobs == 1 or not _can_fork():
-            return self._scores(*self._features(X))
+            return self._scores_of_counts(self.vectorizer_.count_parts(self._tokens(X)))
         return _forked_scores(self, X)
 
     def predict_proba(self, X: Sequence[Text]) -> np.ndarray:
@@ -233,6 +261,7 @@ def _forked_scores(model: ComplaintClassifier, texts: Sequence[Text]) -> np.ndar
     global _SHARED
     n_processes = effective_n_jobs(model.n_jobs)
     cuts = np.linspace(0, len(texts), n_processes + 1).astype(int)
+    model._segmenter(), model._folded_weights()  # made once here rather than in every copy
     _SHARED = (model, texts)
     gc.freeze()  # the copies' garbage collector would otherwise touch, and so copy, every inherited object
     try:
@@ -246,7 +275,7 @@ def _forked_scores(model: ComplaintClassifier, texts: Sequence[Text]) -> np.ndar
 
 def _share_scores(bounds: tuple[int, int]) -> np.ndarray:
     model, texts = _SHARED
-    return model._scores(*model._features(texts[bounds[0] : bounds[1]]))
+    return model._scores_of_counts(model.vectorizer_.count_parts(model._tokens(texts[bounds[0] : bounds[1]])))
 
 
 def _readable_term(feature_name: str) -> str | None:

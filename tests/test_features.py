@@ -69,3 +69,13 @@ def test_follows_the_scikit_learn_api():
     assert clone(features).get_params() == features.get_params()
     with pytest.raises(ValueError):
         NgramTfidf(word_ngram_range=(1, 4)).fit([["路灯", "不亮"]])
+
+
+@pytest.mark.parametrize("batch", [1, 3, 40])
+def test_scores_from_counts_equal_the_tf_idf_matrix_times_the_weights(token_lists, batch):
+    features = NgramTfidf(min_df=1).fit(token_lists[:150])
+    weights = np.random.default_rng(0).normal(size=(len(features.idf_), 4))
+    new = token_lists[150 : 150 + batch]
+    expected = features.transform(new) @ weights
+    scores = features.linear_scores(features.count_parts(new), features.fold(weights))
+    assert np.allclose(scores, expected, atol=1e-4)

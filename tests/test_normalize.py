@@ -1,4 +1,9 @@
-from zhtext.normalize import normalize
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zhtext.normalize import _nfkc, normalize
 
 
 def test_full_width_letters_and_digits_become_half_width():
@@ -16,3 +21,15 @@ def test_whitespace_and_excel_line_breaks_collapse_to_single_spaces():
 def test_empty_text_stays_empty():
     assert normalize("") == ""
     assert normalize("   ") == ""
+
+
+# Full-width forms beside combining marks, compatibility characters (①, ㎡, ﬁ) and Chinese.
+WIDTH_TEXT = st.text(alphabet=st.one_of(st.characters(min_codepoint=0xFF01, max_codepoint=0xFF9F),
+                                        st.sampled_from("\u3000\u0301\u0308\u3099①㎡ﬁÅ小区物业，。A1 "),
+                                        st.characters()), max_size=30)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=WIDTH_TEXT)
+def test_the_full_width_shortcut_gives_exactly_nfkc(text):
+    assert _nfkc(text) == unicodedata.normalize("NFKC", text)

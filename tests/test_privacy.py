@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zhtext.normalize import normalize
-from zhtext.privacy import ID_MASK, LANDLINE_MASK, MOBILE_MASK, mask_personal_data
+from zhtext.privacy import ID_MASK, LANDLINE_MASK, MOBILE_MASK, _mask_rules, mask_personal_data
 
 
 def test_mobile_number_is_masked():
@@ -133,3 +133,14 @@ def test_order_numbers_dates_money_and_house_numbers_are_kept(text):
 ])
 def test_examples_of_forms_that_used_to_slip_through(text, expected):
     assert mask_personal_data(text) == expected
+
+
+# Pieces of numbers in every script, the characters written between them, and the units and Chinese around them.
+NUMBER_PIECES = ["138", "1234", "5678", "0731", "8888", "６６６６", "一三八", "〇幺", "19900307", "X", "*", "****",
+                 "+86", "(", "）", "-", ".", "－", " ", "\u3000", "元", "美元", " 公里", "号", "¥", "电话", "我"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=st.lists(st.sampled_from(NUMBER_PIECES), max_size=12).map("".join))
+def test_masking_only_the_runs_of_number_characters_equals_running_every_rule_over_the_whole_text(text):
+    assert mask_personal_data(text) == _mask_rules(text)

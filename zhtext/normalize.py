@@ -20,13 +20,27 @@ _COURTESY_RE = re.compile("(?:" + "|".join(map(re.escape, _COURTESIES)) + r")[\s
 _EXCEL_CR = "x{:04X}".format(ord("\r"))
 _EXCEL_CR_RE = re.compile(f"_{_EXCEL_CR}_|{_EXCEL_CR}", re.IGNORECASE)
 _SPACE_RE = re.compile(r"\s+")
+# Full-width ASCII and the ideographic space: most of what NFKC changes in Chinese text (，？：（）…), one
+# character for one. Replacing them first often leaves nothing for NFKC to do (a quick check instead of a
+# full pass), with the same result: NFKC decomposes them into exactly these characters.
+_FULL_WIDTH = {chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
+_FULL_WIDTH_RE = re.compile("[\uff01-\uff5e\u3000]")
+# The commonest of them (nine in ten in real messages), replaced by str.replace rather than one call per match.
+_COMMON_FULL_WIDTH = [(wide, _FULL_WIDTH[wide]) for wide in "，？！：（）；"]
+
+
+def _nfkc(text: str) -> str:
+    for wide, narrow in _COMMON_FULL_WIDTH:
+        text = text.replace(wide, narrow)
+    text = _FULL_WIDTH_RE.sub(lambda match: _FULL_WIDTH[match.group()], text)
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 
 def normalize(text: str) -> str:
     """Return ``text`` in NFKC width, without courtesy words, with single spaces."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", text)
+    text = _nfkc(text)
     text = _EXCEL_CR_RE.sub(" ", text)
     text = _COURTESY_RE.sub(" ", text)
     return _SPACE_RE.sub(" ", text).strip()
