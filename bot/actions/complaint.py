@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import wording
+from actions.cues import aspects_named, asks
 from actions.forms import CANCEL_ANYWHERE, GuardedFormValidation
 from actions.service_client import ServiceUnavailable, client
 from actions.status import ASK_CODE
@@ -26,6 +27,10 @@ NO_CONTACT = "不留"
 #: A question about how to get something done (装修垃圾要办什么手续), not a problem to report.
 GUIDE_QUESTION = re.compile(r"(要|需要|得)办(什么|啥|哪些)(手续|证)|要(带|准备)(什么|啥|哪些)(材料|东西)?|"
                             r"需要(什么|哪些)材料|怎么(申请|办理)|去哪(儿|里)?办")
+#: How-to and may-I questions (怎么弄, 能不能…, 可以…吗): information, unless they report a problem.
+HOW_TO = re.compile(r"怎么|如何|咋|能不能|可不可以|可以.{0,10}吗|能.{0,10}吗|是不是要|要不要|需不需要")
+#: A how-to question is answered from the catalogue when its search is this sure of the item.
+SURE_OF_ITEM = 0.6
 CHANNELS = {"wechat": "微信", "rest": "网页", "socketio": "网页"}
 #: The WeChat callback (wechat/bot_bridge.py) talks to the REST channel with senders "wx:<openid>".
 WECHAT_SENDER_PREFIX = "wx:"
@@ -85,7 +90,7 @@ class ActionStartComplaint(Action):
         text = tracker.latest_message.get("text") or ""
         if wording.is_letter(text):
             return letter_events(dispatcher, tracker)
-        if GUIDE_QUESTION.search(text):
+        if GUIDE_QUESTION.search(text) or self.asks_for_information(text):
             from actions.guide import ActionAnswerItem
 
             return ActionAnswerItem().run(dispatcher, tracker, domain) + [FollowupAction("action_listen")]
@@ -95,6 +100,22 @@ class ActionStartComplaint(Action):
             return ActionTicketStatus().run(dispatcher, tracker, domain) + [FollowupAction("action_listen")]
         events = start_complaint_events(tracker, "建议" if intent == "file_suggestion" else "投诉", text)
         return [e for e in events if e.get("event") != "followup"]
+
+    @staticmethod
+    def asks_for_information(text: str) -> bool:
+        """"怎么领老人补贴" / "能不能先登记" ask about a service: no problem, no place, and the catalogue
+        knows the item."""
+        said = wording.clean(text)
+        if not (HOW_TO.search(said) or aspects_named(said)) or not asks(said):
+            return False
+        if wording.PROBLEM_WORDS.search(said) or wording.place_in(said) or len(said) > 80:
+            return False
+        try:
+            found = client.search(said)
+        except ServiceUnavailable:
+            return False
+        return bool(found.get("matches")) and found.get("decision") == "answer" \
+            and found.get("confidence", 0) >= SURE_OF_ITEM
 
 
 class ValidateComplaintForm(GuardedFormValidation):
@@ -110,8 +131,8 @@ class ValidateComplaintForm(GuardedFormValidation):
 
     def before_exits(self, dispatcher: CollectingDispatcher, tracker: Tracker, requested: str) -> Optional[List[Dict]]:
         text = wording.clean(tracker.latest_message.get("text"))
-        if (requested == "contact" and wording.refuses_contact(text) and not wording.asks_for_person(text)
-                and not CANCEL_ANYWHERE.search(text)):
+        if (requested == "contact" and (wording.refuses_contact(text) or wording.declines_without_number(text))
+                and not wording.asks_for_person(text) and not CANCEL_ANYWHERE.search(text)):
             return [SlotSet("contact", NO_CONTACT)]
         return None
 

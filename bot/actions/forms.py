@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import wording
+from actions.cues import aspects_named, asks
 
 GUIDE_INTENTS = {"ask_materials", "ask_conditions", "ask_time_limit", "ask_fee", "ask_place", "ask_online"}
 #: A cancel said inside a longer sentence (不投诉了，我自己找物业去).
@@ -78,7 +79,7 @@ class GuardedFormValidation(FormValidationAction, metaclass=ABCMeta):
         if intent == "ask_ticket_status" and wording.asks_status(text) and not wording.place_in(text):
             dispatcher.utter_message(text=ASK_CODE)
             return [SlotSet(requested, None)]
-        if (intent in GUIDE_INTENTS and confidence >= 0.6 and wording.looks_like_question(text)
+        if ((intent in GUIDE_INTENTS and confidence >= 0.6 or aspects_named(text)) and asks(text)
                 and self.answers_questions_at(requested)):
             return self.answer_question(dispatcher, tracker) + [SlotSet(requested, None)]
         return None
@@ -88,23 +89,26 @@ class GuardedFormValidation(FormValidationAction, metaclass=ABCMeta):
 
     def answer_question(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
         """A service question on the way: answered from the catalogue, then the form goes on."""
-        from actions.guide import SORRY, answer_text, search_item
+        from actions.guide import SORRY, answer_aspects, aspects_of, material_notes, materials_of, named_materials, \
+            search_item
         from actions.turns import answer_rated
 
         intent, _ = intent_of(tracker)
-        from actions.guide import aspect_of
-
-        aspect = aspect_of(tracker, intent)
+        text = tracker.latest_message.get("text") or ""
+        aspects = aspects_of(tracker, intent)
         try:
             named = wording.item_entities(tracker.latest_message.get("entities") or [])
-            code = None if named else tracker.get_slot("item_code")
+            code = tracker.get_slot("item_code")
+            if named and not (code and named_materials(materials_of(code), " ".join(named))):
+                code = None  # another item named (a material of this one, 结婚证, keeps it)
             if code is None:
                 found = search_item(tracker)
                 if not found["matches"] or found["ambiguous"]:
                     dispatcher.utter_message(text="这个问题我稍后再帮您查，我们先把这件事办完。")
                     return []
                 code = found["matches"][0]["code"]
-            answer_rated(dispatcher, tracker, answer_text(code, aspect), code)
+            notes = material_notes(named_materials(materials_of(code), text))
+            answer_rated(dispatcher, tracker, "\n".join(filter(None, [notes, answer_aspects(code, aspects)])), code)
         except Exception:  # noqa: BLE001 (the form must go on whatever the catalogue does)
             dispatcher.utter_message(text=SORRY)
         dispatcher.utter_message(text="我们接着刚才的事：")

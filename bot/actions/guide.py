@@ -18,6 +18,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import wording
+from actions.cues import ASPECT_WORDS, aspects_named
 from actions.service_client import ServiceUnavailable, client
 from actions.turns import answer_rated, record_turn
 
@@ -31,15 +32,6 @@ ASPECTS = {
     "ask_online": "online",
     "inform_item": "all",
 }
-#: An aspect named in words wins over the intent's guess for a short follow-up (那要多久 / 收费吗 / 在哪办).
-ASPECT_WORDS = [
-    ("conditions", re.compile(r"条件|资格|能不能办|可以办吗|谁能|什么人|符合")),
-    ("materials", re.compile(r"材料|带什么|带啥|准备什么|准备啥|证件|资料")),
-    ("time_limit", re.compile(r"多久|多长时间|几天|几个工作日|时限|多快|什么时候(能)?(办好|拿到|下来)")),
-    ("fee", re.compile(r"收费|多少钱|要钱|花钱|费用|免费|交钱|几块|收钱|收不收")),
-    ("online", re.compile(r"网上|线上|手机上|网办|在家办|不用跑|小程序|App|APP|app|粤省事")),
-    ("place", re.compile(r"在哪|去哪|哪里办|地址|地点|窗口|哪个大厅|几楼|哪儿办")),
-]
 ASPECT_NAMES = {"time_limit": "办理时限", "fee": "收费", "online": "网上办理", "place": "办理地点",
                 "materials": "申请材料", "conditions": "办理条件"}
 #: Words of a follow-up about the order just filed (大概多久会有人来处理 / 什么时候回复我).
@@ -60,15 +52,73 @@ ENGLISH_HINT = ("本服务使用中文。This service is in Chinese: please writ
 
 
 ENGLISH_TERMS = yaml.safe_load((Path(__file__).with_name("english_terms.yml")).read_text(encoding="utf-8"))
-ENGLISH_ANSWER = ("This service is in Chinese. Below is the official guide for {name} (in Chinese); "
-                  "for help in English please call the 12345 hotline. 本服务使用中文。")
+ENGLISH_NOTE = ("Note: this service is in Chinese; this is a simple English summary of the official guide "
+                "(names in brackets are the Chinese words to show at the window). For more help call the 12345 "
+                "hotline. 本服务使用中文。")
+ENGLISH_ASPECTS = ("materials", "time_limit", "fee", "place", "online")
+
+
+def english_material(material: Dict[str, Any]) -> str:
+    name = str(material.get("name") or "")
+    key = max((k for k in ENGLISH_TERMS["materials"] if k in name), key=len, default=None)
+    line = f"{ENGLISH_TERMS['materials'][key]} ({name})" if key else name
+    if material.get("chengnuo"):
+        line += " - a signed pledge can replace it"
+    elif material.get("rongque"):
+        line += " - may be handed in later"
+    elif not material.get("required", True):
+        line += " - only if it applies to you"
+    return line
+
+
+def english_guide(item: Dict[str, Any], aspects: List[str], asked_as: str) -> str:
+    """An item's guide in simple English: what can be said from its record (numbers, yes/no, names)."""
+    wanted = list(ENGLISH_ASPECTS) if "all" in aspects else [a for a in ENGLISH_ASPECTS if a in aspects]
+    lines = [f"Service: {item.get('name')}" + (f" ({asked_as})" if asked_as else "")]
+    if "materials" in wanted or not wanted:
+        lines.append("Documents to bring:")
+        lines += [f"{i}. {english_material(m)}" for i, m in enumerate(item.get("materials") or [], 1)]
+    limit = item.get("time_limit") or {}
+    if "time_limit" in wanted:
+        if limit.get("instant"):
+            lines.append("How long: done on the spot if your documents are complete.")
+        elif limit.get("promised_days") is not None:
+            lines.append(f"How long: within {limit['promised_days']} working days"
+                         + (f" (legal limit {limit['legal_days']})." if limit.get("legal_days") else "."))
+        else:
+            lines.append("How long: not stated in the guide; please ask at the window.")
+    if "fee" in wanted:
+        fee = str(item.get("fee") or "")
+        amounts = re.findall(r"(\d+(?:\.\d+)?)元", fee)
+        if not fee or re.search(r"不收费|免费|无", fee) and not amounts:
+            lines.append("Fee: free of charge." if fee else "Fee: not stated; please ask at the window.")
+        else:
+            lines.append("Fee: " + ", ".join(f"CNY {a}" for a in amounts) + f" ({fee})")
+    if "place" in wanted:
+        place = item.get("place") or {}
+        where = " ".join(filter(None, [place.get("hall"), place.get("window")]))
+        lines.append(f"Where: {where}" + (f", address {place['address']}" if place.get("address") else "")
+                     + (f", opening hours {place['hours']}" if place.get("hours") else "") if where
+                     else "Where: no office; apply online.")
+    if "online" in wanted:
+        online = item.get("online") or {}
+        if not online.get("available"):
+            lines.append("Online: no, you must apply in person.")
+        elif item.get("visits") == 0:
+            lines.append("Online: yes, fully online - no visit needed.")
+        else:
+            visits = item.get("visits")
+            lines.append(f"Online: partly ({online.get('level') or '网上办理'})"
+                         + (f"; you still need to visit {visits} time(s)." if visits else "."))
+    return "\n".join(lines + [ENGLISH_NOTE])
 
 
 def answer_in_english(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
     """An English question: the hint that the service is in Chinese and, when its words name an item
     (or one is under discussion), that item's guide for the aspects asked (cost, how long, online…)."""
     said = (tracker.latest_message.get("text") or "").lower()
-    query = " ".join(chinese for english, chinese in ENGLISH_TERMS["items"].items() if english in said)
+    terms = [english for english in ENGLISH_TERMS["items"] if english in said]
+    query = " ".join(ENGLISH_TERMS["items"][english] for english in terms)
     aspects = [aspect for aspect, words in ENGLISH_TERMS["aspects"].items() if any(w in said for w in words)]
     best: Optional[Dict[str, Any]] = None
     try:
@@ -82,11 +132,17 @@ def answer_in_english(dispatcher: CollectingDispatcher, tracker: Tracker) -> Lis
             dispatcher.utter_message(text=ENGLISH_HINT)
             record_turn(tracker, "fallback", ENGLISH_HINT)
             return []
-        answer = answer_aspects(best["code"], aspects or ["all"])
+        if best["code"] != tracker.get_slot("item_code"):
+            aspects = ["all"]  # a first answer covers what citizens usually need
+        record = client.item(best["code"], "all") or {}
+        if record.get("kind") == "item":
+            answer = english_guide(record["item"], aspects or ["all"], " / ".join(terms))
+        else:
+            answer = ENGLISH_NOTE + "\n" + answer_aspects(best["code"], aspects or ["all"])
     except ServiceUnavailable:
         dispatcher.utter_message(text=ENGLISH_HINT)
         return []
-    answer_rated(dispatcher, tracker, ENGLISH_ANSWER.format(name=best["name"]) + "\n" + answer, best["code"])
+    answer_rated(dispatcher, tracker, answer, best["code"])
     return [SlotSet("service_item", best["name"]), SlotSet("item_code", best["code"]), SlotSet("topic", "item")]
 
 
@@ -110,17 +166,11 @@ def item_query(tracker: Tracker) -> Optional[str]:
 
 
 def aspects_of(tracker: Tracker, intent: str) -> List[str]:
-    """The parts of the guide asked for: those named in words (收钱不 / 在哪办，要等多久), else the intent's."""
+    """The parts of the guide asked for: those named in words (收钱不 / 在哪办，要等多久), whatever the
+    intent, else the intent's."""
     text = tracker.latest_message.get("text") or ""
-    if intent in ASPECTS and len(text) <= 60:
-        named = [aspect for aspect, words in ASPECT_WORDS if words.search(text)]
-        if named:
-            return named
-    return [ASPECTS.get(intent, "all")]
-
-
-def aspect_of(tracker: Tracker, intent: str) -> str:
-    return aspects_of(tracker, intent)[0]
+    named = aspects_named(text) if len(text) <= 60 else []
+    return named or [ASPECTS.get(intent, "all")]
 
 
 def search_item(tracker: Tracker) -> Dict[str, Any]:
@@ -139,6 +189,52 @@ def search_item(tracker: Tracker) -> Dict[str, Any]:
 
 def choice_buttons(matches: List[Dict[str, Any]], intent: str) -> List[Dict[str, str]]:
     return [{"title": m["name"], "payload": f'/{intent}{{"service_item": "{m["name"]}"}}'} for m in matches]
+
+
+#: Two-character words too common in material names to say which material a question is about.
+GENERIC_BIGRAMS = {"申请", "证明", "材料", "本人", "原件", "复印", "提供", "办理", "登记", "表格", "证书", "合格",
+                   "有关", "相关", "情况", "信息", "文件", "资料", "书面", "一份", "双方", "家庭", "成员", "需要"}
+
+
+def materials_of(code: str) -> List[Dict[str, Any]]:
+    """The materials of an item, or of every item of a bundle (its merged checklist)."""
+    answer = client.item(code, "materials") or {}
+    if answer.get("kind") == "bundle":
+        return [entry.get("material") or {} for entry in answer.get("checklist") or []]
+    return list((answer.get("item") or {}).get("materials") or [])
+
+
+def named_materials(materials: List[Dict[str, Any]], text: str) -> List[Dict[str, Any]]:
+    """The materials a message names: by a label, or by a telling two-character part (照片 → 数码照片回执)."""
+    said = re.sub(r"\s", "", text or "")
+    bigrams = {said[i:i + 2] for i in range(len(said) - 1)} - GENERIC_BIGRAMS
+    bigrams = {b for b in bigrams if re.fullmatch(r"[\u4e00-\u9fff]{2}", b)}
+    found = []
+    for material in materials:
+        labels = [material.get("name") or "", *(material.get("aliases") or [])]
+        if any(label and label in said for label in labels) or any(b in label for b in bigrams for label in labels):
+            found.append(material)
+    return found
+
+
+def material_notes(materials: List[Dict[str, Any]]) -> str:
+    """A direct answer about each material a question names: required or not, 容缺, 承诺, the guide's note."""
+    lines = []
+    for material in materials:
+        if material.get("chengnuo"):
+            verdict = "可以签告知承诺书代替，先办理"
+        elif material.get("rongque"):
+            verdict = "可以容缺受理：先受理，之后限期补交"
+        elif material.get("required", True):
+            verdict = "必须提交，不能容缺或后补"
+        else:
+            verdict = "不是必需的，视情况提供"
+        form = material.get("form")
+        copies = material.get("copies") or 1
+        detail = f"（{form}{f'{copies}份' if copies > 1 else ''}）" if form and form != "未注明" else ""
+        note = f"——{material['note']}" if material.get("note") else ""
+        lines.append(f"关于“{material.get('name')}”：{verdict}{detail}{note}。")
+    return "\n".join(lines)
 
 
 def answer_text(code: str, aspect: str) -> str:
@@ -225,18 +321,26 @@ class ActionAnswerItem(Action):
                     events += [SlotSet("service_item", last["name"]), SlotSet("item_code", last["code"])]
                 return events
             remembered = tracker.get_slot("item_code")
+            def own_material() -> bool:
+                """The message names a material of the item under discussion (一定要结婚证吗)."""
+                return bool(named_materials(materials_of(remembered), " ".join(named) or text))
+
+            if named and remembered and own_material():
+                named = []  # 结婚证 in "一定要结婚证吗" is a material of the item under discussion
             if not named and remembered:
                 best = {"code": remembered, "name": tracker.get_slot("service_item")}
                 if tracker.get_slot("topic") == "guess":
                     dispatcher.utter_message(text=f"您没有选择，我先按“{best['name']}”回答；如果不是，请点上面的选项或说出事项名称。")
                 fresh = client.search(text)
                 if fresh.get("decision") == "answer" and fresh.get("confidence", 0) >= NEW_ITEM_CONFIDENCE \
-                        and fresh["matches"] and fresh["matches"][0]["code"] != remembered:
+                        and fresh["matches"] and fresh["matches"][0]["code"] != remembered and not own_material():
                     best = fresh["matches"][0]
             else:
                 found = search_item(tracker)
                 matches = found["matches"]
-                if not matches:
+                if remembered and aspects_named(text) and (not matches or found["ambiguous"]):
+                    best = {"code": remembered, "name": tracker.get_slot("service_item")}  # a follow-up
+                elif not matches:
                     dispatcher.utter_message(text=NOT_FOUND)
                     record_turn(tracker, "fallback", NOT_FOUND)
                     return []
@@ -250,7 +354,12 @@ class ActionAnswerItem(Action):
                             SlotSet("topic", "guess")]
                 else:
                     best = matches[0]
+            if best["code"] != remembered:
+                aspects = ["all"]  # a first answer covers what citizens usually need: the whole guide
             answer = answer_aspects(best["code"], aspects)
+            if wording.looks_like_question(text):
+                answer = "\n".join(filter(None, [material_notes(named_materials(materials_of(best["code"]), text)),
+                                                  answer]))
         except ServiceUnavailable:
             dispatcher.utter_message(text=SORRY)
             return []

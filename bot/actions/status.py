@@ -7,6 +7,7 @@ conversation.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -20,6 +21,10 @@ STAGES = {"受理": "已受理，等待派单", "转办": "已转交承办部门
           "反馈": "承办部门已答复，等待您评价", "办结": "已办结"}
 ASK_CODE = ("请告诉我工单的查询码（登记时给您的一串字母和数字，如“查询码 3f9a0c1d2b4e5f60”），"
             "可以连同工单编号一起发给我。为保护隐私，只凭编号不能查询。")
+#: Urging an order along (催办): the bot cannot speed it up, so it says what happens next and who can.
+URGE = re.compile(r"催(一下|一催|办|促|催|下)?|加急|抓紧|快点(处理|办)|尽快(处理|办)|怎么还没|咋还没|还没(处理|办|修|解决)(完|好)?")
+URGE_NEXT = ("关于催办：承办部门须在办结时限内处理并答复您；超过时限的工单会自动列入督办。"
+             "如需人工为您登记催办，请回复“转人工”，或拨打12345热线并报上工单编号和查询码。")
 NO_SUCH = "没有查到与这个查询码对应的工单，请核对查询码（和工单编号）后再试。"
 
 
@@ -48,7 +53,10 @@ def answer_order(dispatcher: CollectingDispatcher, tracker: Tracker, code: str, 
     if order is None:
         dispatcher.utter_message(text=NO_SUCH)
         return []
-    dispatcher.utter_message(text=order_text(order))
+    text = order_text(order)
+    if URGE.search(tracker.latest_message.get("text") or "") and order.get("status") != "办结":
+        text += "\n" + URGE_NEXT
+    dispatcher.utter_message(text=text)
     return [SlotSet("topic", "order"), SlotSet("ticket_code", code)]  # "还要多久" next is about this order
 
 

@@ -7,21 +7,19 @@ WeChat a line asking for a numbered reply, which ``action_rate`` maps to a ratin
 
 from __future__ import annotations
 
-import re
 import uuid
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.cues import rating_in
 from actions.service_client import client
 
 #: Below this intent confidence an answered turn is also a candidate for the trainer.
 LOW_CONFIDENCE = 0.6
 WECHAT_SENDER_PREFIX = "wx:"
 WECHAT_RATE_LINE = "回复 1 满意，2 不满意"
-SATISFIED = re.compile(r"^(1|１|一|满意|很满意|非常满意|好评|有用|有帮助|挺好|不错)[。！!]?$")
-UNSATISFIED = re.compile(r"^(2|２|二|不满意|很不满意|差评|没用|没有用|没帮助|不好|不行|答非所问)[。！!]?$")
 
 
 def channel_name(tracker: Tracker) -> str:
@@ -75,15 +73,6 @@ def last_rateable_turn(tracker: Tracker) -> Optional[str]:
             rate = ((event.get("data") or {}).get("custom") or {}).get("rate")
             if rate and rate.get("turn_id"):
                 return rate["turn_id"]
-    return None
-
-
-def rating_in(text: str) -> Optional[str]:
-    said = re.sub(r"\s", "", text or "")
-    if SATISFIED.match(said):
-        return "satisfied"
-    if UNSATISFIED.match(said):
-        return "unsatisfied"
     return None
 
 

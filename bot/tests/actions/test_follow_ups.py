@@ -1,0 +1,112 @@
+"""Issue 15, second round, one behaviour each: follow-ups answered fully about the item under
+discussion, questions about a material answered (not counted as having it), how-to questions kept out
+of the complaint form, phone refusals in other words, 催办, letter titles and ratings with a reason.
+
+Run with rasa-sdk's CollectingDispatcher against the stand-in service (conftest.py)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Dict, List
+
+from rasa_sdk import Tracker
+
+from actions import wording
+from actions.complaint import ActionStartComplaint, ValidateComplaintForm
+from actions.guide import ActionAnswerItem
+from actions.status import ActionTicketStatus
+from actions.turns import ActionRate
+from test_conversation_repairs import DOMAIN, MARRIAGE, guide_tracker, in_form, slots_set, texts
+
+MARRIAGE_RECORD = {"kind": "item", "text": "【内地居民结婚登记】\n申请材料：……",
+                   "item": {"name": "内地居民结婚登记", "materials": [
+                       {"name": "双方居民身份证", "aliases": ["身份证"], "required": True, "form": "原件"},
+                       {"name": "双方居民户口簿", "aliases": ["户口本"], "required": True, "form": "原件",
+                        "note": "全国通办：可凭身份证在居住地办理"},
+                       {"name": "合影照片", "required": True, "copies": 3, "form": "原件"}]}}
+ON_MARRIAGE = {"service_item": "内地居民结婚登记", "item_code": "QS-MZ-001", "topic": "item"}
+
+
+def aspects_asked(service) -> List[str]:
+    return [call["query"]["aspect"] for call in service.calls("GET", "/api/catalogue/items/QS-MZ-001")]
+
+
+def test_several_aspects_asked_at_once_under_any_intent_are_all_answered(service, dispatcher):
+    service.reply("GET", "/api/catalogue/items", {"decision": "not_found", "ambiguous": False, "matches": []})
+    service.reply("GET", "/api/catalogue/items/QS-MZ-001", MARRIAGE_RECORD)
+    ActionAnswerItem().run(dispatcher, guide_tracker("在哪办，网上能弄不", "greet", [], ON_MARRIAGE), DOMAIN)
+    assert {"place", "online"} <= set(aspects_asked(service))
+
+
+def test_a_material_named_in_a_follow_up_keeps_the_item_and_is_answered_directly(service, dispatcher):
+    service.reply("GET", "/api/catalogue/items", {"decision": "answer", "confidence": 0.9, "ambiguous": False,
+                                                  "matches": [{**MARRIAGE, "code": "QS-OTHER"}]})
+    service.reply("GET", "/api/catalogue/items/QS-MZ-001", MARRIAGE_RECORD)
+    asked = guide_tracker("他户口本拿不回来，一定要户口本吗", "inform_item",
+                          [{"entity": "service_item", "value": "户口本", "confidence_entity": 0.9}], ON_MARRIAGE)
+    events = ActionAnswerItem().run(dispatcher, asked, DOMAIN)
+    assert texts(dispatcher)[0].startswith("关于“双方居民户口簿”：必须提交")
+    assert "全国通办" in texts(dispatcher)[0]
+    assert slots_set(events)["item_code"] == "QS-MZ-001"
+
+
+def test_asking_about_a_material_is_not_having_it():
+    assert "结婚证" not in wording.materials_said("老婆也想一起迁，要结婚证吗")
+    assert "照片" not in wording.materials_said("照片要啥样的？我手里有一寸照")
+    assert wording.materials_said("身份证有，户口本也在") == "身份证有，户口本也在"
+
+
+def test_a_how_to_question_in_other_words_is_answered_not_filed(service, dispatcher, tracker):
+    service.reply("GET", "/api/catalogue/items", {"decision": "answer", "confidence": 0.8, "ambiguous": False,
+                                                  "matches": [MARRIAGE]})
+    service.reply("GET", "/api/catalogue/items/QS-MZ-001", MARRIAGE_RECORD)
+    events = ActionStartComplaint().run(dispatcher, tracker("领证能不能网上先约个时间", "file_complaint"), DOMAIN)
+    assert "complaint_text" not in slots_set(events) and texts(dispatcher)[0].startswith("【内地居民结婚登记】")
+
+
+def test_a_problem_worded_as_a_question_is_still_a_complaint(service, dispatcher, tracker):
+    events = ActionStartComplaint().run(dispatcher, tracker("楼下烧烤店油烟熏人，能不能管管", "file_complaint"), DOMAIN)
+    assert slots_set(events)["complaint_text"] == "楼下烧烤店油烟熏人，能不能管管"
+    assert service.calls("GET", "/api/catalogue/items") == []
+
+
+def test_declining_the_phone_without_a_number_in_other_words_is_a_refusal(service, dispatcher):
+    for said in ("手机号就算了吧", "号码我就不给了", "别打我电话"):
+        events = asyncio.run(ValidateComplaintForm().run(dispatcher, in_form("complaint_form", "contact", said),
+                                                         DOMAIN))
+        assert slots_set(events)["contact"] == "不留", said
+
+
+def test_urging_an_order_says_what_happens_next_and_who_can_register_the_urge(service, dispatcher):
+    service.reply("POST", "/api/citizen/lookup", {"ticket_no": 12, "status": "转办", "department": "区城管局",
+                                                  "completion_due": "2026-12-04T17:00:00"})
+    asked = guide_tracker("咋还没处理完？能不能催一下", "ask_ticket_status", [],
+                          {"ticket_code": "3f9a0c1d2b4e5f60", "topic": "order"})
+    ActionTicketStatus().run(dispatcher, asked, DOMAIN)
+    said = texts(dispatcher)[0]
+    assert said.startswith("工单 12：") and "催办" in said and "转人工" in said
+
+
+def test_a_letter_title_states_the_place_and_each_problem_compactly():
+    letter = ("领导你好：我住在青山区纺织路45号院3号楼。今年开春起，每天早上水压很小，四楼以上放不出水来。"
+              "另外楼道里的灯坏了半年了，晚上黑咕隆咚。还有院门口路面下雨就积水，小孩摔倒过。谢谢你们！" * 2)
+    title = wording.summarise_letter(letter).title
+    assert title.startswith("青山区纺织路45号院：")
+    assert "水压" in title and "灯坏了" in title and "积水" in title
+    assert len(title) <= 120
+
+
+def rated(text: str) -> Tracker:
+    latest = {"text": text, "intent": {"name": "inform_materials", "confidence": 0.7}, "entities": []}
+    return Tracker.from_dict({"sender_id": "c-rate", "slots": {}, "latest_message": latest, "paused": False,
+                              "events": [{"event": "bot", "text": "【娱乐场所经营许可】……",
+                                          "data": {"custom": {"rate": {"turn_id": "t-9"}}}},
+                                         {"event": "user", "text": text, "parse_data": latest}],
+                              "followup_action": None, "active_loop": {}, "latest_action_name": "action_listen"})
+
+
+def test_a_rating_word_followed_by_a_reason_is_a_rating(service, dispatcher):
+    service.reply("POST", "/api/bot/ratings", {}, status=201)
+    ActionRate().run(dispatcher, rated("不满意，说得太笼统了"), DOMAIN)
+    body: Dict[str, Any] = service.calls("POST", "/api/bot/ratings")[0]["body"]
+    assert body["rating"] == "unsatisfied" and body["turn_id"] == "t-9"
