@@ -18,7 +18,7 @@ from actions import wording
 from actions.cues import aspects_named, asks
 from actions.forms import CANCEL_ANYWHERE, GuardedFormValidation
 from actions.service_client import ServiceUnavailable, client
-from actions.status import ASK_CODE
+from actions.status import ASK_CODE, URGE
 
 #: The opening words of a complaint, which say nothing about the problem itself.
 OPENING = re.compile(r"^(你好|您好|喂)?[，,]?(我要|我想|想)?"
@@ -94,7 +94,8 @@ class ActionStartComplaint(Action):
             from actions.guide import ActionAnswerItem
 
             return ActionAnswerItem().run(dispatcher, tracker, domain) + [FollowupAction("action_listen")]
-        if wording.asks_after_past_order(text) or wording.order_reference(text).code:
+        if wording.asks_after_past_order(text) or wording.order_reference(text).code or (
+                tracker.get_slot("ticket_code") and URGE.search(text) and not wording.place_in(text)):
             from actions.status import ActionTicketStatus
 
             return ActionTicketStatus().run(dispatcher, tracker, domain) + [FollowupAction("action_listen")]

@@ -44,7 +44,7 @@ QUESTION = re.compile(r"[？?]|吗|什么|哪些|哪里|哪儿|多少|多久|几
 #: "Cannot get it": said of a material, it means the citizen does not have it.
 CANNOT_GET = re.compile(r"开不(出|了|到)|办不(下|了|出)|拿不(到|出|了)|弄不(到|来|了)|补不(了|出)|找不(着|到)|"
                         r"还没(有)?(去)?(办|开|拿|领|下|弄|出|做|考|补|照|拍|画|写|交|体检)|没(能)?(办|开|拿|领)(下来|出来|到)|过期|丢|不见了|没带|忘带|忘了带|被扣|"
-                        r"才(给|发|能拿|能办|下来|出来)|过(一|几)(阵|天|周|个月)")
+                        r"才(给|发|能拿|能办|下来|出来)|过(一|几)(阵|天|周|个月)|不知道.{0,8}(在哪|去哪|哪儿|哪里)")
 CLAUSES = re.compile(r"([，,。.；;！!？? \n])")
 #: A clause that asks about a material (要带照片吗 / 一定要结婚证吗) says nothing about having it.
 ASKING_CLAUSE = re.compile(r"吗|么|什么|啥|哪|多少|多久|几|怎么|咋|能不能|可不可以|要不要|是不是|行不行|有没有|不[？?]?$")
@@ -59,8 +59,9 @@ LETTER_MIN_CHARS = 120
 #: The work order's text limit (routing's ROUTER_MAX_TEXT_CHARS default).
 LETTER_MAX_CHARS = 20000
 PLACE = re.compile(
-    r"([\u4e00-\u9fa5]{1,12}?(?:区|县|镇|乡|街道|社区|村|小区|花园|大厦|广场|市场|公园|学校|医院)?"
-    r"[\u4e00-\u9fa5]{0,10}?(?:路|街|大道|巷|弄|胡同)[\u4e00-\u9fa5\d]{0,8}?(?:\d+号(?:院|楼)?|口|段|边|旁)?"
+    r"([\u4e00-\u9fa5]{1,10}?(?:路|街|大道)(?:跟|和|与|同)[\u4e00-\u9fa5]{1,10}?(?:路|街|大道)(?:路口|交叉口|口)"
+    r"|[\u4e00-\u9fa5]{1,12}?(?:区|县|镇|乡|街道|社区|村|小区|花园|大厦|广场|市场|公园|学校|医院)?"
+    r"[\u4e00-\u9fa5]{0,10}?(?:路|街|大道|巷|弄|胡同)[\u4e00-\u9fa5\d]{0,8}?(?:\d+(?:[-－]\d+)?号(?:院|楼)?|口|段|边|旁)?"
     r"|[\u4e00-\u9fa5]{2,10}?(?:小区|花园|社区|村|大厦|广场|市场|公园|学校|医院)(?:\d+(?:栋|号楼|幢|单元))?)")
 PLACE_LEAD = re.compile(r"^(现在|目前|我(家|们)?|在|住在|位于|就在|家住|我住|我是|是|的|就是|那个|这个|地点|地址)+")
 PROBLEM_WORDS = re.compile(r"噪音|吵|油烟|垃圾|污水|漏水|堵|坏了|不亮|乱|违|占道|拖欠|欠薪|停车|扰民|臭|积水|危险|"
@@ -157,7 +158,7 @@ def materials_said(text: str) -> str:
     for part in CLAUSES.split(clean(text)):
         if not part or (asking and CLAUSES.fullmatch(part)):
             continue
-        asking = bool(ASKING_CLAUSE.search(part))
+        asking = bool(ASKING_CLAUSE.search(part)) and not CANNOT_GET.search(part)
         if asking:
             continue
         if CLAUSES.fullmatch(part):
@@ -251,7 +252,8 @@ def place_in(text: str) -> Optional[str]:
     candidates = [PLACE_LEAD.sub("", m.group(1)) for m in PLACE.finditer(clean(text))]
     candidates = [c[:60] for c in candidates if len(c) >= 3]
     street = r"路|街|大道|巷|弄|胡同"
-    for specific in (re.compile(f"({street}).*\\d+号"), re.compile(street), re.compile(".")):
+    crossing = re.compile(f"({street})(跟|和|与|同).*口$")
+    for specific in (re.compile(f"({street}).*\\d+号"), crossing, re.compile(street), re.compile(".")):
         found = next((c for c in candidates if specific.search(c)), None)
         if found:
             return found

@@ -110,3 +110,16 @@ def test_a_rating_word_followed_by_a_reason_is_a_rating(service, dispatcher):
     ActionRate().run(dispatcher, rated("不满意，说得太笼统了"), DOMAIN)
     body: Dict[str, Any] = service.calls("POST", "/api/bot/ratings")[0]["body"]
     assert body["rating"] == "unsatisfied" and body["turn_id"] == "t-9"
+
+
+def test_urging_the_order_under_discussion_is_not_a_new_complaint(service, dispatcher):
+    service.reply("POST", "/api/citizen/lookup", {"ticket_no": 12, "status": "办理"})
+    asked = guide_tracker("咋还没处理完？能不能催一下", "file_complaint", [],
+                          {"ticket_code": "3f9a0c1d2b4e5f60", "topic": "order"})
+    events = ActionStartComplaint().run(dispatcher, asked, DOMAIN)
+    assert "complaint_text" not in slots_set(events) and "催办" in texts(dispatcher)[0]
+
+
+def test_a_crossing_and_a_hyphenated_house_number_are_kept_whole_as_the_place():
+    assert wording.place_in("文化路跟湖滨路路口的红绿灯坏两天了") == "文化路跟湖滨路路口"
+    assert wording.place_in("店在青山区人民路88-1号，门头上有电话") == "青山区人民路88-1号"
