@@ -87,7 +87,8 @@ def recognise(text: str, checklist: list[ChecklistEntry]) -> list[Mention]:
         only = _ONLY.search(clause)
         copies = {entry.material.id: entry.material.copies for entry in checklist}
         for _, material_id, _ in sorted(found):
-            short = bool(only) and len(found) == 1 and int(_COUNT.get(only.group(1), only.group(1))) < copies[material_id]
+            said_count = int(_COUNT.get(only.group(1), only.group(1))) if only else 0
+            short = bool(only) and len(found) == 1 and said_count < copies[material_id]
             mentions[material_id] = Mention(material_id, not negative and not short, clause)
     return list(mentions.values())
 

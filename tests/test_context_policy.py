@@ -34,7 +34,8 @@ for case in json.loads(sys.stdin.read()):
     if case.get("form"):
         events.append(ActiveLoop(case["form"]))
     events += [UserUttered("上一句", {"name": "ask_materials", "confidence": 0.9}),
-               BotUttered("【普通护照签发】……", data={"custom": {"rate": {"turn_id": "t1"}}} if case.get("rated") else {}),
+               BotUttered("【普通护照签发】……",
+                          data={"custom": {"rate": {"turn_id": "t1"}}} if case.get("rated") else {}),
                ActionExecuted("action_listen"),
                UserUttered(case["text"], {"name": case["intent"], "confidence": 0.9})]
     if case.get("ran"):

@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import wording
-from actions.cues import aspects_named, asks
+from actions.cues import asks, aspects_named
 from actions.forms import CANCEL_ANYWHERE, GuardedFormValidation
 from actions.service_client import ServiceUnavailable, client
 from actions.status import ASK_CODE, URGE

@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import wording
-from actions.cues import aspects_named, asks
+from actions.cues import asks, aspects_named
 
 GUIDE_INTENTS = {"ask_materials", "ask_conditions", "ask_time_limit", "ask_fee", "ask_place", "ask_online"}
 #: A cancel said inside a longer sentence (不投诉了，我自己找物业去).
@@ -89,8 +89,15 @@ class GuardedFormValidation(FormValidationAction, metaclass=ABCMeta):
 
     def answer_question(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
         """A service question on the way: answered from the catalogue, then the form goes on."""
-        from actions.guide import SORRY, answer_aspects, aspects_of, material_notes, materials_of, named_materials, \
-            search_item
+        from actions.guide import (
+            SORRY,
+            answer_aspects,
+            aspects_of,
+            material_notes,
+            materials_of,
+            named_materials,
+            search_item,
+        )
         from actions.turns import answer_rated
 
         intent, _ = intent_of(tracker)

@@ -18,7 +18,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import wording
-from actions.cues import ASPECT_WORDS, aspects_named
+from actions.cues import aspects_named
 from actions.service_client import ServiceUnavailable, client
 from actions.turns import answer_rated, record_turn
 

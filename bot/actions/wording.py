@@ -47,7 +47,8 @@ CANNOT_GET = re.compile(r"开不(出|了|到)|办不(下|了|出)|拿不(到|出
                         r"才(给|发|能拿|能办|下来|出来)|过(一|几)(阵|天|周|个月)|不知道.{0,8}(在哪|去哪|哪儿|哪里)")
 CLAUSES = re.compile(r"([，,。.；;！!？? \n])")
 #: A clause that asks about a material (要带照片吗 / 一定要结婚证吗) says nothing about having it.
-ASKING_CLAUSE = re.compile(r"吗|么|什么|啥|哪|多少|多久|几|怎么|咋|能不能|可不可以|要不要|是不是|行不行|有没有|不[？?]?$")
+ASKING_CLAUSE = re.compile(r"吗|么|什么|啥|哪|多少|多久|几|怎么|咋|能不能|可不可以|要不要|是不是|行不行|有没有"
+                           r"|不[？?]?$")
 #: A clause saying the citizen has something (身份证有, 户口本也在, 带了).
 HAVING = re.compile(r"有|在|带了|齐|拿到了|办好了|准备好了")
 #: Tokens that the entity extractor may tag but that name no item: punctuation and single function words.
@@ -210,7 +211,8 @@ LETTER_PROBLEM = re.compile(r"噪音|吵|油烟|垃圾|污水|漏水|堵|不亮|
 #: Clauses that greet, sign or tell who the writer is, never the problem.
 LETTER_CIVILITY = re.compile(r"^(尊敬|您好|你好|谢谢|感谢|麻烦|祝|此致|我叫|我姓|今年|我是)|领导|同志")
 #: Filler a problem clause may open with.
-LETTER_FILLER = re.compile(r"^(可是|但是|但|而且|还有|另外|现在|我们|这个|那个|就|都|也|又|头一个是|第.个?是?|第.件是?)+")
+LETTER_FILLER = re.compile(r"^(可是|但是|但|而且|还有|另外|现在|我们|这个|那个|就|都|也|又|头一个是|第.个?是?"
+                           r"|第.件是?)+")
 LETTER_CLAUSE_CHARS = 18
 LETTER_PROBLEMS = 4
 

@@ -10,13 +10,13 @@ import asyncio
 from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
+from test_conversation_repairs import DOMAIN, MARRIAGE, guide_tracker, in_form, slots_set, texts
 
 from actions import wording
 from actions.complaint import ActionStartComplaint, ValidateComplaintForm
 from actions.guide import ActionAnswerItem
 from actions.status import ActionTicketStatus
 from actions.turns import ActionRate
-from test_conversation_repairs import DOMAIN, MARRIAGE, guide_tracker, in_form, slots_set, texts
 
 MARRIAGE_RECORD = {"kind": "item", "text": "【内地居民结婚登记】\n申请材料：……",
                    "item": {"name": "内地居民结婚登记", "materials": [
@@ -122,4 +122,4 @@ def test_urging_the_order_under_discussion_is_not_a_new_complaint(service, dispa
 
 def test_a_crossing_and_a_hyphenated_house_number_are_kept_whole_as_the_place():
     assert wording.place_in("文化路跟湖滨路路口的红绿灯坏两天了") == "文化路跟湖滨路路口"
-    assert wording.place_in("店在青山区人民路88-1号，门头上有电话") == "青山区人民路88-1号"
+    assert wording.place_in("KTV叫金鼎，在青山区人民路88-1号，门头上有电话") == "青山区人民路88-1号"
