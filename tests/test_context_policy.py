@@ -69,6 +69,11 @@ def test_a_short_aspect_question_is_about_the_item_under_discussion_whatever_the
                    {"text": "收钱不", "intent": "greet"}) == ["action_answer_item", "action_answer_item", None]
 
 
+def test_a_message_in_english_goes_to_the_action_that_answers_english_whatever_the_intent():
+    assert predict({"text": "Hello, how long does it take?", "intent": "greet"},
+                   {"text": "好的 ok", "intent": "thank"}) == ["action_out_of_scope", None]
+
+
 def test_after_its_action_the_bot_listens_and_inside_a_form_the_policy_stays_out():
     assert predict({"text": "收钱不", "intent": "greet", "slots": ITEM, "ran": "action_answer_item"},
                    {"text": "收钱不", "intent": "greet", "slots": ITEM, "form": "complaint_form"},

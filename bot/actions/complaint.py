@@ -34,6 +34,8 @@ SURE_OF_ITEM = 0.6
 CHANNELS = {"wechat": "微信", "rest": "网页", "socketio": "网页"}
 #: The WeChat callback (wechat/bot_bridge.py) talks to the REST channel with senders "wx:<openid>".
 WECHAT_SENDER_PREFIX = "wx:"
+ENGLISH_ASK_PHONE = ("Thank you. May we have a phone number so that the department can reply to you? "
+                     "You may say no (the complaint is filed either way).")
 FORM_SLOTS = ("complaint_text", "complaint_place", "contact", "complaint_kind", "complaint_title")
 
 
@@ -159,6 +161,9 @@ class ValidateComplaintForm(GuardedFormValidation):
         place = wording.clean(value)
         if tracker.get_slot("requested_slot") != "complaint_place":
             return {"complaint_place": place[:200] if wording.is_place(place) else None}
+        if wording.is_english(place):
+            dispatcher.utter_message(text=ENGLISH_ASK_PHONE)
+            return {"complaint_place": place[:200]}
         if not wording.is_place(place):
             dispatcher.utter_message(text="没听出具体地点。请说一下在哪个街道、小区或哪条路，比如“湖滨路12号”；"
                                           "不想反映了可以说“取消”。")
@@ -170,7 +175,7 @@ class ValidateComplaintForm(GuardedFormValidation):
         if value is None:
             return {}
         contact = wording.clean(value)
-        if contact == NO_CONTACT or wording.refuses_contact(contact):
+        if contact == NO_CONTACT or wording.refuses_contact(contact) or wording.declines_without_number(contact):
             return {"contact": NO_CONTACT}
         phone = wording.phone_in(contact)
         if phone:
@@ -204,6 +209,10 @@ class ActionSubmitComplaint(Action):
             text=f"已为您登记{kind}工单，编号 {ticket['id']}，查询码 {code}（请保存好，查进度和评价都要用它）。"
                  f"承办部门会在规定时限内处理，您可以随时发“查询码 {code}”给我查看进度。",
             json_message={"ticket": {"id": ticket["id"], "feedback_code": code, "query_code": code}})
+        if wording.is_english(text):
+            from actions.guide import ENGLISH_ORDER
+
+            dispatcher.utter_message(text=ENGLISH_ORDER.format(number=ticket["id"], code=code))
         return reset + [SlotSet("ticket_no", str(ticket["id"])), SlotSet("ticket_code", code),
                         SlotSet("topic", "order")]
 

@@ -55,6 +55,11 @@ ENGLISH_TERMS = yaml.safe_load((Path(__file__).with_name("english_terms.yml")).r
 ENGLISH_NOTE = ("Note: this service is in Chinese; this is a simple English summary of the official guide "
                 "(names in brackets are the Chinese words to show at the window). For more help call the 12345 "
                 "hotline. 本服务使用中文。")
+ENGLISH_COMPLAINT = ("I will file this as a complaint (work order) with the 12345 hotline; the whole text is kept. "
+                     "This service is in Chinese, but you may answer in English. Where exactly is it "
+                     "(street and number, or a landmark)? 我将把您反映的问题登记为工单。")
+ENGLISH_ORDER = ("Your work order number is {number} and your query code is {code}. To check its progress, send "
+                 "\"查询码 {code}\" here at any time.")
 ENGLISH_ASPECTS = ("materials", "time_limit", "fee", "place", "online")
 
 
@@ -128,6 +133,15 @@ def answer_in_english(dispatcher: CollectingDispatcher, tracker: Tracker) -> Lis
                 best = found["matches"][0]
         elif tracker.get_slot("item_code"):
             best = {"code": tracker.get_slot("item_code"), "name": tracker.get_slot("service_item")}
+        if best is None and tracker.get_slot("ticket_code") and any(w in said for w in ENGLISH_TERMS["orders"]):
+            dispatcher.utter_message(text=ENGLISH_ORDER.format(number=tracker.get_slot("ticket_no"),
+                                                               code=tracker.get_slot("ticket_code")))
+            return []
+        if best is None and any(w in said for w in ENGLISH_TERMS["problems"]):
+            from actions.complaint import start_complaint_events
+
+            dispatcher.utter_message(text=ENGLISH_COMPLAINT)
+            return start_complaint_events(tracker, "投诉", tracker.latest_message.get("text") or "")
         if best is None:
             dispatcher.utter_message(text=ENGLISH_HINT)
             record_turn(tracker, "fallback", ENGLISH_HINT)

@@ -92,11 +92,19 @@ def refuses_contact(text: str) -> bool:
     return bool(NO_CONTACT.search(re.sub(r"\s", "", clean(text))))
 
 
+#: Declining a phone number in English (I'd rather not give my phone number).
+ENGLISH_DECLINE = re.compile(r"\b(rather not|don'?t|do not|won'?t|no|not)\b.{0,30}\b(phone|number|contact)|anonymous",
+                             re.IGNORECASE)
+
+
 def declines_without_number(text: str) -> bool:
     """At the phone step: a short answer with no digit that declines (手机号就算了吧), but not a cancel."""
     said = clean(text)
-    return (len(said) <= 30 and not re.search(r"[0-9０-９]", said) and bool(DECLINE.search(said))
-            and not is_cancel(said))
+    if re.search(r"[0-9０-９]", said):
+        return False
+    if ENGLISH_DECLINE.search(said):
+        return True
+    return len(said) <= 30 and bool(DECLINE.search(said)) and not is_cancel(said)
 
 
 def phone_in(text: str) -> Optional[str]:

@@ -5,6 +5,8 @@ The NLU model reads one message alone: a bare "1" after "回复 1 满意，2 不
 mean is clear only from what the bot just said, so this policy (above the rules in priority) predicts:
 
 * ``action_rate`` for a rating reply right after an answer that offered the rating;
+* ``action_out_of_scope`` for a message in English (the model is trained on Chinese; that action answers
+  English in simple English, or files an English complaint);
 * ``action_answer_item`` for a short question about an aspect of the item under discussion (时限,
   收费, 地点, 网上办, 材料, 条件) outside any form, whatever intent the NLU gave it;
 * ``action_listen`` after either, and nothing otherwise (the other policies decide).
@@ -54,6 +56,12 @@ def offered_rating(tracker: DialogueStateTracker) -> bool:
     return False
 
 
+def is_english(text: str) -> bool:
+    """No Chinese, at least two words and six Latin letters."""
+    return (not re.search(r"[\u4e00-\u9fff]", text) and len(re.findall(r"[A-Za-z]", text)) >= 6
+            and len(text.split()) >= 2)
+
+
 def is_rating(text: str) -> bool:
     return any(pattern.match(text) for pattern in RATING)
 
@@ -89,6 +97,8 @@ class ContextPolicy(Policy):
             return None
         if offered_rating(tracker) and is_rating(text):
             return "action_rate"
+        if is_english(tracker.latest_message.text or ""):
+            return "action_out_of_scope"
         if asks_about_item(tracker, text, self.max_chars):
             return "action_answer_item"
         return None

@@ -123,3 +123,33 @@ def test_urging_the_order_under_discussion_is_not_a_new_complaint(service, dispa
 def test_a_crossing_and_a_hyphenated_house_number_are_kept_whole_as_the_place():
     assert wording.place_in("文化路跟湖滨路路口的红绿灯坏两天了") == "文化路跟湖滨路路口"
     assert wording.place_in("KTV叫金鼎，在青山区人民路88-1号，门头上有电话") == "青山区人民路88-1号"
+
+
+def test_an_english_complaint_starts_a_work_order_and_says_so_in_english(service, dispatcher, tracker):
+    from actions.handoff import ActionFallback
+
+    service.reply("GET", "/api/catalogue/items", {"decision": "not_found", "ambiguous": False, "matches": []})
+    said = "Hi, the streetlight in front of my building has been broken for a week."
+    events = ActionFallback().run(dispatcher, tracker(said, "nlu_fallback"), DOMAIN)
+    assert slots_set(events)["complaint_text"] == said
+    assert events[-1] == {"event": "followup", "name": "complaint_form", "timestamp": None}
+    assert texts(dispatcher)[0].startswith("I will file this as a complaint")
+
+
+def test_an_english_place_and_an_english_phone_refusal_are_taken(service, dispatcher):
+    place = "It is at No. 25 Hubin Road, near the east gate of the park."
+    events = asyncio.run(ValidateComplaintForm().run(dispatcher, in_form("complaint_form", "complaint_place", place),
+                                                     DOMAIN))
+    assert slots_set(events)["complaint_place"] == place
+    refusal = in_form("complaint_form", "contact", "I'd rather not give my phone number.")
+    assert slots_set(asyncio.run(ValidateComplaintForm().run(dispatcher, refusal, DOMAIN)))["contact"] == "不留"
+
+
+def test_asking_for_the_ticket_number_in_english_gets_it_in_english(service, dispatcher, tracker):
+    from actions.handoff import ActionFallback
+
+    asked = tracker("OK, so what's my ticket number?", "nlu_fallback",
+                    slots={"ticket_no": "31", "ticket_code": "3f9a0c1d2b4e5f60", "topic": "order"})
+    ActionFallback().run(dispatcher, asked, DOMAIN)
+    assert texts(dispatcher) == ["Your work order number is 31 and your query code is 3f9a0c1d2b4e5f60. To check "
+                                 "its progress, send \"查询码 3f9a0c1d2b4e5f60\" here at any time."]
