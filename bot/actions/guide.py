@@ -196,8 +196,10 @@ def search_item(tracker: Tracker) -> Dict[str, Any]:
     query = item_query(tracker)
     text = tracker.latest_message.get("text") or ""
     found = client.search(query or text)
-    if not found["matches"] and query and text and text != query:
-        found = client.search(text)
+    if (not found["matches"] or found.get("ambiguous")) and query and text and text != query:
+        whole = client.search(text)  # 补个身份证要多久: the whole sentence says which 身份证 item
+        if whole["matches"] and (not found["matches"] or not whole.get("ambiguous")):
+            return whole
     return found
 
 
@@ -216,6 +218,14 @@ def materials_of(code: str) -> List[Dict[str, Any]]:
     if answer.get("kind") == "bundle":
         return [entry.get("material") or {} for entry in answer.get("checklist") or []]
     return list((answer.get("item") or {}).get("materials") or [])
+
+
+#: A material named right after a verb of getting it done (补个身份证) is an item of its own.
+GETTING_DONE = re.compile(r"(补|补办|办|换|领|申领|考|开|做)(个|一个|张|本|一下)?\|$")
+
+
+def material_labels(material: Dict[str, Any]) -> List[str]:
+    return [label for label in [material.get("name") or "", *(material.get("aliases") or [])] if label]
 
 
 def named_materials(materials: List[Dict[str, Any]], text: str) -> List[Dict[str, Any]]:
@@ -336,8 +346,12 @@ class ActionAnswerItem(Action):
                 return events
             remembered = tracker.get_slot("item_code")
             def own_material() -> bool:
-                """The message names a material of the item under discussion (一定要结婚证吗)."""
-                return bool(named_materials(materials_of(remembered), " ".join(named) or text))
+                """The message names a material of the item under discussion (一定要结婚证吗), not as
+                something to get done itself (补个身份证要多久 is about another item)."""
+                found = named_materials(materials_of(remembered), " ".join(named) or text)
+                return bool(found) and not any(GETTING_DONE.search(text.split(label)[0][-4:] + "|")
+                                               for material in found for label in material_labels(material)
+                                               if label in text)
 
             if named and remembered and own_material():
                 named = []  # 结婚证 in "一定要结婚证吗" is a material of the item under discussion

@@ -153,3 +153,17 @@ def test_asking_for_the_ticket_number_in_english_gets_it_in_english(service, dis
     ActionFallback().run(dispatcher, asked, DOMAIN)
     assert texts(dispatcher) == ["Your work order number is 31 and your query code is 3f9a0c1d2b4e5f60. To check "
                                  "its progress, send \"查询码 3f9a0c1d2b4e5f60\" here at any time."]
+
+
+def test_getting_a_material_done_is_a_question_about_that_item_not_the_one_under_discussion(service, dispatcher):
+    renew = {"code": "QS-GA-003", "name": "居民身份证换领、补领", "kind": "item", "score": 0.9}
+    first = {"code": "QS-GA-002", "name": "居民身份证首次申领", "kind": "item", "score": 0.8}
+    service.answer("GET", "/api/catalogue/items", lambda r: (200, {
+        "decision": "answer", "confidence": 0.9, "ambiguous": r["query"]["q"] == "身份证",
+        "matches": [renew, first]}))
+    service.reply("GET", "/api/catalogue/items/QS-MZ-001", MARRIAGE_RECORD)
+    service.reply("GET", "/api/catalogue/items/QS-GA-003", {"kind": "item", "text": "【居民身份证换领、补领】"})
+    asked = guide_tracker("那我得先去补身份证？补个身份证要多久", "ask_time_limit",
+                          [{"entity": "service_item", "value": "身份证", "confidence_entity": 0.9}], ON_MARRIAGE)
+    events = ActionAnswerItem().run(dispatcher, asked, DOMAIN)
+    assert slots_set(events)["item_code"] == "QS-GA-003"
