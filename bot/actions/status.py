@@ -26,6 +26,8 @@ URGE = re.compile(r"催(一下|一催|办|促|催|下)?|加急|抓紧|快点(处
                   r"还没(处理|办|修|解决)(完|好)?")
 URGE_NEXT = ("关于催办：承办部门须在办结时限内处理并答复您；超过时限的工单会自动列入督办。"
              "如需人工为您登记催办，请回复“转人工”，或拨打12345热线并报上工单编号和查询码。")
+#: "一个单还是几个单": how many orders the conversation's problems were filed as.
+HOW_MANY_ORDERS = re.compile(r"(一|几|多少|两|好几)(个|张|份)(单|工单)")
 NO_SUCH = "没有查到与这个查询码对应的工单，请核对查询码（和工单编号）后再试。"
 
 
@@ -88,6 +90,10 @@ class ActionTicketStatus(Action):
 
             return ActionAnswerItem().run(dispatcher, tracker, domain)  # 那要多久 about the item just discussed
         if own and not wording.PAST_ORDER.search(text):
+            if HOW_MANY_ORDERS.search(text):
+                number = tracker.get_slot("ticket_no")
+                dispatcher.utter_message(text=f"您这次反映的几件事都登记在同一张工单（编号 {number}）里，"
+                                              "原文完整保留，承办部门会逐项处理、一并答复。")
             events = answer_order(dispatcher, tracker, own, None)
             dispatcher.utter_message(text=f"您的查询码是 {own}，以后发“查询码 {own}”给我，随时可以查进度。")
             return events

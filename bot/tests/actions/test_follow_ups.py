@@ -167,3 +167,11 @@ def test_getting_a_material_done_is_a_question_about_that_item_not_the_one_under
                           [{"entity": "service_item", "value": "身份证", "confidence_entity": 0.9}], ON_MARRIAGE)
     events = ActionAnswerItem().run(dispatcher, asked, DOMAIN)
     assert slots_set(events)["item_code"] == "QS-GA-003"
+
+
+def test_asking_how_many_orders_were_filed_says_one_with_its_number(service, dispatcher):
+    service.reply("POST", "/api/citizen/lookup", {"ticket_no": 12, "status": "受理"})
+    asked = guide_tracker("这么多事 是一个单还是好几个单", "ask_ticket_status", [],
+                          {"ticket_no": "12", "ticket_code": "3f9a0c1d2b4e5f60", "topic": "order"})
+    ActionTicketStatus().run(dispatcher, asked, DOMAIN)
+    assert texts(dispatcher)[0].startswith("您这次反映的几件事都登记在同一张工单（编号 12）")
