@@ -235,8 +235,8 @@ def named_materials(materials: List[Dict[str, Any]], text: str) -> List[Dict[str
     bigrams = {b for b in bigrams if re.fullmatch(r"[\u4e00-\u9fff]{2}", b)}
     found = []
     for material in materials:
-        labels = [material.get("name") or "", *(material.get("aliases") or [])]
-        if any(label and label in said for label in labels) or any(b in label for b in bigrams for label in labels):
+        labels = material_labels(material)
+        if any(label in said for label in labels) or any(b in label for b in bigrams for label in labels):
             found.append(material)
     return found
 
@@ -345,6 +345,7 @@ class ActionAnswerItem(Action):
                     events += [SlotSet("service_item", last["name"]), SlotSet("item_code", last["code"])]
                 return events
             remembered = tracker.get_slot("item_code")
+
             def own_material() -> bool:
                 """The message names a material of the item under discussion (一定要结婚证吗), not as
                 something to get done itself (补个身份证要多久 is about another item)."""
