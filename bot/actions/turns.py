@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import wording
 from actions.cues import rating_in
 from actions.service_client import client
 
@@ -77,7 +78,8 @@ def last_rateable_turn(tracker: Tracker) -> Optional[str]:
 
 
 class ActionRate(Action):
-    """A bare 1 / 2 (or 满意 / 不满意) right after a rateable answer is that answer's rating."""
+    """A bare 1 / 2 (or 满意 / 不满意, a reason may follow) right after a rateable answer is that answer's
+    rating; "没用，转人工" is rated and handed over."""
 
     def name(self) -> Text:
         return "action_rate"
@@ -89,6 +91,10 @@ class ActionRate(Action):
             dispatcher.utter_message(text="请问您想办理或咨询什么事？可以直接说，比如“办护照要带什么”。")
             return []
         client.rate(tracker.sender_id, turn_id, rating)
+        if wording.asks_for_person(tracker.latest_message.get("text") or ""):
+            from actions.handoff import hand_over
+
+            return hand_over(dispatcher, tracker, "requested")
         if rating == "satisfied":
             dispatcher.utter_message(text="感谢您的评价！还有其他问题可以随时问我。")
         else:

@@ -175,3 +175,11 @@ def test_asking_how_many_orders_were_filed_says_one_with_its_number(service, dis
                           {"ticket_no": "12", "ticket_code": "3f9a0c1d2b4e5f60", "topic": "order"})
     ActionTicketStatus().run(dispatcher, asked, DOMAIN)
     assert texts(dispatcher)[0].startswith("您这次反映的几件事都登记在同一张工单（编号 12）")
+
+
+def test_a_poor_rating_that_asks_for_a_person_is_rated_and_handed_over(service, dispatcher):
+    service.reply("POST", "/api/bot/ratings", {}, status=201)
+    service.reply("POST", "/api/handoffs", {"id": 5}, status=201)
+    events = ActionRate().run(dispatcher, rated("没用，给我转人工"), DOMAIN)
+    assert service.calls("POST", "/api/bot/ratings")[0]["body"]["rating"] == "unsatisfied"
+    assert slots_set(events)["with_person"] is True
