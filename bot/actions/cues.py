@@ -15,10 +15,12 @@ UNSATISFIED = re.compile(_CUES["rating"]["unsatisfied"])
 #: (aspect, pattern) in the file's order: the order an answer lists them in.
 ASPECT_WORDS: List[Tuple[str, "re.Pattern[str]"]] = [(name, re.compile(p)) for name, p in _CUES["aspects"].items()]
 QUESTION = re.compile(_CUES["question"])
+NOT_ASKING = re.compile(_CUES["not_asking"])
 
 
 def compact(text: str) -> str:
-    return re.sub(r"\s", "", text or "")
+    """The message without spaces and without what it says it does not know (不知道档案在哪)."""
+    return NOT_ASKING.sub("", re.sub(r"\s", "", text or ""))
 
 
 def rating_in(text: str) -> Optional[str]:

@@ -34,12 +34,14 @@ CUES = yaml.safe_load((Path(__file__).parent.parent / "dialogue_cues.yml").read_
 RATING = [re.compile(CUES["rating"]["satisfied"]), re.compile(CUES["rating"]["unsatisfied"])]
 ASPECTS = [re.compile(pattern) for pattern in CUES["aspects"].values()]
 QUESTION = re.compile(CUES["question"])
+NOT_ASKING = re.compile(CUES["not_asking"])
 #: Intents whose own actions handle an aspect question better (a complaint, an order, a person, a pre-check).
 OWN_HANDLING = {"file_complaint", "file_suggestion", "ask_ticket_status", "request_human", "start_precheck"}
 
 
 def said(tracker: DialogueStateTracker) -> str:
-    return re.sub(r"\s", "", tracker.latest_message.text or "") if tracker.latest_message else ""
+    """The latest message without spaces and without what it says it does not know (不知道档案在哪)."""
+    return NOT_ASKING.sub("", re.sub(r"\s", "", tracker.latest_message.text or "")) if tracker.latest_message else ""
 
 
 def offered_rating(tracker: DialogueStateTracker) -> bool:

@@ -183,3 +183,10 @@ def test_a_poor_rating_that_asks_for_a_person_is_rated_and_handed_over(service, 
     events = ActionRate().run(dispatcher, rated("没用，给我转人工"), DOMAIN)
     assert service.calls("POST", "/api/bot/ratings")[0]["body"]["rating"] == "unsatisfied"
     assert slots_set(events)["with_person"] is True
+
+
+def test_saying_what_one_does_not_know_is_not_a_question():
+    from actions.cues import asks, aspects_named
+
+    assert not asks("档案在原来厂里，厂子倒闭了不知道档案在哪") and aspects_named("不知道档案在哪") == []
+    assert asks("残疾评定去哪做") and aspects_named("残疾评定去哪做") == ["place"]
