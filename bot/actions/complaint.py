@@ -128,6 +128,11 @@ class ValidateComplaintForm(GuardedFormValidation):
     def name(self) -> Text:
         return "validate_complaint_form"
 
+    def said_so_far(self, tracker: Tracker) -> str:
+        text, place = tracker.get_slot("complaint_text"), tracker.get_slot("complaint_place")
+        parts = [wording.clean(text)[:60] if text else "", f"地点：{place}" if place else ""]
+        return "；".join(part for part in parts if part)
+
     def answers_questions_at(self, requested: str) -> bool:
         """The problem itself may be worded as a question (为什么路灯一直不修？): only later steps digress."""
         return requested != "complaint_text"

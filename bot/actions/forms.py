@@ -69,7 +69,11 @@ class GuardedFormValidation(FormValidationAction, metaclass=ABCMeta):
         if early is not None:
             return early
         if wording.asks_for_person(text) or (intent == "request_human" and confidence >= 0.8 and len(text) <= 12):
-            return self.leave() + hand_over(dispatcher, tracker, "requested")
+            events = self.leave() + hand_over(dispatcher, tracker, "requested")
+            said_so_far = self.said_so_far(tracker)
+            if said_so_far and events[-1:] and events[-1].get("name") == "with_person":
+                dispatcher.utter_message(text=f"您刚才说的（{said_so_far}）已随对话记录一并转给人工客服，不用从头再说。")
+            return events
         if wording.is_cancel(text) or CANCEL_ANYWHERE.search(text):
             dispatcher.utter_message(text=self.cancelled_text)
             return self.leave()
@@ -83,6 +87,10 @@ class GuardedFormValidation(FormValidationAction, metaclass=ABCMeta):
                 and self.answers_questions_at(requested)):
             return self.answer_question(dispatcher, tracker) + [SlotSet(requested, None)]
         return None
+
+    def said_so_far(self, tracker: Tracker) -> str:
+        """What the citizen has told the form, for the person taking over (the complaint's problem and place)."""
+        return ""
 
     def answers_questions_at(self, requested: str) -> bool:
         return True

@@ -190,3 +190,12 @@ def test_saying_what_one_does_not_know_is_not_a_question():
 
     assert not asks("档案在原来厂里，厂子倒闭了不知道档案在哪") and aspects_named("不知道档案在哪") == []
     assert asks("残疾评定去哪做") and aspects_named("残疾评定去哪做") == ["place"]
+
+
+def test_a_handoff_in_the_middle_of_a_complaint_tells_that_what_was_said_goes_along(service, dispatcher):
+    service.reply("POST", "/api/handoffs", {"id": 6}, status=201)
+    asked = in_form("complaint_form", "contact", "你是机器人吧 我要跟真人说",
+                    slots={"complaint_text": "阳光花园物业乱收电动车充电费", "complaint_place": "城东大道56号"})
+    asyncio.run(ValidateComplaintForm().run(dispatcher, asked, DOMAIN))
+    assert "阳光花园物业乱收电动车充电费；地点：城东大道56号" in texts(dispatcher)[-1]
+    assert "不用从头再说" in texts(dispatcher)[-1]
