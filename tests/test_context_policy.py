@@ -34,8 +34,8 @@ for case in json.loads(sys.stdin.read()):
     if case.get("form"):
         events.append(ActiveLoop(case["form"]))
     events += [UserUttered("上一句", {"name": "ask_materials", "confidence": 0.9}),
-               BotUttered("【普通护照签发】……",
-                          data={"custom": {"rate": {"turn_id": "t1"}}} if case.get("rated") else {}),
+               BotUttered("【普通护照签发】……", data={"custom": {"rate": {"turn_id": "t1"}}} if case.get("rated")
+                          else {"custom": {"ticket": {"id": 7}}} if case.get("filed") else {}),
                ActionExecuted("action_listen"),
                UserUttered(case["text"], {"name": case["intent"], "confidence": 0.9})]
     if case.get("ran"):
@@ -72,6 +72,12 @@ def test_a_short_aspect_question_is_about_the_item_under_discussion_whatever_the
 def test_a_message_in_english_goes_to_the_action_that_answers_english_whatever_the_intent():
     assert predict({"text": "Hello, how long does it take?", "intent": "greet"},
                    {"text": "好的 ok", "intent": "thank"}) == ["action_out_of_scope", None]
+
+
+def test_a_short_remark_right_after_filing_is_about_the_order_just_filed():
+    assert predict({"text": "好，把单号记一下", "intent": "affirm", "filed": True},
+                   {"text": "别打给我，也别告诉他们是谁投诉的", "intent": "file_complaint", "filed": True},
+                   {"text": "好，把单号记一下", "intent": "affirm"}) == ["action_ticket_status"] * 2 + [None]
 
 
 def test_after_its_action_the_bot_listens_and_inside_a_form_the_policy_stays_out():

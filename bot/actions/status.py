@@ -26,6 +26,9 @@ URGE = re.compile(r"催(一下|一催|办|促|催|下)?|加急|抓紧|快点(处
                   r"还没(处理|办|修|解决)(完|好)?")
 URGE_NEXT = ("关于催办：承办部门须在办结时限内处理并答复您；超过时限的工单会自动列入督办。"
              "如需人工为您登记催办，请回复“转人工”，或拨打12345热线并报上工单编号和查询码。")
+#: Asking that the complainant stay unknown to the other side (别告诉他们是谁投诉的).
+CONFIDENTIAL = re.compile(r"别告诉|不要告诉|保密|匿名|不想让.{0,8}知道|别让.{0,8}知道|怕.{0,6}报复")
+CONFIDENTIAL_NOTE = "您的姓名和联系方式只用于办理，不会透露给被反映的一方。"
 #: "一个单还是几个单": how many orders the conversation's problems were filed as.
 HOW_MANY_ORDERS = re.compile(r"(一|几|多少|两|好几)(个|张|份)(单|工单)")
 NO_SUCH = "没有查到与这个查询码对应的工单，请核对查询码（和工单编号）后再试。"
@@ -67,7 +70,7 @@ def looks_like_new_complaint(text: str) -> bool:
     """A message the NLU took for a status question that says nothing of one: a problem with an address."""
     said = wording.clean(text)
     return (len(said) >= 12 and not wording.asks_status(said) and not wording.PAST_ORDER.search(said)
-            and bool(wording.place_in(said) or wording.PROBLEM_WORDS.search(said)))
+            and bool(wording.place_in(said) or wording.LETTER_PROBLEM.search(said)))
 
 
 class ActionTicketStatus(Action):
@@ -90,6 +93,8 @@ class ActionTicketStatus(Action):
 
             return ActionAnswerItem().run(dispatcher, tracker, domain)  # 那要多久 about the item just discussed
         if own and not wording.PAST_ORDER.search(text):
+            if CONFIDENTIAL.search(text):
+                dispatcher.utter_message(text=CONFIDENTIAL_NOTE)
             if HOW_MANY_ORDERS.search(text):
                 number = tracker.get_slot("ticket_no")
                 dispatcher.utter_message(text=f"您这次反映的几件事都登记在同一张工单（编号 {number}）里，"

@@ -7,6 +7,8 @@ mean is clear only from what the bot just said, so this policy (above the rules 
 * ``action_rate`` for a rating reply right after an answer that offered the rating;
 * ``action_out_of_scope`` for a message in English (the model is trained on Chinese; that action answers
   English in simple English, or files an English complaint);
+* ``action_ticket_status`` for a short remark right after a work order was filed (单号记一下, 别打给我),
+  which that action answers about the order (and files a new one only for a new problem);
 * ``action_answer_item`` for a short question about an aspect of the item under discussion (时限,
   收费, 地点, 网上办, 材料, 条件) outside any form, whatever intent the NLU gave it;
 * ``action_listen`` after either, and nothing otherwise (the other policies decide).
@@ -46,16 +48,26 @@ def said(tracker: DialogueStateTracker) -> str:
 
 def offered_rating(tracker: DialogueStateTracker) -> bool:
     """The bot's messages between the previous user message and the latest one offered a rating."""
+    return any(((event.data or {}).get("custom") or {}).get("rate") for event in previous_bot_turn(tracker))
+
+
+def just_filed(tracker: DialogueStateTracker) -> bool:
+    """The bot's messages right before the latest user message filed a work order."""
+    return any(((event.data or {}).get("custom") or {}).get("ticket") for event in previous_bot_turn(tracker))
+
+
+def previous_bot_turn(tracker: DialogueStateTracker) -> List[BotUttered]:
+    """The bot's messages between the previous user message and the latest one."""
+    found: List[BotUttered] = []
     seen_latest = False
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
             if seen_latest:
-                return False
+                break
             seen_latest = True
         elif isinstance(event, BotUttered) and seen_latest:
-            if ((event.data or {}).get("custom") or {}).get("rate"):
-                return True
-    return False
+            found.append(event)
+    return found
 
 
 def is_english(text: str) -> bool:
@@ -103,7 +115,15 @@ class ContextPolicy(Policy):
             return "action_out_of_scope"
         if asks_about_item(tracker, text, self.max_chars):
             return "action_answer_item"
+        if just_filed(tracker) and self.about_the_order(tracker, text):
+            return "action_ticket_status"
         return None
+
+    def about_the_order(self, tracker: DialogueStateTracker, text: str) -> bool:
+        """A short remark right after filing (单号记一下 / 别打给我) is about the order just filed."""
+        intent = (tracker.latest_message.intent or {}).get("name")
+        return 4 < len(text) <= self.max_chars and intent not in ("request_human", "greet", "goodbye") \
+            and not any(pattern.search(text) for pattern in ASPECTS)
 
     def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Domain,
                                      rule_only_data: Optional[Dict[Text, Any]] = None,

@@ -199,3 +199,12 @@ def test_a_handoff_in_the_middle_of_a_complaint_tells_that_what_was_said_goes_al
     asyncio.run(ValidateComplaintForm().run(dispatcher, asked, DOMAIN))
     assert "阳光花园物业乱收电动车充电费；地点：城东大道56号" in texts(dispatcher)[-1]
     assert "不用从头再说" in texts(dispatcher)[-1]
+
+
+def test_asking_to_stay_unknown_after_filing_is_reassured_and_not_a_new_complaint(service, dispatcher):
+    service.reply("POST", "/api/citizen/lookup", {"ticket_no": 12, "status": "受理"})
+    asked = guide_tracker("别打给我，也别告诉他们是谁投诉的", "file_complaint", [],
+                          {"ticket_no": "12", "ticket_code": "3f9a0c1d2b4e5f60", "topic": "order"})
+    events = ActionTicketStatus().run(dispatcher, asked, DOMAIN)
+    assert texts(dispatcher)[0] == "您的姓名和联系方式只用于办理，不会透露给被反映的一方。"
+    assert "complaint_text" not in slots_set(events)
