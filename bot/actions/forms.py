@@ -100,8 +100,8 @@ class GuardedFormValidation(FormValidationAction, metaclass=ABCMeta):
         from actions.guide import (
             SORRY,
             answer_aspects,
+            asked_materials,
             aspects_of,
-            material_notes,
             materials_of,
             named_materials,
             search_item,
@@ -109,8 +109,8 @@ class GuardedFormValidation(FormValidationAction, metaclass=ABCMeta):
         from actions.turns import answer_rated
 
         intent, _ = intent_of(tracker)
-        text = tracker.latest_message.get("text") or ""
         aspects = aspects_of(tracker, intent)
+        events: List[Dict] = []
         try:
             named = wording.item_entities(tracker.latest_message.get("entities") or [])
             code = tracker.get_slot("item_code")
@@ -122,9 +122,10 @@ class GuardedFormValidation(FormValidationAction, metaclass=ABCMeta):
                     dispatcher.utter_message(text="这个问题我稍后再帮您查，我们先把这件事办完。")
                     return []
                 code = found["matches"][0]["code"]
-            notes = material_notes(named_materials(materials_of(code), text))
+                events = [SlotSet("item_code", code), SlotSet("service_item", found["matches"][0]["name"])]
+            notes = asked_materials(code, tracker)
             answer_rated(dispatcher, tracker, "\n".join(filter(None, [notes, answer_aspects(code, aspects)])), code)
         except Exception:  # noqa: BLE001 (the form must go on whatever the catalogue does)
             dispatcher.utter_message(text=SORRY)
         dispatcher.utter_message(text="我们接着刚才的事：")
-        return []
+        return events  # the item answered stays under discussion for the next follow-up

@@ -261,6 +261,19 @@ def material_notes(materials: List[Dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def asked_materials(code: str, tracker: Tracker) -> str:
+    """What a question says about materials (一定要结婚证吗): each one of the item's named is answered
+    directly, and a material the NLU found that the item does not list is said not to be needed."""
+    text = tracker.latest_message.get("text") or ""
+    materials = materials_of(code)
+    lines = [material_notes(named_materials(materials, text))]
+    for entity in tracker.latest_message.get("entities") or []:
+        value = str(entity.get("value") or "")
+        if entity.get("entity") == "material" and len(value) >= 2 and not named_materials(materials, value):
+            lines.append(f"“{value}”不在本事项的材料清单里，办理时不需要提供。")
+    return "\n".join(line for line in lines if line)
+
+
 def answer_text(code: str, aspect: str) -> str:
     """An item's answer for ``aspect``; for a bundle, that aspect of each of its items (not its materials list)."""
     answer = client.item(code, aspect) or {}
@@ -387,8 +400,7 @@ class ActionAnswerItem(Action):
                 aspects = ["all"]  # a first answer covers what citizens usually need: the whole guide
             answer = answer_aspects(best["code"], aspects)
             if wording.looks_like_question(text):
-                answer = "\n".join(filter(None, [material_notes(named_materials(materials_of(best["code"]), text)),
-                                                  answer]))
+                answer = "\n".join(filter(None, [asked_materials(best["code"], tracker), answer]))
         except ServiceUnavailable:
             dispatcher.utter_message(text=SORRY)
             return []

@@ -208,3 +208,12 @@ def test_asking_to_stay_unknown_after_filing_is_reassured_and_not_a_new_complain
     events = ActionTicketStatus().run(dispatcher, asked, DOMAIN)
     assert texts(dispatcher)[0] == "您的姓名和联系方式只用于办理，不会透露给被反映的一方。"
     assert "complaint_text" not in slots_set(events)
+
+
+def test_a_material_the_item_does_not_list_is_said_not_to_be_needed(service, dispatcher):
+    service.reply("GET", "/api/catalogue/items", {"decision": "not_found", "ambiguous": False, "matches": []})
+    service.reply("GET", "/api/catalogue/items/QS-MZ-001", MARRIAGE_RECORD)
+    asked = guide_tracker("还要带房产证吗", "ask_materials",
+                          [{"entity": "material", "value": "房产证", "confidence_entity": 0.9}], ON_MARRIAGE)
+    ActionAnswerItem().run(dispatcher, asked, DOMAIN)
+    assert texts(dispatcher)[0].startswith("“房产证”不在本事项的材料清单里")
