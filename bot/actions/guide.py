@@ -20,7 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import wording
 from actions.cues import aspects_named
 from actions.service_client import ServiceUnavailable, client
-from actions.turns import answer_rated, record_turn
+from actions.turns import answer_rated, channel_name, record_turn
 
 #: Which part of the guide each question intent asks for.
 ASPECTS = {
@@ -41,6 +41,18 @@ CONJUNCTION = re.compile(r"和|跟|与|以及|还有|、|及|一是|二是|三�
 QUESTION_TAIL = re.compile(r"(要|需要|得)?(带|准备|交)?(什么|啥|哪些).*$")
 #: A follow-up about every item just answered together (这两个都能网上办吗).
 BOTH = re.compile(r"两个|两项|两件|都|分别|这几个|各自")
+
+#: A search that hesitates between items ("clarify") is still answered with its first match when that one
+#: scores this many times the second (其余选项 offered after the answer); siblings are always asked.
+CLEAR_LEAD = 1.5
+
+
+def clear_lead(found: Dict[str, Any]) -> bool:
+    matches = found.get("matches") or []
+    if found.get("decision") != "clarify" or len(matches) < 2:
+        return False
+    return float(matches[0].get("score") or 0) >= CLEAR_LEAD * float(matches[1].get("score") or 0)
+
 
 #: A follow-up without an item entity moves to another item only when the search is this sure of it.
 NEW_ITEM_CONFIDENCE = 0.8
@@ -358,6 +370,7 @@ class ActionAnswerItem(Action):
                     events += [SlotSet("service_item", last["name"]), SlotSet("item_code", last["code"])]
                 return events
             remembered = tracker.get_slot("item_code")
+            others: List[Dict[str, Any]] = []
 
             def own_material() -> bool:
                 """The message names a material of the item under discussion (一定要结婚证吗), not as
@@ -386,6 +399,9 @@ class ActionAnswerItem(Action):
                     dispatcher.utter_message(text=NOT_FOUND)
                     record_turn(tracker, "fallback", NOT_FOUND)
                     return []
+                elif found["ambiguous"] and clear_lead(found):
+                    best = matches[0]  # answered, the other options offered after the answer
+                    others = matches[1:]
                 elif found["ambiguous"]:
                     dispatcher.utter_message(text="您问的是下面哪一项？", buttons=choice_buttons(matches, intent))
                     # a follow-up that picks no option is answered about the likeliest one, saying so
@@ -405,6 +421,12 @@ class ActionAnswerItem(Action):
             dispatcher.utter_message(text=SORRY)
             return []
         answer_rated(dispatcher, tracker, answer, best["code"])
+        if others and channel_name(tracker) == "wechat":  # numbered replies there are the rating
+            names = "”或“".join(m["name"] for m in others)
+            dispatcher.utter_message(text=f"以上按“{best['name']}”回答；如果您问的是“{names}”，请直接说名称。")
+        elif others:
+            dispatcher.utter_message(text=f"以上按“{best['name']}”回答；如果您问的不是这一项，请选择：",
+                                     buttons=choice_buttons(others, intent))
         events = [SlotSet("service_item", best["name"]), SlotSet("item_code", best["code"]), SlotSet("topic", "item")]
         if tracker.get_slot("item_codes") and best["code"] not in tracker.get_slot("item_codes"):
             events.append(SlotSet("item_codes", None))

@@ -217,3 +217,13 @@ def test_a_material_the_item_does_not_list_is_said_not_to_be_needed(service, dis
                           [{"entity": "material", "value": "房产证", "confidence_entity": 0.9}], ON_MARRIAGE)
     ActionAnswerItem().run(dispatcher, asked, DOMAIN)
     assert texts(dispatcher)[0].startswith("“房产证”不在本事项的材料清单里")
+
+
+def test_a_search_with_a_clear_lead_is_answered_and_the_other_options_offered_after(service, dispatcher, tracker):
+    other = {"code": "QS-GA-003", "name": "居民身份证换领、补领", "kind": "item", "score": 0.2}
+    service.reply("GET", "/api/catalogue/items", {"decision": "clarify", "confidence": 0.4, "ambiguous": True,
+                                                  "matches": [{**MARRIAGE, "score": 0.38}, other]})
+    service.reply("GET", "/api/catalogue/items/QS-MZ-001", MARRIAGE_RECORD)
+    events = ActionAnswerItem().run(dispatcher, tracker("我们想下周去扯证 要带啥", "ask_materials"), DOMAIN)
+    assert texts(dispatcher)[0].startswith("【内地居民结婚登记】") and slots_set(events)["item_code"] == "QS-MZ-001"
+    assert [b["title"] for b in dispatcher.messages[-1]["buttons"]] == ["居民身份证换领、补领"]
