@@ -257,7 +257,10 @@ def material_notes(materials: List[Dict[str, Any]]) -> str:
     """A direct answer about each material a question names: required or not, 容缺, 承诺, the guide's note."""
     lines = []
     for material in materials:
-        if material.get("chengnuo"):
+        form = material.get("form")
+        if form == "申请表":
+            verdict = "窗口提供、现场填写"
+        elif material.get("chengnuo"):
             verdict = "可以签告知承诺书代替，先办理"
         elif material.get("rongque"):
             verdict = "可以容缺受理：先受理，之后限期补交"
@@ -265,9 +268,8 @@ def material_notes(materials: List[Dict[str, Any]]) -> str:
             verdict = "必须提交，不能容缺或后补"
         else:
             verdict = "不是必需的，视情况提供"
-        form = material.get("form")
         copies = material.get("copies") or 1
-        detail = f"（{form}{f'{copies}份' if copies > 1 else ''}）" if form and form != "未注明" else ""
+        detail = f"（{form}{f'{copies}份' if copies > 1 else ''}）" if form and form not in ("未注明", "申请表") else ""
         note = f"——{material['note']}" if material.get("note") else ""
         lines.append(f"关于“{material.get('name')}”：{verdict}{detail}{note}。")
     return "\n".join(lines)

@@ -227,3 +227,7 @@ def test_a_search_with_a_clear_lead_is_answered_and_the_other_options_offered_af
     events = ActionAnswerItem().run(dispatcher, tracker("我们想下周去扯证 要带啥", "ask_materials"), DOMAIN)
     assert texts(dispatcher)[0].startswith("【内地居民结婚登记】") and slots_set(events)["item_code"] == "QS-MZ-001"
     assert [b["title"] for b in dispatcher.messages[-1]["buttons"]] == ["居民身份证换领、补领"]
+
+
+def test_only_getting_it_later_is_not_having_it():
+    assert wording.materials_said("房产证开发商说明年才办得下来，现在只有网签合同").startswith("房产证开发商说明年才办得下来没有")
