@@ -81,6 +81,21 @@ def letter_events(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Di
             SlotSet("contact", letter.contact), FollowupAction("complaint_form")]
 
 
+#: Taking back a complaint given up earlier in the conversation (还是给我登记投诉吧).
+RESUMING = re.compile(r"还是(给我|帮我|要)?(登记|投诉|反映|举报|报)|重新(登记|投诉|反映)|(接着|继续)(投诉|反映|登记)")
+
+
+def dropped_complaint(tracker: Tracker) -> Optional[str]:
+    """The problem of a complaint left earlier in this conversation without an order being filed."""
+    problem = None
+    for event in tracker.events:
+        if event.get("event") == "slot" and event.get("name") == "complaint_text" and event.get("value"):
+            problem = event["value"]
+        elif event.get("event") == "bot" and ((event.get("data") or {}).get("custom") or {}).get("ticket"):
+            problem = None
+    return problem
+
+
 class ActionStartComplaint(Action):
     """Keep what the first message already says so it is not asked again; a past order is looked up instead."""
 
@@ -101,6 +116,9 @@ class ActionStartComplaint(Action):
             from actions.status import ActionTicketStatus
 
             return ActionTicketStatus().run(dispatcher, tracker, domain) + [FollowupAction("action_listen")]
+        earlier = dropped_complaint(tracker) if RESUMING.search(text) else None
+        if earlier:
+            text = f"{earlier}。{OPENING.sub('', wording.clean(text))}"  # 还是给我登记吧: the problem said before
         events = start_complaint_events(tracker, "建议" if intent == "file_suggestion" else "投诉", text)
         return [e for e in events if e.get("event") != "followup"]
 

@@ -230,4 +230,19 @@ def test_a_search_with_a_clear_lead_is_answered_and_the_other_options_offered_af
 
 
 def test_only_getting_it_later_is_not_having_it():
-    assert wording.materials_said("房产证开发商说明年才办得下来，现在只有网签合同").startswith("房产证开发商说明年才办得下来没有")
+    said = wording.materials_said("房产证开发商说明年才办得下来，现在只有网签合同")
+    assert said.startswith("房产证开发商说明年才办得下来没有")
+
+
+def test_taking_back_a_complaint_given_up_earlier_keeps_the_problem_said_then(service, dispatcher, tracker):
+    said = "还是给我登记投诉吧，都堆一个礼拜了，就在青山区和平街9号2单元门口"
+    latest = {"text": said, "intent": {"name": "file_complaint", "confidence": 0.9}, "entities": []}
+    history = [{"event": "slot", "name": "complaint_text", "value": "隔壁楼装修的把建筑垃圾堆我们单元门口好几天了"},
+               {"event": "slot", "name": "complaint_text", "value": None},
+               {"event": "user", "text": said, "parse_data": latest}]
+    resumed = Tracker.from_dict({"sender_id": "c-back", "slots": {}, "latest_message": latest, "paused": False,
+                                 "events": history, "followup_action": None, "active_loop": {},
+                                 "latest_action_name": "action_listen"})
+    slots = slots_set(ActionStartComplaint().run(dispatcher, resumed, DOMAIN))
+    assert slots["complaint_text"].startswith("隔壁楼装修的把建筑垃圾堆我们单元门口好几天了。")
+    assert slots["complaint_place"].startswith("青山区和平街9号")
