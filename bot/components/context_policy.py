@@ -38,6 +38,9 @@ ASPECTS = [re.compile(pattern) for pattern in CUES["aspects"].values()]
 QUESTION = re.compile(CUES["question"])
 NOT_ASKING = re.compile(CUES["not_asking"])
 #: Intents whose own actions handle an aspect question better (a complaint, an order, a person, a pre-check).
+#: Intents that, right after filing, still mean something else than the order (a person, a service question).
+NOT_ABOUT_THE_ORDER = {"request_human", "greet", "goodbye", "ask_materials", "ask_conditions", "ask_time_limit",
+                       "ask_fee", "ask_place", "ask_online", "inform_item", "start_precheck"}
 OWN_HANDLING = {"file_complaint", "file_suggestion", "ask_ticket_status", "request_human", "start_precheck"}
 
 
@@ -122,7 +125,7 @@ class ContextPolicy(Policy):
     def about_the_order(self, tracker: DialogueStateTracker, text: str) -> bool:
         """A short remark right after filing (单号记一下 / 别打给我) is about the order just filed."""
         intent = (tracker.latest_message.intent or {}).get("name")
-        return 4 < len(text) <= self.max_chars and intent not in ("request_human", "greet", "goodbye") \
+        return 4 < len(text) <= self.max_chars and intent not in NOT_ABOUT_THE_ORDER \
             and not any(pattern.search(text) for pattern in ASPECTS)
 
     def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Domain,
