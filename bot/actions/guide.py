@@ -195,8 +195,22 @@ def aspects_of(tracker: Tracker, intent: str) -> List[str]:
     """The parts of the guide asked for: those named in words (收钱不 / 在哪办，要等多久), whatever the
     intent, else the intent's."""
     text = tracker.latest_message.get("text") or ""
-    named = aspects_named(text) if len(text) <= 60 else []
+    named = [a for a in (aspects_named(text) if len(text) <= 60 else []) if a != "sequence"]
     return named or [ASPECTS.get(intent, "all")]
+
+
+def sequence_answer(codes: List[str]) -> str:
+    """Which of the items comes first: one whose certificate (``produces``) another asks for as a material."""
+    records = {code: (client.item(code, "materials") or {}).get("item") or {} for code in codes}
+    for first, before in records.items():
+        for then, after in records.items():
+            needed = {m.get("id"): m.get("name") for m in after.get("materials") or []}
+            made = [needed[i] for i in before.get("produces") or [] if i in needed]
+            if first != then and made:
+                return (f"先办【{before.get('name')}】：它办结后发的“{made[0]}”是【{after.get('name')}】要提交的材料，"
+                        f"拿到后再办【{after.get('name')}】。")
+    names = "、".join(f"【{r.get('name')}】" for r in records.values() if r)
+    return f"{names}之间没有先后要求，材料备齐后可以同时办理。"
 
 
 def search_item(tracker: Tracker) -> Dict[str, Any]:
@@ -361,7 +375,10 @@ class ActionAnswerItem(Action):
         try:
             several = named_items(tracker)
             together = tracker.get_slot("item_codes") or []
-            if not several and not named and len(together) > 1 and BOTH.search(text):
+            if not several and len(together) > 1 and "sequence" in aspects_named(text):
+                answer_rated(dispatcher, tracker, sequence_answer(together), together[0])
+                return [SlotSet("topic", "item")]
+            if not several and len(together) > 1 and BOTH.search(text) and (not named or aspects_named(text)):
                 several = [{"code": code, "name": None} for code in together]
             if several:
                 for item in several:

@@ -246,3 +246,27 @@ def test_taking_back_a_complaint_given_up_earlier_keeps_the_problem_said_then(se
     slots = slots_set(ActionStartComplaint().run(dispatcher, resumed, DOMAIN))
     assert slots["complaint_text"].startswith("隔壁楼装修的把建筑垃圾堆我们单元门口好几天了。")
     assert slots["complaint_place"].startswith("青山区和平街9号")
+
+
+def test_a_follow_up_about_both_items_ignores_a_stray_entity(service, dispatcher):
+    service.reply("GET", "/api/catalogue/items", {"decision": "not_found", "ambiguous": False, "matches": []})
+    service.reply("GET", "/api/catalogue/items/QS-A", {"kind": "item", "text": "【甲】\n网上办理：全程网办"})
+    service.reply("GET", "/api/catalogue/items/QS-B", {"kind": "item", "text": "【乙】\n网上办理：网上预审"})
+    asked = guide_tracker("两个都能网上办吗", "ask_online",
+                          [{"entity": "service_item", "value": "两个", "confidence_entity": 0.8}],
+                          {"item_codes": ["QS-A", "QS-B"], "item_code": "QS-B", "service_item": "乙"})
+    ActionAnswerItem().run(dispatcher, asked, DOMAIN)
+    assert [t.split("\n")[0] for t in texts(dispatcher)] == ["【甲】", "【乙】"]
+
+
+def test_which_of_two_items_comes_first_is_read_from_what_one_produces_for_the_other(service, dispatcher):
+    service.reply("GET", "/api/catalogue/items/QS-A", {"kind": "item", "item": {
+        "name": "个体工商户设立登记", "produces": ["business_license"],
+        "materials": [{"id": "id_card", "name": "身份证"}]}})
+    service.reply("GET", "/api/catalogue/items/QS-B", {"kind": "item", "item": {
+        "name": "公共场所卫生许可", "produces": [], "materials": [{"id": "business_license", "name": "营业执照"}]}})
+    asked = guide_tracker("哪个先办", "ask_conditions", [],
+                          {"item_codes": ["QS-B", "QS-A"], "item_code": "QS-A", "service_item": "个体工商户设立登记"})
+    ActionAnswerItem().run(dispatcher, asked, DOMAIN)
+    assert texts(dispatcher)[0].startswith(
+        "先办【个体工商户设立登记】：它办结后发的“营业执照”是【公共场所卫生许可】要提交的材料")
