@@ -72,6 +72,9 @@ ENGLISH_COMPLAINT = ("I will file this as a complaint (work order) with the 1234
                      "(street and number, or a landmark)? 我将把您反映的问题登记为工单。")
 ENGLISH_ORDER = ("Your work order number is {number} and your query code is {code}. To check its progress, send "
                  "\"查询码 {code}\" here at any time.")
+#: An English question's item is taken when the search of its translated words is this sure, even if it
+#: hesitates between two (身份证 补领: 换领、补领 before 首次申领).
+ENGLISH_SURE = 0.6
 ENGLISH_ASPECTS = ("materials", "time_limit", "fee", "place", "online")
 
 
@@ -141,7 +144,8 @@ def answer_in_english(dispatcher: CollectingDispatcher, tracker: Tracker) -> Lis
     try:
         if query:
             found = client.search(query)
-            if found["matches"] and found.get("decision") in (None, "answer"):
+            if found["matches"] and (found.get("decision") in (None, "answer")
+                                     or found.get("confidence", 0) >= ENGLISH_SURE):
                 best = found["matches"][0]
         elif tracker.get_slot("item_code"):
             best = {"code": tracker.get_slot("item_code"), "name": tracker.get_slot("service_item")}
@@ -270,6 +274,8 @@ def named_materials(materials: List[Dict[str, Any]], text: str) -> List[Dict[str
 def material_notes(materials: List[Dict[str, Any]]) -> str:
     """A direct answer about each material a question names: required or not, 容缺, 承诺, the guide's note."""
     lines = []
+    if len(materials) > 2:
+        return ""  # the item's own words (装修垃圾) name many of its materials: not a question about one
     for material in materials:
         form = material.get("form")
         if form == "申请表":
@@ -331,8 +337,8 @@ def named_items(tracker: Tracker) -> List[Dict[str, Any]]:
     if len(candidates) < 2 and CONJUNCTION.search(text):
         candidates = [p for p in (QUESTION_TAIL.sub("", part).strip(" ？?，,：:")
                                   for part in CONJUNCTION.split(text)) if len(p) >= 2]
-    if len(candidates) < 2:
-        return []
+    if len(candidates) < 2 or (tracker.get_slot("item_code") and not CONJUNCTION.search(text)):
+        return []  # 公积金那个，我房子…: a follow-up names one item, the rest is its circumstances
     found: List[Dict[str, Any]] = []
     for candidate in candidates[:4]:
         result = client.search(candidate)

@@ -87,7 +87,7 @@ class ValidatePrecheckForm(GuardedFormValidation):
                 dispatcher.utter_message(text="您要预审的是哪一项？", buttons=choice_buttons(matches, "inform_item"))
                 return {"service_item": None}
             best = matches[0]
-            guide = client.item(best["code"], "materials")
+            guide = client.item(best["code"], "all")  # 一次性告知: conditions, time and place too
         except ServiceUnavailable:
             dispatcher.utter_message(text=SORRY)
             return {"service_item": None}

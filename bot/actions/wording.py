@@ -42,7 +42,7 @@ PAST_ORDER = re.compile(r"(上周|上星期|上个?礼拜|上个?月|前几天|�
 #: A question about a service (so that inside a form it is answered, then the form goes on).
 QUESTION = re.compile(r"[？?]|吗|什么|哪些|哪里|哪儿|多少|多久|几天|怎么|如何|能不能|可不可以|要不要")
 #: "Cannot get it": said of a material, it means the citizen does not have it.
-CANNOT_GET = re.compile(r"开不(出|了|到)|办不(下|了|出)|拿不(到|出|了)|弄不(到|来|了)|补不(了|出)|找不(着|到)|"
+CANNOT_GET = re.compile(r"(开|办|拿|弄|补|找|要|取|带)不(出|了|到|下|回|来|着)|"
                         r"还没(有)?(去)?(办|开|拿|领|下|弄|出|做|考|补|照|拍|画|写|交|体检)|没(能)?(办|开|拿|领)(下来|出来|到)|过期|丢|不见了|没带|忘带|忘了带|被扣|"
                         r"才.{0,4}(给|发|拿|办|下来|出来)|(还没|尚未)(下来|出来|办好|拿到)|过(一|几)(阵|天|周|个月)|不知道.{0,8}(在哪|去哪|哪儿|哪里)")
 CLAUSES = re.compile(r"([，,。.；;！!？? \n])")

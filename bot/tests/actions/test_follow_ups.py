@@ -270,3 +270,22 @@ def test_which_of_two_items_comes_first_is_read_from_what_one_produces_for_the_o
     ActionAnswerItem().run(dispatcher, asked, DOMAIN)
     assert texts(dispatcher)[0].startswith(
         "先办【个体工商户设立登记】：它办结后发的“营业执照”是【公共场所卫生许可】要提交的材料")
+
+
+def test_cannot_bring_it_back_is_not_having_it():
+    assert wording.materials_said("他户口在外省 户口本拿不回来").endswith("户口本拿不回来没有")
+
+
+def test_a_follow_up_naming_its_circumstances_answers_only_the_item_under_discussion(service, dispatcher):
+    fund = {"code": "QS-GJJ-001", "name": "住房公积金提取（租房）", "kind": "item", "score": 0.9}
+    house = {"code": "QS-BDC-002", "name": "不动产转移登记（二手房买卖）", "kind": "item", "score": 0.9}
+    service.answer("GET", "/api/catalogue/items", lambda r: (200, {
+        "decision": "answer", "confidence": 0.9, "ambiguous": False,
+        "matches": [fund if "公积金" in r["query"]["q"] else house]}))
+    service.reply("GET", "/api/catalogue/items/QS-GJJ-001", {"kind": "item", "text": "【住房公积金提取（租房）】"})
+    asked = guide_tracker("公积金那个，我房子租的没备案，能取吗", "ask_conditions",
+                          [{"entity": "service_item", "value": "公积金", "confidence_entity": 0.9},
+                           {"entity": "service_item", "value": "房子", "confidence_entity": 0.9}],
+                          {"item_code": "QS-GJJ-001", "service_item": "住房公积金提取（租房）"})
+    ActionAnswerItem().run(dispatcher, asked, DOMAIN)
+    assert [t.split("\n")[0] for t in texts(dispatcher)] == ["【住房公积金提取（租房）】"]
