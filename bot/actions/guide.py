@@ -54,6 +54,8 @@ def clear_lead(found: Dict[str, Any]) -> bool:
     return float(matches[0].get("score") or 0) >= CLEAR_LEAD * float(matches[1].get("score") or 0)
 
 
+#: At most this many clauses of a message are searched one by one when the whole finds nothing.
+MAX_CLAUSES = 4
 #: A follow-up without an item entity moves to another item only when the search is this sure of it.
 NEW_ITEM_CONFIDENCE = 0.8
 
@@ -230,7 +232,20 @@ def search_item(tracker: Tracker) -> Dict[str, Any]:
         whole = client.search(text)  # 补个身份证要多久: the whole sentence says which 身份证 item
         if whole["matches"] and (not found["matches"] or not whole.get("ambiguous")):
             return whole
+    if not found["matches"]:
+        found = best_clause(text) or found
     return found
+
+
+def best_clause(text: str) -> Optional[Dict[str, Any]]:
+    """The surest search among the message's clauses, for a long message whose whole text finds nothing
+    (冬天要去海南住几个月 在那边看病医保能用不: the second clause names the item)."""
+    clauses = [c for c in re.split(r"[，,。.；;！!？?\s]+", text) if len(c) >= 4]
+    if len(clauses) < 2:
+        return None
+    results = [client.search(clause) for clause in clauses[:MAX_CLAUSES]]
+    results = [r for r in results if r["matches"]]
+    return max(results, key=lambda r: r.get("confidence", 0), default=None)
 
 
 def choice_buttons(matches: List[Dict[str, Any]], intent: str) -> List[Dict[str, str]]:
@@ -337,7 +352,7 @@ def named_items(tracker: Tracker) -> List[Dict[str, Any]]:
     if len(candidates) < 2 and CONJUNCTION.search(text):
         candidates = [p for p in (QUESTION_TAIL.sub("", part).strip(" ？?，,：:")
                                   for part in CONJUNCTION.split(text)) if len(p) >= 2]
-    if len(candidates) < 2 or (tracker.get_slot("item_code") and not CONJUNCTION.search(text)):
+    if len(candidates) < 2 or not CONJUNCTION.search(text):
         return []  # 公积金那个，我房子…: a follow-up names one item, the rest is its circumstances
     found: List[Dict[str, Any]] = []
     for candidate in candidates[:4]:
@@ -388,7 +403,9 @@ class ActionAnswerItem(Action):
                 several = [{"code": code, "name": None} for code in together]
             if several:
                 for item in several:
-                    answer_rated(dispatcher, tracker, answer_aspects(item["code"], aspects), item["code"])
+                    new = item["code"] not in together and item["code"] != tracker.get_slot("item_code")
+                    answer_rated(dispatcher, tracker, answer_aspects(item["code"], ["all"] if new else aspects),
+                                 item["code"])
                 last = several[-1]
                 events = [SlotSet("item_codes", [item["code"] for item in several]), SlotSet("topic", "item")]
                 if last["name"]:
@@ -437,7 +454,7 @@ class ActionAnswerItem(Action):
                             SlotSet("topic", "guess")]
                 else:
                     best = matches[0]
-            if best["code"] != remembered:
+            if best["code"] != remembered or tracker.get_slot("topic") == "guess":
                 aspects = ["all"]  # a first answer covers what citizens usually need: the whole guide
             answer = answer_aspects(best["code"], aspects)
             if wording.looks_like_question(text):

@@ -289,3 +289,14 @@ def test_a_follow_up_naming_its_circumstances_answers_only_the_item_under_discus
                           {"item_code": "QS-GJJ-001", "service_item": "住房公积金提取（租房）"})
     ActionAnswerItem().run(dispatcher, asked, DOMAIN)
     assert [t.split("\n")[0] for t in texts(dispatcher)] == ["【住房公积金提取（租房）】"]
+
+
+def test_a_long_message_whose_whole_text_finds_nothing_is_searched_clause_by_clause(service, dispatcher, tracker):
+    transfer = {"code": "QS-YB-002", "name": "异地就医备案", "kind": "item", "score": 0.46}
+    service.answer("GET", "/api/catalogue/items", lambda r: (200, {
+        "decision": "clarify" if "医保" in r["query"]["q"] else "not_found", "confidence": 0.56, "ambiguous": True,
+        "matches": [transfer, {**transfer, "code": "QS-YB-001", "name": "城乡居民基本医疗保险参保登记"}]
+        if "医保" in r["query"]["q"] else []}))
+    events = ActionAnswerItem().run(dispatcher, tracker("冬天要去海南住几个月 在那边看病医保能用不", "ask_conditions"),
+                                    DOMAIN)
+    assert slots_set(events)["item_code"] == "QS-YB-002" and slots_set(events)["topic"] == "guess"
