@@ -107,6 +107,11 @@ class ActionStartComplaint(Action):
         text = tracker.latest_message.get("text") or ""
         if wording.is_letter(text):
             return letter_events(dispatcher, tracker)
+        from actions.precheck import precheck_follow_up
+
+        followed = precheck_follow_up(dispatcher, tracker)  # 平面图还没画: news for the pre-check under way
+        if followed is not None:
+            return followed + [FollowupAction("action_listen")]
         if GUIDE_QUESTION.search(text) or self.asks_for_information(text):
             from actions.guide import ActionAnswerItem
 

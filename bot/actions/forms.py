@@ -102,8 +102,7 @@ class GuardedFormValidation(FormValidationAction, metaclass=ABCMeta):
             answer_aspects,
             asked_materials,
             aspects_of,
-            materials_of,
-            named_materials,
+            names_own_material,
             search_item,
         )
         from actions.turns import answer_rated
@@ -114,7 +113,8 @@ class GuardedFormValidation(FormValidationAction, metaclass=ABCMeta):
         try:
             named = wording.item_entities(tracker.latest_message.get("entities") or [])
             code = tracker.get_slot("item_code")
-            if named and not (code and named_materials(materials_of(code), " ".join(named))):
+            text = tracker.latest_message.get("text") or ""
+            if named and not (code and names_own_material(code, " ".join(named), text)):
                 code = None  # another item named (a material of this one, 结婚证, keeps it)
             if code is None:
                 found = search_item(tracker)

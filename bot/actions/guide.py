@@ -273,17 +273,23 @@ def material_labels(material: Dict[str, Any]) -> List[str]:
     return [label for label in [material.get("name") or "", *(material.get("aliases") or [])] if label]
 
 
+def names_own_material(code: str, words: str, text: str) -> bool:
+    """``words`` (an entity, or the message) name a material of item ``code`` (一定要结婚证吗), not as
+    something to get done itself (补个身份证要多久 is about another item)."""
+    found = named_materials(materials_of(code), words)
+    return bool(found) and not any(GETTING_DONE.search(text.split(label)[0][-4:] + "|")
+                                   for material in found for label in material_labels(material) if label in text)
+
+
 def named_materials(materials: List[Dict[str, Any]], text: str) -> List[Dict[str, Any]]:
     """The materials a message names: by a label, or by a telling two-character part (照片 → 数码照片回执)."""
     said = re.sub(r"\s", "", text or "")
     bigrams = {said[i:i + 2] for i in range(len(said) - 1)} - GENERIC_BIGRAMS
     bigrams = {b for b in bigrams if re.fullmatch(r"[\u4e00-\u9fff]{2}", b)}
-    found = []
-    for material in materials:
-        labels = material_labels(material)
-        if any(label in said for label in labels) or any(b in label for b in bigrams for label in labels):
-            found.append(material)
-    return found
+    by_label = [m for m in materials if any(label in said for label in material_labels(m))]
+    if by_label:
+        return by_label  # 要结婚证吗: the material named in full, not those sharing a word with the question
+    return [m for m in materials if any(b in label for b in bigrams for label in material_labels(m))]
 
 
 def material_notes(materials: List[Dict[str, Any]]) -> str:
@@ -415,12 +421,7 @@ class ActionAnswerItem(Action):
             others: List[Dict[str, Any]] = []
 
             def own_material() -> bool:
-                """The message names a material of the item under discussion (一定要结婚证吗), not as
-                something to get done itself (补个身份证要多久 is about another item)."""
-                found = named_materials(materials_of(remembered), " ".join(named) or text)
-                return bool(found) and not any(GETTING_DONE.search(text.split(label)[0][-4:] + "|")
-                                               for material in found for label in material_labels(material)
-                                               if label in text)
+                return names_own_material(remembered, " ".join(named) or text, text)
 
             if named and remembered and own_material():
                 named = []  # 结婚证 in "一定要结婚证吗" is a material of the item under discussion

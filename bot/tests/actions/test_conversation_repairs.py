@@ -523,6 +523,8 @@ def test_materials_news_after_a_precheck_is_added_to_it_whatever_the_nlu_said(se
     from actions.guide import ActionOutOfScope
 
     service.reply("POST", "/api/catalogue/precheck", {"text": "【预审结果：教师资格认定】…", "missing": []})
+    service.reply("GET", "/api/catalogue/items/QS-JY-002", {"kind": "item", "item": {"materials": [
+        {"name": "普通话水平测试等级证书", "aliases": ["普通话证"]}]}})
     asked = guide_tracker("普通话证我还没考", "out_of_scope", [],
                           {"item_code": "QS-JY-002", "precheck_code": "QS-JY-002", "precheck_notes": "身份证有"})
     events = ActionOutOfScope().run(dispatcher, asked, DOMAIN)

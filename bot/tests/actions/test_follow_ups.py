@@ -300,3 +300,25 @@ def test_a_long_message_whose_whole_text_finds_nothing_is_searched_clause_by_cla
     events = ActionAnswerItem().run(dispatcher, tracker("冬天要去海南住几个月 在那边看病医保能用不", "ask_conditions"),
                                     DOMAIN)
     assert slots_set(events)["item_code"] == "QS-YB-002" and slots_set(events)["topic"] == "guess"
+
+
+FOOD = {"kind": "item", "item": {"name": "食品经营许可", "materials": [
+    {"name": "经营场所平面布局图", "aliases": ["平面图"]}, {"name": "营业执照"}]}, "text": "【食品经营许可】"}
+
+
+def test_news_about_a_material_taken_for_a_complaint_goes_to_the_pre_check_under_way(service, dispatcher):
+    service.reply("GET", "/api/catalogue/items/QS-SC-002", FOOD)
+    service.reply("POST", "/api/catalogue/precheck", {"text": "【预审结果：食品经营许可】…", "missing": []})
+    asked = guide_tracker("店里平面图还没画", "file_complaint", [],
+                          {"item_code": "QS-SC-002", "precheck_code": "QS-SC-002", "precheck_notes": "营业执照办好了"})
+    events = ActionStartComplaint().run(dispatcher, asked, DOMAIN)
+    assert "complaint_text" not in slots_set(events)
+    sent = service.calls("POST", "/api/catalogue/precheck")[0]["body"]["text"]
+    assert sent.startswith("营业执照办好了。店里平面图还没画")
+
+
+def test_a_material_named_in_full_is_the_one_asked_about():
+    from actions.guide import named_materials
+
+    materials = [{"name": "户口迁移申请表"}, {"name": "居民户口簿", "aliases": ["户口本"]}, {"name": "结婚证"}]
+    assert [m["name"] for m in named_materials(materials, "老婆户口也想一起迁，要结婚证吗")] == ["结婚证"]
