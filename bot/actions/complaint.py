@@ -29,6 +29,8 @@ GUIDE_QUESTION = re.compile(r"(要|需要|得)办(什么|啥|哪些)(手续|证)
                             r"需要(什么|哪些)材料|怎么(申请|办理)|去哪(儿|里)?办")
 #: How-to and may-I questions (怎么弄, 能不能…, 可以…吗): information, unless they report a problem.
 HOW_TO = re.compile(r"怎么|如何|咋|能不能|可不可以|可以.{0,10}吗|能.{0,10}吗|是不是要|要不要|需不需要")
+#: Wanting something done for oneself or a relative (想给他办个残疾证): a service, not a complaint.
+WANTS_SERVICE = re.compile(r"(想|要|准备|打算)(给.{1,4})?(办|申请|领|考|注册|认定)(个|一个|张|一张|下)?")
 #: A how-to question is answered from the catalogue when its search is this sure of the item.
 SURE_OF_ITEM = 0.6
 CHANNELS = {"wechat": "微信", "rest": "网页", "socketio": "网页"}
@@ -132,7 +134,7 @@ class ActionStartComplaint(Action):
         """"怎么领老人补贴" / "能不能先登记" ask about a service: no problem, no place, and the catalogue
         knows the item."""
         said = wording.clean(text)
-        if not (HOW_TO.search(said) or aspects_named(said)) or not asks(said):
+        if not ((HOW_TO.search(said) or aspects_named(said)) and asks(said) or WANTS_SERVICE.search(said)):
             return False
         if wording.PROBLEM_WORDS.search(said) or wording.place_in(said) or len(said) > 80:
             return False
@@ -140,7 +142,9 @@ class ActionStartComplaint(Action):
             found = client.search(said)
         except ServiceUnavailable:
             return False
-        return bool(found.get("matches")) and found.get("decision") == "answer" \
+        from actions.guide import clear_lead
+
+        return bool(found.get("matches")) and (found.get("decision") == "answer" or clear_lead(found)) \
             and found.get("confidence", 0) >= SURE_OF_ITEM
 
 
@@ -162,6 +166,10 @@ class ValidateComplaintForm(GuardedFormValidation):
 
     def before_exits(self, dispatcher: CollectingDispatcher, tracker: Tracker, requested: str) -> Optional[List[Dict]]:
         text = wording.clean(tracker.latest_message.get("text"))
+        place = wording.place_in(text)
+        if requested == "contact" and place and "号" in place and not wording.phone_in(text):
+            dispatcher.utter_message(text=f"好的，地点记为“{place}”。")  # 小区在城东大道56号: a better place
+            return [SlotSet("complaint_place", place[:200]), SlotSet("contact", None)]
         if (requested == "contact" and (wording.refuses_contact(text) or wording.declines_without_number(text))
                 and not wording.asks_for_person(text) and not CANCEL_ANYWHERE.search(text)):
             return [SlotSet("contact", NO_CONTACT)]

@@ -316,6 +316,29 @@ def material_notes(materials: List[Dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+#: What a document's name ends with (an entity like 报名 is not one).
+DOCUMENT = re.compile(r"(证|证明|证书|书|表|本|簿|照|照片|卡|合同|执照|报告|凭证|章)$")
+
+
+def materials_told(tracker: Tracker, code: str) -> List[Dict[str, Any]]:
+    """What a question also tells about materials (我把材料列一下：清算报告做好了) starts the pre-check
+    notes of its item, so a pre-check that follows counts it."""
+    said = wording.materials_said(tracker.latest_message.get("text") or "")
+    if not (wording.HAVING.search(said) or wording.CANNOT_GET.search(said)):
+        return []
+    try:
+        if not named_materials(materials_of(code), said):
+            return []
+    except ServiceUnavailable:
+        return []
+    from actions.precheck import accumulated
+
+    merged = tracker.copy()
+    merged.slots.update({"item_code": code})
+    return [SlotSet("precheck_notes", accumulated(merged, tracker.latest_message.get("text") or "")),
+            SlotSet("precheck_code", code)]
+
+
 def asked_materials(code: str, tracker: Tracker) -> str:
     """What a question says about materials (一定要结婚证吗): each one of the item's named is answered
     directly, and a material the NLU found that the item does not list is said not to be needed."""
@@ -324,7 +347,9 @@ def asked_materials(code: str, tracker: Tracker) -> str:
     lines = [material_notes(named_materials(materials, text))]
     for entity in tracker.latest_message.get("entities") or []:
         value = str(entity.get("value") or "")
-        if entity.get("entity") == "material" and len(value) >= 2 and not named_materials(materials, value):
+        mentioned = any(value in str(m.get("note") or "") for m in materials)
+        if (entity.get("entity") == "material" and DOCUMENT.search(value) and not mentioned
+                and not named_materials(materials, value)):
             lines.append(f"“{value}”不在本事项的材料清单里，办理时不需要提供。")
     return "\n".join(line for line in lines if line)
 
@@ -360,6 +385,9 @@ def named_items(tracker: Tracker) -> List[Dict[str, Any]]:
                                   for part in CONJUNCTION.split(text)) if len(p) >= 2]
     if len(candidates) < 2 or not CONJUNCTION.search(text):
         return []  # 公积金那个，我房子…: a follow-up names one item, the rest is its circumstances
+    whole = client.search(text)
+    if whole["matches"] and whole.get("decision") == "answer" and whole["matches"][0].get("kind") == "bundle":
+        return []  # 执照跟发票一起办: the 一件事 that holds both is the answer
     found: List[Dict[str, Any]] = []
     for candidate in candidates[:4]:
         result = client.search(candidate)
@@ -471,6 +499,7 @@ class ActionAnswerItem(Action):
             dispatcher.utter_message(text=f"以上按“{best['name']}”回答；如果您问的不是这一项，请选择：",
                                      buttons=choice_buttons(others, intent))
         events = [SlotSet("service_item", best["name"]), SlotSet("item_code", best["code"]), SlotSet("topic", "item")]
+        events += materials_told(tracker, best["code"])
         if tracker.get_slot("item_codes") and best["code"] not in tracker.get_slot("item_codes"):
             events.append(SlotSet("item_codes", None))
         return events

@@ -52,7 +52,7 @@ def order_text(order: Dict[str, Any]) -> str:
 
 def answer_order(dispatcher: CollectingDispatcher, tracker: Tracker, code: str, number: Optional[int]) -> List[Dict]:
     try:
-        order = client.lookup(code, number)
+        order = client.lookup(code, number, tracker.sender_id)
     except ServiceUnavailable:
         dispatcher.utter_message(text="抱歉，工单系统暂时无法访问，请稍后再试。")
         return []

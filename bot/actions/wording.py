@@ -50,7 +50,7 @@ CLAUSES = re.compile(r"([，,。.；;！!？? \n])")
 ASKING_CLAUSE = re.compile(r"吗|么|什么|啥|哪|多少|多久|几|怎么|咋|能不能|可不可以|要不要|是不是|行不行|有没有"
                            r"|不[？?]?$")
 #: A clause saying the citizen has something (身份证有, 户口本也在, 带了).
-HAVING = re.compile(r"有|在|带了|齐|拿到了|办好了|准备好了")
+HAVING = re.compile(r"有|在|带了|齐|拿到了|(办|做|弄|开|准备)好了")
 #: Tokens that the entity extractor may tag but that name no item: punctuation and single function words.
 NOT_AN_ITEM = re.compile(r"^[\W\d_a-zA-Z]*$"
                          r"|^(办|交|丢|补|换|领|开|住院|合照|办理|申请|材料|证|证明|手续|东西|这个|那个|它)$")

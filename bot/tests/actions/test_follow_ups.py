@@ -322,3 +322,15 @@ def test_a_material_named_in_full_is_the_one_asked_about():
 
     materials = [{"name": "户口迁移申请表"}, {"name": "居民户口簿", "aliases": ["户口本"]}, {"name": "结婚证"}]
     assert [m["name"] for m in named_materials(materials, "老婆户口也想一起迁，要结婚证吗")] == ["结婚证"]
+
+
+def test_materials_told_with_a_question_start_the_items_pre_check_notes(service, dispatcher, tracker):
+    closing = {"code": "QS-SC-009", "name": "企业注销登记", "kind": "item", "score": 0.7}
+    service.reply("GET", "/api/catalogue/items", {"decision": "answer", "confidence": 0.7, "ambiguous": False,
+                                                  "matches": [closing]})
+    service.reply("GET", "/api/catalogue/items/QS-SC-009", {"kind": "item", "text": "【企业注销登记】", "item": {
+        "materials": [{"name": "清算报告"}, {"name": "清税证明"}]}})
+    events = ActionAnswerItem().run(dispatcher, tracker("公司要注销，我把材料列一下：清算报告做好了", "ask_materials"),
+                                    DOMAIN)
+    assert slots_set(events)["precheck_code"] == "QS-SC-009"
+    assert slots_set(events)["precheck_notes"].endswith("清算报告做好了")
