@@ -51,8 +51,8 @@ def place_of(tracker: Tracker, text: str) -> Optional[str]:
     """A place the message names: a street with its number, else the extractor's confident place entity,
     else a street/estate pattern."""
     pattern = wording.place_in(text)
-    if pattern and "号" in pattern:
-        return pattern
+    if pattern and ("号" in pattern or wording.CROSSING.search(pattern)):
+        return pattern  # a street number or a crossing says more than the extractor's place
     for entity in tracker.latest_message.get("entities") or []:
         if entity.get("entity") == "place" and (entity.get("confidence_entity") or 1.0) >= 0.6:
             value = str(entity.get("value") or "").strip()
@@ -64,6 +64,9 @@ def place_of(tracker: Tracker, text: str) -> Optional[str]:
 def start_complaint_events(tracker: Tracker, kind: str, text: str) -> List[Dict[Text, Any]]:
     """Slots from what the first message already says (problem, place, phone), then the form."""
     detail = OPENING.sub("", wording.clean(text)).strip()
+    earlier = dropped_complaint(tracker) if RESUMING.search(text) else None
+    if earlier:
+        detail = f"{earlier}。{detail}"  # 还是给我登记投诉吧: the problem said before it was given up
     has_detail = len(detail) >= 6
     return [SlotSet("complaint_kind", kind), SlotSet("complaint_text", detail if has_detail else None),
             SlotSet("complaint_place", place_of(tracker, detail) if has_detail else None),
@@ -123,9 +126,6 @@ class ActionStartComplaint(Action):
             from actions.status import ActionTicketStatus
 
             return ActionTicketStatus().run(dispatcher, tracker, domain) + [FollowupAction("action_listen")]
-        earlier = dropped_complaint(tracker) if RESUMING.search(text) else None
-        if earlier:
-            text = f"{earlier}。{OPENING.sub('', wording.clean(text))}"  # 还是给我登记吧: the problem said before
         events = start_complaint_events(tracker, "建议" if intent == "file_suggestion" else "投诉", text)
         return [e for e in events if e.get("event") != "followup"]
 
@@ -144,8 +144,8 @@ class ActionStartComplaint(Action):
             return False
         from actions.guide import clear_lead
 
-        return bool(found.get("matches")) and (found.get("decision") == "answer" or clear_lead(found)) \
-            and found.get("confidence", 0) >= SURE_OF_ITEM
+        return bool(found.get("matches")) and (
+            found.get("decision") == "answer" and found.get("confidence", 0) >= SURE_OF_ITEM or clear_lead(found))
 
 
 class ValidateComplaintForm(GuardedFormValidation):
@@ -157,6 +157,9 @@ class ValidateComplaintForm(GuardedFormValidation):
 
     def said_so_far(self, tracker: Tracker) -> str:
         text, place = tracker.get_slot("complaint_text"), tracker.get_slot("complaint_place")
+        requested = tracker.get_slot("requested_slot")  # holds the message itself, not what was told
+        text = None if requested == "complaint_text" else text
+        place = None if requested == "complaint_place" else place
         parts = [wording.clean(text)[:60] if text else "", f"地点：{place}" if place else ""]
         return "；".join(part for part in parts if part)
 

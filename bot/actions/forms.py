@@ -77,6 +77,9 @@ class GuardedFormValidation(FormValidationAction, metaclass=ABCMeta):
         if wording.is_cancel(text) or CANCEL_ANYWHERE.search(text):
             dispatcher.utter_message(text=self.cancelled_text)
             return self.leave()
+        rated = self.rating(dispatcher, tracker, text)
+        if rated is not None:
+            return rated + [SlotSet(requested, None)]
         reference = wording.order_reference(text)
         if reference.code:
             return answer_order(dispatcher, tracker, reference.code, reference.number) + [SlotSet(requested, None)]
@@ -94,6 +97,15 @@ class GuardedFormValidation(FormValidationAction, metaclass=ABCMeta):
 
     def answers_questions_at(self, requested: str) -> bool:
         return True
+
+    def rating(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Optional[List[Dict]]:
+        """A rating reply to an answer given inside the form (不满意，太笼统了) is that answer's rating."""
+        from actions.cues import rating_in
+        from actions.turns import ActionRate, last_rateable_turn
+
+        if rating_in(text) is None or last_rateable_turn(tracker) is None:
+            return None
+        return ActionRate().run(dispatcher, tracker, {})
 
     def answer_question(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
         """A service question on the way: answered from the catalogue, then the form goes on."""
@@ -123,6 +135,7 @@ class GuardedFormValidation(FormValidationAction, metaclass=ABCMeta):
                     return []
                 code = found["matches"][0]["code"]
                 events = [SlotSet("item_code", code), SlotSet("service_item", found["matches"][0]["name"])]
+                aspects = ["all"]  # a first answer about an item is its whole guide
             notes = asked_materials(code, tracker)
             answer_rated(dispatcher, tracker, "\n".join(filter(None, [notes, answer_aspects(code, aspects)])), code)
         except Exception:  # noqa: BLE001 (the form must go on whatever the catalogue does)

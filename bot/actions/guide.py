@@ -228,6 +228,11 @@ def search_item(tracker: Tracker) -> Dict[str, Any]:
     query = item_query(tracker)
     text = tracker.latest_message.get("text") or ""
     found = client.search(query or text)
+    if found["matches"] and query and text != query and len(text) <= 60:
+        whole = client.search(text)  # 公司不做了要注销: the sentence knows better than the entity 公司
+        if whole["matches"] and whole.get("decision") == "answer" and whole["matches"][0]["code"] != \
+                found["matches"][0]["code"] and whole.get("confidence", 0) >= found.get("confidence", 0):
+            return whole
     if (not found["matches"] or found.get("ambiguous")) and query and text and text != query:
         whole = client.search(text)  # 补个身份证要多久: the whole sentence says which 身份证 item
         if whole["matches"] and (not found["matches"] or not whole.get("ambiguous")):

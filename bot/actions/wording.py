@@ -256,14 +256,17 @@ def summarise_letter(text: str) -> Letter:
     return Letter(text=whole, title=title[:120], place=place, contact=phone_in(whole))
 
 
+#: Two streets meeting (文化路跟湖滨路路口).
+CROSSING = re.compile(r"(路|街|大道)(跟|和|与|同).*口$")
+
+
 def place_in(text: str) -> Optional[str]:
     """The street, estate or village the text names (without 我家住在 and the like): a street with a
     number first, then a street, then any other place, each the first of its kind."""
     candidates = [PLACE_LEAD.sub("", m.group(1)) for m in PLACE.finditer(clean(text))]
     candidates = [c[:60] for c in candidates if len(c) >= 3]
     street = r"路|街|大道|巷|弄|胡同"
-    crossing = re.compile(f"({street})(跟|和|与|同).*口$")
-    for specific in (re.compile(f"({street}).*\\d+号"), crossing, re.compile(street), re.compile(".")):
+    for specific in (re.compile(f"({street}).*\\d+号"), CROSSING, re.compile(street), re.compile(".")):
         found = next((c for c in candidates if specific.search(c)), None)
         if found:
             return found

@@ -334,3 +334,27 @@ def test_materials_told_with_a_question_start_the_items_pre_check_notes(service,
                                     DOMAIN)
     assert slots_set(events)["precheck_code"] == "QS-SC-009"
     assert slots_set(events)["precheck_notes"].endswith("清算报告做好了")
+
+
+def test_a_rating_of_an_answer_given_inside_a_form_is_a_rating_not_a_slot(service, dispatcher):
+    from actions.precheck import ValidatePrecheckForm
+
+    service.reply("POST", "/api/bot/ratings", {}, status=201)
+    latest = {"text": "不满意，说得太笼统了", "intent": {"name": "inform_materials", "confidence": 0.8}, "entities": []}
+    asked = Tracker.from_dict({
+        "sender_id": "c-form-rate",
+        "slots": {"requested_slot": "materials_text", "materials_text": "不满意，说得太笼统了"},
+        "latest_message": latest, "paused": False, "followup_action": None, "active_loop": {"name": "precheck_form"},
+        "latest_action_name": "action_listen",
+        "events": [{"event": "bot", "text": "【娱乐场所经营许可】…", "data": {"custom": {"rate": {"turn_id": "t-7"}}}},
+                   {"event": "user", "text": latest["text"], "parse_data": latest}]})
+    events = asyncio.run(ValidatePrecheckForm().run(dispatcher, asked, DOMAIN))
+    assert service.calls("POST", "/api/bot/ratings")[0]["body"]["rating"] == "unsatisfied"
+    assert slots_set(events) == {"materials_text": None}
+
+
+def test_a_crossing_named_in_the_complaint_wins_over_the_extractors_street(service, dispatcher, tracker):
+    said = "反映个事，文化路跟湖滨路路口的红绿灯坏两天了"
+    asked = tracker(said, "file_complaint", {"place": "湖滨路"})
+    slots = slots_set(ActionStartComplaint().run(dispatcher, asked, DOMAIN))
+    assert slots["complaint_place"] == "文化路跟湖滨路路口"
