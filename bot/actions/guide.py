@@ -54,6 +54,8 @@ def clear_lead(found: Dict[str, Any]) -> bool:
     return float(matches[0].get("score") or 0) >= CLEAR_LEAD * float(matches[1].get("score") or 0)
 
 
+#: The whole sentence's search replaces the entity's when it is this sure of another item.
+WHOLE_SURE = 0.6
 #: At most this many clauses of a message are searched one by one when the whole finds nothing.
 MAX_CLAUSES = 4
 #: A follow-up without an item entity moves to another item only when the search is this sure of it.
@@ -231,7 +233,7 @@ def search_item(tracker: Tracker) -> Dict[str, Any]:
     if found["matches"] and query and text != query and len(text) <= 60:
         whole = client.search(text)  # 公司不做了要注销: the sentence knows better than the entity 公司
         if whole["matches"] and whole.get("decision") == "answer" and whole["matches"][0]["code"] != \
-                found["matches"][0]["code"] and whole.get("confidence", 0) >= found.get("confidence", 0):
+                found["matches"][0]["code"] and whole.get("confidence", 0) >= WHOLE_SURE:
             return whole
     if (not found["matches"] or found.get("ambiguous")) and query and text and text != query:
         whole = client.search(text)  # 补个身份证要多久: the whole sentence says which 身份证 item
