@@ -138,8 +138,12 @@ class ActionStartComplaint(Action):
             return False
         if wording.PROBLEM_WORDS.search(said) or wording.place_in(said) or len(said) > 80:
             return False
+        from actions.guide import best_clause
+
         try:
             found = client.search(said)
+            if not found.get("matches"):
+                found = best_clause(said) or found  # 想给他办个残疾证 after a sentence about the father
         except ServiceUnavailable:
             return False
         from actions.guide import clear_lead

@@ -237,7 +237,8 @@ def search_item(tracker: Tracker) -> Dict[str, Any]:
             return whole
     if (not found["matches"] or found.get("ambiguous")) and query and text and text != query:
         whole = client.search(text)  # 补个身份证要多久: the whole sentence says which 身份证 item
-        if whole["matches"] and (not found["matches"] or not whole.get("ambiguous")):
+        if whole["matches"] and (not found["matches"] or not whole.get("ambiguous")
+                                 or clear_lead(whole) and not clear_lead(found)):
             return whole
     if not found["matches"]:
         found = best_clause(text) or found
@@ -393,12 +394,14 @@ def named_items(tracker: Tracker) -> List[Dict[str, Any]]:
     if len(candidates) < 2 or not CONJUNCTION.search(text):
         return []  # 公积金那个，我房子…: a follow-up names one item, the rest is its circumstances
     whole = client.search(text)
-    if whole["matches"] and whole.get("decision") == "answer" and whole["matches"][0].get("kind") == "bundle":
+    if whole["matches"] and whole["matches"][0].get("kind") == "bundle" and (
+            whole.get("decision") == "answer" or clear_lead(whole)):
         return []  # 执照跟发票一起办: the 一件事 that holds both is the answer
     found: List[Dict[str, Any]] = []
     for candidate in candidates[:4]:
         result = client.search(candidate)
-        if not result["matches"] or result.get("ambiguous") or result.get("decision") not in (None, "answer"):
+        sure = result.get("decision") in (None, "answer") and not result.get("ambiguous") or clear_lead(result)
+        if not result["matches"] or not sure:
             continue
         best = result["matches"][0]
         if best["code"] not in {f["code"] for f in found}:
