@@ -232,8 +232,8 @@ def search_item(tracker: Tracker) -> Dict[str, Any]:
     found = client.search(query or text)
     if found["matches"] and query and text != query and len(text) <= 60:
         whole = client.search(text)  # 公司不做了要注销: the sentence knows better than the entity 公司
-        if whole["matches"] and whole.get("decision") == "answer" and whole["matches"][0]["code"] != \
-                found["matches"][0]["code"] and whole.get("confidence", 0) >= WHOLE_SURE:
+        sure = whole.get("decision") == "answer" and whole.get("confidence", 0) >= WHOLE_SURE or clear_lead(whole)
+        if whole["matches"] and sure and whole["matches"][0]["code"] != found["matches"][0]["code"]:
             return whole
     if (not found["matches"] or found.get("ambiguous")) and query and text and text != query:
         whole = client.search(text)  # 补个身份证要多久: the whole sentence says which 身份证 item
