@@ -45,11 +45,14 @@ BOTH = re.compile(r"两个|两项|两件|都|分别|这几个|各自")
 #: A search that hesitates between items ("clarify") is still answered with its first match when that one
 #: scores this many times the second (其余选项 offered after the answer); siblings are always asked.
 CLEAR_LEAD = 1.5
+#: ...and only when the search's own confidence reaches this (登月许可证 leads with 食品经营许可 at 0.08).
+CLEAR_LEAD_MIN_CONFIDENCE = 0.15
 
 
 def clear_lead(found: Dict[str, Any]) -> bool:
     matches = found.get("matches") or []
-    if found.get("decision") != "clarify" or len(matches) < 2:
+    if found.get("decision") != "clarify" or len(matches) < 2 \
+            or found.get("confidence", 0) < CLEAR_LEAD_MIN_CONFIDENCE:
         return False
     return float(matches[0].get("score") or 0) >= CLEAR_LEAD * float(matches[1].get("score") or 0)
 

@@ -358,3 +358,11 @@ def test_a_crossing_named_in_the_complaint_wins_over_the_extractors_street(servi
     asked = tracker(said, "file_complaint", {"place": "湖滨路"})
     slots = slots_set(ActionStartComplaint().run(dispatcher, asked, DOMAIN))
     assert slots["complaint_place"] == "文化路跟湖滨路路口"
+
+
+def test_a_lead_the_search_itself_doubts_is_not_clear():
+    from actions.guide import clear_lead
+
+    matches = [{"code": "A", "score": 0.6}, {"code": "B", "score": 0.29}]
+    assert not clear_lead({"decision": "clarify", "confidence": 0.08, "matches": matches})
+    assert clear_lead({"decision": "clarify", "confidence": 0.3, "matches": matches})
