@@ -157,6 +157,9 @@ class LookupIn(InputModel):
 
     code: str = Field(pattern="^[0-9a-fA-F]{16}$", description="查询码 / query code (16 hex characters)")
     ticket_no: int | None = Field(default=None, ge=1, le=MAX_ID, description="工单编号 / ticket number")
+    conversation_id: str | None = Field(default=None, min_length=1, max_length=128,
+                                        description="the bot's conversation it looks up for (bot token only): "
+                                                    "throttled per conversation, not per the bot's one address")
 
 
 class LookupOut(BaseModel):

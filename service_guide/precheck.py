@@ -19,6 +19,9 @@ from service_guide.schema import Material, MaterialForm
 _CLAUSES = re.compile(r"[，,。.；;！!？?\n]|还有|但是|但|不过|可是")
 #: A clause with one of these says the citizen does NOT have what it names.
 _NEGATION = re.compile(r"没有|没带|没办|没拿|没下来|还没|缺|丢了|丢失|遗失|找不到|不在|无")
+#: "只有一张" said of a material the guide wants several copies of: not enough of it.
+_ONLY = re.compile(r"只有([一二两三四五1-5])(张|份|个|本|页)")
+_COUNT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 #: "都有/齐了/全部带了" for the whole checklist.
 _ALL_PRESENT = re.compile(r"^(材料)?(都|全都|全部|全)(有|带了|齐了?|准备好了)|^(材料)?齐全?了?$|^全齐了?$")
 
@@ -62,8 +65,8 @@ def _labels(material: Material) -> list[str]:
 def recognise(text: str, checklist: list[ChecklistEntry]) -> list[Mention]:
     """Materials named in free text, several per message, each marked had or not had.
 
-    A clause naming 身份证 and containing 没有/丢了 marks it as not had; the longest
-    label wins so that 身份证复印件 is not read as 身份证.
+    A clause naming 身份证 and containing 没有/丢了 marks it as not had, and so does "只有一张" of a
+    material wanted in more copies; the longest label wins so that 身份证复印件 is not read as 身份证.
     """
     labelled = sorted(((label, entry.material.id) for entry in checklist for label in _labels(entry.material)),
                       key=lambda pair: len(pair[0]), reverse=True)
@@ -81,8 +84,12 @@ def recognise(text: str, checklist: list[ChecklistEntry]) -> list[Mention]:
             if position >= 0 and material_id not in {m for _, m, _ in found}:
                 found.append((position, material_id, label))
                 remaining = remaining.replace(label, "\u0000" * len(label))
+        only = _ONLY.search(clause)
+        copies = {entry.material.id: entry.material.copies for entry in checklist}
         for _, material_id, _ in sorted(found):
-            mentions[material_id] = Mention(material_id, not negative, clause)
+            said_count = int(_COUNT.get(only.group(1), only.group(1))) if only else 0
+            short = bool(only) and len(found) == 1 and said_count < copies[material_id]
+            mentions[material_id] = Mention(material_id, not negative and not short, clause)
     return list(mentions.values())
 
 

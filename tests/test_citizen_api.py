@@ -70,3 +70,18 @@ def test_a_non_ascii_code_is_refused_not_a_crash(client):
     order = intake(client)
     response = client.post(f"/api/tickets/{order['id']}/rating", json={"feedback_code": "查询码", "rating": "满意"})
     assert response.status_code == 403
+
+
+def test_the_bots_lookups_are_throttled_per_conversation_not_per_its_one_address(client):
+    def ask(conversation: str) -> int:
+        return client.post("/api/citizen/lookup", headers=auth("bot"),
+                           json={"code": "0" * 16, "conversation_id": conversation}).status_code
+
+    assert [ask("wx:a") for _ in range(11)][-1] == 429
+    assert ask("wx:b") == 404
+
+
+def test_a_conversation_id_without_the_bot_token_is_throttled_by_address(client):
+    answers = [client.post("/api/citizen/lookup", json={"code": "0" * 16, "conversation_id": f"c{i}"}).status_code
+               for i in range(11)]
+    assert answers[-1] == 429

@@ -83,3 +83,11 @@ def test_the_citizen_facing_text_lists_every_group_and_the_conclusion(catalogue)
 def test_an_unknown_code_is_a_key_error(catalogue):
     with pytest.raises(KeyError):
         precheck(catalogue, "QS-NOPE", text="身份证")
+
+
+def test_fewer_copies_than_the_guide_wants_is_not_having_it(catalogue):
+    code = next(c for c, item in catalogue.items.items() if item.name == "残疾人证办理")
+    photo = next(m for m in catalogue.items[code].materials if "照" in m.name)
+    assert photo.copies > 1
+    verdict = precheck(catalogue, code, text="户口本身份证都有，照片只有一张二寸的")
+    assert photo.name in names(verdict.missing) and "居民身份证" in names(verdict.complete)

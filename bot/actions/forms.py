@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import wording
+from actions.cues import asks, aspects_named
 
 GUIDE_INTENTS = {"ask_materials", "ask_conditions", "ask_time_limit", "ask_fee", "ask_place", "ask_online"}
 #: A cancel said inside a longer sentence (不投诉了，我自己找物业去).
@@ -68,44 +69,76 @@ class GuardedFormValidation(FormValidationAction, metaclass=ABCMeta):
         if early is not None:
             return early
         if wording.asks_for_person(text) or (intent == "request_human" and confidence >= 0.8 and len(text) <= 12):
-            return self.leave() + hand_over(dispatcher, tracker, "requested")
+            events = self.leave() + hand_over(dispatcher, tracker, "requested")
+            said_so_far = self.said_so_far(tracker)
+            if said_so_far and events[-1:] and events[-1].get("name") == "with_person":
+                dispatcher.utter_message(text=f"您刚才说的（{said_so_far}）已随对话记录一并转给人工客服，不用从头再说。")
+            return events
         if wording.is_cancel(text) or CANCEL_ANYWHERE.search(text):
             dispatcher.utter_message(text=self.cancelled_text)
             return self.leave()
+        rated = self.rating(dispatcher, tracker, text)
+        if rated is not None:
+            return rated + [SlotSet(requested, None)]
         reference = wording.order_reference(text)
         if reference.code:
             return answer_order(dispatcher, tracker, reference.code, reference.number) + [SlotSet(requested, None)]
         if intent == "ask_ticket_status" and wording.asks_status(text) and not wording.place_in(text):
             dispatcher.utter_message(text=ASK_CODE)
             return [SlotSet(requested, None)]
-        if (intent in GUIDE_INTENTS and confidence >= 0.6 and wording.looks_like_question(text)
+        if ((intent in GUIDE_INTENTS and confidence >= 0.6 or aspects_named(text)) and asks(text)
                 and self.answers_questions_at(requested)):
             return self.answer_question(dispatcher, tracker) + [SlotSet(requested, None)]
         return None
 
+    def said_so_far(self, tracker: Tracker) -> str:
+        """What the citizen has told the form, for the person taking over (the complaint's problem and place)."""
+        return ""
+
     def answers_questions_at(self, requested: str) -> bool:
         return True
 
+    def rating(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Optional[List[Dict]]:
+        """A rating reply to an answer given inside the form (不满意，太笼统了) is that answer's rating."""
+        from actions.cues import rating_in
+        from actions.turns import ActionRate, last_rateable_turn
+
+        if rating_in(text) is None or last_rateable_turn(tracker) is None:
+            return None
+        return ActionRate().run(dispatcher, tracker, {})
+
     def answer_question(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
         """A service question on the way: answered from the catalogue, then the form goes on."""
-        from actions.guide import SORRY, answer_text, search_item
+        from actions.guide import (
+            SORRY,
+            answer_aspects,
+            asked_materials,
+            aspects_of,
+            names_own_material,
+            search_item,
+        )
         from actions.turns import answer_rated
 
         intent, _ = intent_of(tracker)
-        from actions.guide import aspect_of
-
-        aspect = aspect_of(tracker, intent)
+        aspects = aspects_of(tracker, intent)
+        events: List[Dict] = []
         try:
             named = wording.item_entities(tracker.latest_message.get("entities") or [])
-            code = None if named else tracker.get_slot("item_code")
+            code = tracker.get_slot("item_code")
+            text = tracker.latest_message.get("text") or ""
+            if named and not (code and names_own_material(code, " ".join(named), text)):
+                code = None  # another item named (a material of this one, 结婚证, keeps it)
             if code is None:
                 found = search_item(tracker)
                 if not found["matches"] or found["ambiguous"]:
                     dispatcher.utter_message(text="这个问题我稍后再帮您查，我们先把这件事办完。")
                     return []
                 code = found["matches"][0]["code"]
-            answer_rated(dispatcher, tracker, answer_text(code, aspect), code)
+                events = [SlotSet("item_code", code), SlotSet("service_item", found["matches"][0]["name"])]
+                aspects = ["all"]  # a first answer about an item is its whole guide
+            notes = asked_materials(code, tracker)
+            answer_rated(dispatcher, tracker, "\n".join(filter(None, [notes, answer_aspects(code, aspects)])), code)
         except Exception:  # noqa: BLE001 (the form must go on whatever the catalogue does)
             dispatcher.utter_message(text=SORRY)
         dispatcher.utter_message(text="我们接着刚才的事：")
-        return []
+        return events  # the item answered stays under discussion for the next follow-up

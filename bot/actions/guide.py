@@ -18,8 +18,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import wording
+from actions.cues import aspects_named
 from actions.service_client import ServiceUnavailable, client
-from actions.turns import answer_rated, record_turn
+from actions.turns import answer_rated, channel_name, record_turn
 
 #: Which part of the guide each question intent asks for.
 ASPECTS = {
@@ -31,15 +32,6 @@ ASPECTS = {
     "ask_online": "online",
     "inform_item": "all",
 }
-#: An aspect named in words wins over the intent's guess for a short follow-up (那要多久 / 收费吗 / 在哪办).
-ASPECT_WORDS = [
-    ("conditions", re.compile(r"条件|资格|能不能办|可以办吗|谁能|什么人|符合")),
-    ("materials", re.compile(r"材料|带什么|带啥|准备什么|准备啥|证件|资料")),
-    ("time_limit", re.compile(r"多久|多长时间|几天|几个工作日|时限|多快|什么时候(能)?(办好|拿到|下来)")),
-    ("fee", re.compile(r"收费|多少钱|要钱|花钱|费用|免费|交钱|几块|收钱|收不收")),
-    ("online", re.compile(r"网上|线上|手机上|网办|在家办|不用跑|小程序|App|APP|app|粤省事")),
-    ("place", re.compile(r"在哪|去哪|哪里办|地址|地点|窗口|哪个大厅|几楼|哪儿办")),
-]
 ASPECT_NAMES = {"time_limit": "办理时限", "fee": "收费", "online": "网上办理", "place": "办理地点",
                 "materials": "申请材料", "conditions": "办理条件"}
 #: Words of a follow-up about the order just filed (大概多久会有人来处理 / 什么时候回复我).
@@ -50,6 +42,25 @@ QUESTION_TAIL = re.compile(r"(要|需要|得)?(带|准备|交)?(什么|啥|哪�
 #: A follow-up about every item just answered together (这两个都能网上办吗).
 BOTH = re.compile(r"两个|两项|两件|都|分别|这几个|各自")
 
+#: A search that hesitates between items ("clarify") is still answered with its first match when that one
+#: scores this many times the second (其余选项 offered after the answer); siblings are always asked.
+CLEAR_LEAD = 1.5
+#: ...and only when the search's own confidence reaches this (登月许可证 leads with 食品经营许可 at 0.08).
+CLEAR_LEAD_MIN_CONFIDENCE = 0.15
+
+
+def clear_lead(found: Dict[str, Any]) -> bool:
+    matches = found.get("matches") or []
+    if found.get("decision") != "clarify" or len(matches) < 2 \
+            or found.get("confidence", 0) < CLEAR_LEAD_MIN_CONFIDENCE:
+        return False
+    return float(matches[0].get("score") or 0) >= CLEAR_LEAD * float(matches[1].get("score") or 0)
+
+
+#: The whole sentence's search replaces the entity's when it is this sure of another item.
+WHOLE_SURE = 0.6
+#: At most this many clauses of a message are searched one by one when the whole finds nothing.
+MAX_CLAUSES = 4
 #: A follow-up without an item entity moves to another item only when the search is this sure of it.
 NEW_ITEM_CONFIDENCE = 0.8
 
@@ -60,33 +71,115 @@ ENGLISH_HINT = ("本服务使用中文。This service is in Chinese: please writ
 
 
 ENGLISH_TERMS = yaml.safe_load((Path(__file__).with_name("english_terms.yml")).read_text(encoding="utf-8"))
-ENGLISH_ANSWER = ("This service is in Chinese. Below is the official guide for {name} (in Chinese); "
-                  "for help in English please call the 12345 hotline. 本服务使用中文。")
+ENGLISH_NOTE = ("Note: this service is in Chinese; this is a simple English summary of the official guide "
+                "(names in brackets are the Chinese words to show at the window). For more help call the 12345 "
+                "hotline. 本服务使用中文。")
+ENGLISH_COMPLAINT = ("I will file this as a complaint (work order) with the 12345 hotline; the whole text is kept. "
+                     "This service is in Chinese, but you may answer in English. Where exactly is it "
+                     "(street and number, or a landmark)? 我将把您反映的问题登记为工单。")
+ENGLISH_ORDER = ("Your work order number is {number} and your query code is {code}. To check its progress, send "
+                 "\"查询码 {code}\" here at any time.")
+#: An English question's item is taken when the search of its translated words is this sure, even if it
+#: hesitates between two (身份证 补领: 换领、补领 before 首次申领).
+ENGLISH_SURE = 0.6
+ENGLISH_ASPECTS = ("materials", "time_limit", "fee", "place", "online")
+
+
+def english_material(material: Dict[str, Any]) -> str:
+    name = str(material.get("name") or "")
+    key = max((k for k in ENGLISH_TERMS["materials"] if k in name), key=len, default=None)
+    line = f"{ENGLISH_TERMS['materials'][key]} ({name})" if key else name
+    if material.get("chengnuo"):
+        line += " - a signed pledge can replace it"
+    elif material.get("rongque"):
+        line += " - may be handed in later"
+    elif not material.get("required", True):
+        line += " - only if it applies to you"
+    return line
+
+
+def english_guide(item: Dict[str, Any], aspects: List[str], asked_as: str) -> str:
+    """An item's guide in simple English: what can be said from its record (numbers, yes/no, names)."""
+    wanted = list(ENGLISH_ASPECTS) if "all" in aspects else [a for a in ENGLISH_ASPECTS if a in aspects]
+    lines = [f"Service: {item.get('name')}" + (f" ({asked_as})" if asked_as else "")]
+    if "materials" in wanted or not wanted:
+        lines.append("Documents to bring:")
+        lines += [f"{i}. {english_material(m)}" for i, m in enumerate(item.get("materials") or [], 1)]
+    limit = item.get("time_limit") or {}
+    if "time_limit" in wanted:
+        if limit.get("instant"):
+            lines.append("How long: done on the spot if your documents are complete.")
+        elif limit.get("promised_days") is not None:
+            lines.append(f"How long: within {limit['promised_days']} working days"
+                         + (f" (legal limit {limit['legal_days']})." if limit.get("legal_days") else "."))
+        else:
+            lines.append("How long: not stated in the guide; please ask at the window.")
+    if "fee" in wanted:
+        fee = str(item.get("fee") or "")
+        amounts = re.findall(r"(\d+(?:\.\d+)?)元", fee)
+        if not fee or re.search(r"不收费|免费|无", fee) and not amounts:
+            lines.append("Fee: free of charge." if fee else "Fee: not stated; please ask at the window.")
+        else:
+            lines.append("Fee: " + ", ".join(f"CNY {a}" for a in amounts) + f" ({fee})")
+    if "place" in wanted:
+        place = item.get("place") or {}
+        where = " ".join(filter(None, [place.get("hall"), place.get("window")]))
+        lines.append(f"Where: {where}" + (f", address {place['address']}" if place.get("address") else "")
+                     + (f", opening hours {place['hours']}" if place.get("hours") else "") if where
+                     else "Where: no office; apply online.")
+    if "online" in wanted:
+        online = item.get("online") or {}
+        if not online.get("available"):
+            lines.append("Online: no, you must apply in person.")
+        elif item.get("visits") == 0:
+            lines.append("Online: yes, fully online - no visit needed.")
+        else:
+            visits = item.get("visits")
+            lines.append(f"Online: partly ({online.get('level') or '网上办理'})"
+                         + (f"; you still need to visit {visits} time(s)." if visits else "."))
+    return "\n".join(lines + [ENGLISH_NOTE])
 
 
 def answer_in_english(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
     """An English question: the hint that the service is in Chinese and, when its words name an item
     (or one is under discussion), that item's guide for the aspects asked (cost, how long, online…)."""
     said = (tracker.latest_message.get("text") or "").lower()
-    query = " ".join(chinese for english, chinese in ENGLISH_TERMS["items"].items() if english in said)
+    terms = [english for english in ENGLISH_TERMS["items"] if english in said]
+    query = " ".join(ENGLISH_TERMS["items"][english] for english in terms)
     aspects = [aspect for aspect, words in ENGLISH_TERMS["aspects"].items() if any(w in said for w in words)]
     best: Optional[Dict[str, Any]] = None
     try:
         if query:
             found = client.search(query)
-            if found["matches"] and found.get("decision") in (None, "answer"):
+            if found["matches"] and (found.get("decision") in (None, "answer")
+                                     or found.get("confidence", 0) >= ENGLISH_SURE):
                 best = found["matches"][0]
         elif tracker.get_slot("item_code"):
             best = {"code": tracker.get_slot("item_code"), "name": tracker.get_slot("service_item")}
+        if best is None and tracker.get_slot("ticket_code") and any(w in said for w in ENGLISH_TERMS["orders"]):
+            dispatcher.utter_message(text=ENGLISH_ORDER.format(number=tracker.get_slot("ticket_no"),
+                                                               code=tracker.get_slot("ticket_code")))
+            return []
+        if best is None and any(w in said for w in ENGLISH_TERMS["problems"]):
+            from actions.complaint import start_complaint_events
+
+            dispatcher.utter_message(text=ENGLISH_COMPLAINT)
+            return start_complaint_events(tracker, "投诉", tracker.latest_message.get("text") or "")
         if best is None:
             dispatcher.utter_message(text=ENGLISH_HINT)
             record_turn(tracker, "fallback", ENGLISH_HINT)
             return []
-        answer = answer_aspects(best["code"], aspects or ["all"])
+        if best["code"] != tracker.get_slot("item_code"):
+            aspects = ["all"]  # a first answer covers what citizens usually need
+        record = client.item(best["code"], "all") or {}
+        if record.get("kind") == "item":
+            answer = english_guide(record["item"], aspects or ["all"], " / ".join(terms))
+        else:
+            answer = ENGLISH_NOTE + "\n" + answer_aspects(best["code"], aspects or ["all"])
     except ServiceUnavailable:
         dispatcher.utter_message(text=ENGLISH_HINT)
         return []
-    answer_rated(dispatcher, tracker, ENGLISH_ANSWER.format(name=best["name"]) + "\n" + answer, best["code"])
+    answer_rated(dispatcher, tracker, answer, best["code"])
     return [SlotSet("service_item", best["name"]), SlotSet("item_code", best["code"]), SlotSet("topic", "item")]
 
 
@@ -110,17 +203,25 @@ def item_query(tracker: Tracker) -> Optional[str]:
 
 
 def aspects_of(tracker: Tracker, intent: str) -> List[str]:
-    """The parts of the guide asked for: those named in words (收钱不 / 在哪办，要等多久), else the intent's."""
+    """The parts of the guide asked for: those named in words (收钱不 / 在哪办，要等多久), whatever the
+    intent, else the intent's."""
     text = tracker.latest_message.get("text") or ""
-    if intent in ASPECTS and len(text) <= 60:
-        named = [aspect for aspect, words in ASPECT_WORDS if words.search(text)]
-        if named:
-            return named
-    return [ASPECTS.get(intent, "all")]
+    named = [a for a in (aspects_named(text) if len(text) <= 60 else []) if a != "sequence"]
+    return named or [ASPECTS.get(intent, "all")]
 
 
-def aspect_of(tracker: Tracker, intent: str) -> str:
-    return aspects_of(tracker, intent)[0]
+def sequence_answer(codes: List[str]) -> str:
+    """Which of the items comes first: one whose certificate (``produces``) another asks for as a material."""
+    records = {code: (client.item(code, "materials") or {}).get("item") or {} for code in codes}
+    for first, before in records.items():
+        for then, after in records.items():
+            needed = {m.get("id"): m.get("name") for m in after.get("materials") or []}
+            made = [needed[i] for i in before.get("produces") or [] if i in needed]
+            if first != then and made:
+                return (f"先办【{before.get('name')}】：它办结后发的“{made[0]}”是【{after.get('name')}】要提交的材料，"
+                        f"拿到后再办【{after.get('name')}】。")
+    names = "、".join(f"【{r.get('name')}】" for r in records.values() if r)
+    return f"{names}之间没有先后要求，材料备齐后可以同时办理。"
 
 
 def search_item(tracker: Tracker) -> Dict[str, Any]:
@@ -132,13 +233,136 @@ def search_item(tracker: Tracker) -> Dict[str, Any]:
     query = item_query(tracker)
     text = tracker.latest_message.get("text") or ""
     found = client.search(query or text)
-    if not found["matches"] and query and text and text != query:
-        found = client.search(text)
+    if found["matches"] and query and text != query and len(text) <= 60:
+        whole = client.search(text)  # 公司不做了要注销: the sentence knows better than the entity 公司
+        sure = whole.get("decision") == "answer" and whole.get("confidence", 0) >= WHOLE_SURE or clear_lead(whole)
+        if whole["matches"] and sure and whole["matches"][0]["code"] != found["matches"][0]["code"]:
+            return whole
+    if (not found["matches"] or found.get("ambiguous")) and query and text and text != query:
+        whole = client.search(text)  # 补个身份证要多久: the whole sentence says which 身份证 item
+        if whole["matches"] and (not found["matches"] or not whole.get("ambiguous")
+                                 or clear_lead(whole) and not clear_lead(found)):
+            return whole
+    if not found["matches"]:
+        found = best_clause(text) or found
     return found
+
+
+def best_clause(text: str) -> Optional[Dict[str, Any]]:
+    """The surest search among the message's clauses, for a long message whose whole text finds nothing
+    (冬天要去海南住几个月 在那边看病医保能用不: the second clause names the item)."""
+    clauses = [c for c in re.split(r"[，,。.；;！!？?\s]+", text) if len(c) >= 4]
+    if len(clauses) < 2:
+        return None
+    results = [client.search(clause) for clause in clauses[:MAX_CLAUSES]]
+    results = [r for r in results if r["matches"]]
+    return max(results, key=lambda r: r.get("confidence", 0), default=None)
 
 
 def choice_buttons(matches: List[Dict[str, Any]], intent: str) -> List[Dict[str, str]]:
     return [{"title": m["name"], "payload": f'/{intent}{{"service_item": "{m["name"]}"}}'} for m in matches]
+
+
+#: Two-character words too common in material names to say which material a question is about.
+GENERIC_BIGRAMS = {"申请", "证明", "材料", "本人", "原件", "复印", "提供", "办理", "登记", "表格", "证书", "合格",
+                   "有关", "相关", "情况", "信息", "文件", "资料", "书面", "一份", "双方", "家庭", "成员", "需要"}
+
+
+def materials_of(code: str) -> List[Dict[str, Any]]:
+    """The materials of an item, or of every item of a bundle (its merged checklist)."""
+    answer = client.item(code, "materials") or {}
+    if answer.get("kind") == "bundle":
+        return [entry.get("material") or {} for entry in answer.get("checklist") or []]
+    return list((answer.get("item") or {}).get("materials") or [])
+
+
+#: A material named right after a verb of getting it done (补个身份证) is an item of its own.
+GETTING_DONE = re.compile(r"(补|补办|办|换|领|申领|考|开|做)(个|一个|张|本|一下)?\|$")
+
+
+def material_labels(material: Dict[str, Any]) -> List[str]:
+    return [label for label in [material.get("name") or "", *(material.get("aliases") or [])] if label]
+
+
+def names_own_material(code: str, words: str, text: str) -> bool:
+    """``words`` (an entity, or the message) name a material of item ``code`` (一定要结婚证吗), not as
+    something to get done itself (补个身份证要多久 is about another item)."""
+    found = named_materials(materials_of(code), words)
+    return bool(found) and not any(GETTING_DONE.search(text.split(label)[0][-4:] + "|")
+                                   for material in found for label in material_labels(material) if label in text)
+
+
+def named_materials(materials: List[Dict[str, Any]], text: str) -> List[Dict[str, Any]]:
+    """The materials a message names: by a label, or by a telling two-character part (照片 → 数码照片回执)."""
+    said = re.sub(r"\s", "", text or "")
+    bigrams = {said[i:i + 2] for i in range(len(said) - 1)} - GENERIC_BIGRAMS
+    bigrams = {b for b in bigrams if re.fullmatch(r"[\u4e00-\u9fff]{2}", b)}
+    by_label = [m for m in materials if any(label in said for label in material_labels(m))]
+    if by_label:
+        return by_label  # 要结婚证吗: the material named in full, not those sharing a word with the question
+    return [m for m in materials if any(b in label for b in bigrams for label in material_labels(m))]
+
+
+def material_notes(materials: List[Dict[str, Any]]) -> str:
+    """A direct answer about each material a question names: required or not, 容缺, 承诺, the guide's note."""
+    lines = []
+    if len(materials) > 2:
+        return ""  # the item's own words (装修垃圾) name many of its materials: not a question about one
+    for material in materials:
+        form = material.get("form")
+        if form == "申请表":
+            verdict = "窗口提供、现场填写"
+        elif material.get("chengnuo"):
+            verdict = "可以签告知承诺书代替，先办理"
+        elif material.get("rongque"):
+            verdict = "可以容缺受理：先受理，之后限期补交"
+        elif material.get("required", True):
+            verdict = "必须提交，不能容缺或后补"
+        else:
+            verdict = "不是必需的，视情况提供"
+        copies = material.get("copies") or 1
+        detail = f"（{form}{f'{copies}份' if copies > 1 else ''}）" if form and form not in ("未注明", "申请表") else ""
+        note = f"——{material['note']}" if material.get("note") else ""
+        lines.append(f"关于“{material.get('name')}”：{verdict}{detail}{note}。")
+    return "\n".join(lines)
+
+
+#: What a document's name ends with (an entity like 报名 is not one).
+DOCUMENT = re.compile(r"(证|证明|证书|书|表|本|簿|照|照片|卡|合同|执照|报告|凭证|章)$")
+
+
+def materials_told(tracker: Tracker, code: str) -> List[Dict[str, Any]]:
+    """What a question also tells about materials (我把材料列一下：清算报告做好了) starts the pre-check
+    notes of its item, so a pre-check that follows counts it."""
+    said = wording.materials_said(tracker.latest_message.get("text") or "")
+    if not (wording.HAVING.search(said) or wording.CANNOT_GET.search(said)):
+        return []
+    try:
+        if not named_materials(materials_of(code), said):
+            return []
+    except ServiceUnavailable:
+        return []
+    from actions.precheck import accumulated
+
+    merged = tracker.copy()
+    merged.slots.update({"item_code": code})
+    return [SlotSet("precheck_notes", accumulated(merged, tracker.latest_message.get("text") or "")),
+            SlotSet("precheck_code", code)]
+
+
+def asked_materials(code: str, tracker: Tracker) -> str:
+    """What a question says about materials (一定要结婚证吗): each one of the item's named is answered
+    directly, and a material the NLU found that the item does not list is said not to be needed."""
+    text = tracker.latest_message.get("text") or ""
+    materials = materials_of(code)
+    lines = [material_notes(named_materials(materials, text))]
+    for entity in tracker.latest_message.get("entities") or []:
+        value = str(entity.get("value") or "")
+        mentioned = any(value in str(m.get("note") or "") for m in materials)
+        if (entity.get("entity") == "material" and DOCUMENT.search(value) and not mentioned
+                and not named_materials(materials, value)):
+            lines.append(f"“{value}”不在本事项的材料清单里，办理时不需要提供。")
+    return "\n".join(line for line in lines if line)
 
 
 def answer_text(code: str, aspect: str) -> str:
@@ -170,12 +394,17 @@ def named_items(tracker: Tracker) -> List[Dict[str, Any]]:
     if len(candidates) < 2 and CONJUNCTION.search(text):
         candidates = [p for p in (QUESTION_TAIL.sub("", part).strip(" ？?，,：:")
                                   for part in CONJUNCTION.split(text)) if len(p) >= 2]
-    if len(candidates) < 2:
-        return []
+    if len(candidates) < 2 or not CONJUNCTION.search(text):
+        return []  # 公积金那个，我房子…: a follow-up names one item, the rest is its circumstances
+    whole = client.search(text)
+    if whole["matches"] and whole["matches"][0].get("kind") == "bundle" and (
+            whole.get("decision") == "answer" or clear_lead(whole)):
+        return []  # 执照跟发票一起办: the 一件事 that holds both is the answer
     found: List[Dict[str, Any]] = []
     for candidate in candidates[:4]:
         result = client.search(candidate)
-        if not result["matches"] or result.get("ambiguous") or result.get("decision") not in (None, "answer"):
+        sure = result.get("decision") in (None, "answer") and not result.get("ambiguous") or clear_lead(result)
+        if not result["matches"] or not sure:
             continue
         best = result["matches"][0]
         if best["code"] not in {f["code"] for f in found}:
@@ -214,32 +443,49 @@ class ActionAnswerItem(Action):
         try:
             several = named_items(tracker)
             together = tracker.get_slot("item_codes") or []
-            if not several and not named and len(together) > 1 and BOTH.search(text):
+            if not several and len(together) > 1 and "sequence" in aspects_named(text):
+                answer_rated(dispatcher, tracker, sequence_answer(together), together[0])
+                return [SlotSet("topic", "item")]
+            if not several and len(together) > 1 and BOTH.search(text) and (not named or aspects_named(text)):
                 several = [{"code": code, "name": None} for code in together]
             if several:
                 for item in several:
-                    answer_rated(dispatcher, tracker, answer_aspects(item["code"], aspects), item["code"])
+                    new = item["code"] not in together and item["code"] != tracker.get_slot("item_code")
+                    answer_rated(dispatcher, tracker, answer_aspects(item["code"], ["all"] if new else aspects),
+                                 item["code"])
                 last = several[-1]
                 events = [SlotSet("item_codes", [item["code"] for item in several]), SlotSet("topic", "item")]
                 if last["name"]:
                     events += [SlotSet("service_item", last["name"]), SlotSet("item_code", last["code"])]
                 return events
             remembered = tracker.get_slot("item_code")
+            others: List[Dict[str, Any]] = []
+
+            def own_material() -> bool:
+                return names_own_material(remembered, " ".join(named) or text, text)
+
+            if named and remembered and own_material():
+                named = []  # 结婚证 in "一定要结婚证吗" is a material of the item under discussion
             if not named and remembered:
                 best = {"code": remembered, "name": tracker.get_slot("service_item")}
                 if tracker.get_slot("topic") == "guess":
                     dispatcher.utter_message(text=f"您没有选择，我先按“{best['name']}”回答；如果不是，请点上面的选项或说出事项名称。")
                 fresh = client.search(text)
                 if fresh.get("decision") == "answer" and fresh.get("confidence", 0) >= NEW_ITEM_CONFIDENCE \
-                        and fresh["matches"] and fresh["matches"][0]["code"] != remembered:
+                        and fresh["matches"] and fresh["matches"][0]["code"] != remembered and not own_material():
                     best = fresh["matches"][0]
             else:
                 found = search_item(tracker)
                 matches = found["matches"]
-                if not matches:
+                if remembered and aspects_named(text) and (not matches or found["ambiguous"]):
+                    best = {"code": remembered, "name": tracker.get_slot("service_item")}  # a follow-up
+                elif not matches:
                     dispatcher.utter_message(text=NOT_FOUND)
                     record_turn(tracker, "fallback", NOT_FOUND)
                     return []
+                elif found["ambiguous"] and clear_lead(found):
+                    best = matches[0]  # answered, the other options offered after the answer
+                    others = matches[1:]
                 elif found["ambiguous"]:
                     dispatcher.utter_message(text="您问的是下面哪一项？", buttons=choice_buttons(matches, intent))
                     # a follow-up that picks no option is answered about the likeliest one, saying so
@@ -250,12 +496,23 @@ class ActionAnswerItem(Action):
                             SlotSet("topic", "guess")]
                 else:
                     best = matches[0]
+            if best["code"] != remembered or tracker.get_slot("topic") == "guess":
+                aspects = ["all"]  # a first answer covers what citizens usually need: the whole guide
             answer = answer_aspects(best["code"], aspects)
+            if wording.looks_like_question(text):
+                answer = "\n".join(filter(None, [asked_materials(best["code"], tracker), answer]))
         except ServiceUnavailable:
             dispatcher.utter_message(text=SORRY)
             return []
         answer_rated(dispatcher, tracker, answer, best["code"])
+        if others and channel_name(tracker) == "wechat":  # numbered replies there are the rating
+            names = "”或“".join(m["name"] for m in others)
+            dispatcher.utter_message(text=f"以上按“{best['name']}”回答；如果您问的是“{names}”，请直接说名称。")
+        elif others:
+            dispatcher.utter_message(text=f"以上按“{best['name']}”回答；如果您问的不是这一项，请选择：",
+                                     buttons=choice_buttons(others, intent))
         events = [SlotSet("service_item", best["name"]), SlotSet("item_code", best["code"]), SlotSet("topic", "item")]
+        events += materials_told(tracker, best["code"])
         if tracker.get_slot("item_codes") and best["code"] not in tracker.get_slot("item_codes"):
             events.append(SlotSet("item_codes", None))
         return events

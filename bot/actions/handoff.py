@@ -14,6 +14,7 @@ from rasa_sdk.events import FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import wording
+from actions.cues import aspects_named
 from actions.service_client import ServiceUnavailable, client
 from actions.turns import record_turn
 
@@ -108,14 +109,14 @@ def answer_from_catalogue(dispatcher: CollectingDispatcher, tracker: Tracker,
                           domain: Dict[Text, Any]) -> Optional[List[Dict]]:
     """What the NLU did not understand may still be about materials of the pre-check under way, an aspect
     of the item under discussion (收钱不), or an item the catalogue search finds."""
-    from actions.guide import ASPECT_WORDS, ActionAnswerItem
+    from actions.guide import ActionAnswerItem
     from actions.precheck import precheck_follow_up
 
     text = wording.clean(tracker.latest_message.get("text"))
     followed = precheck_follow_up(dispatcher, tracker)
     if followed is not None:
         return followed
-    if tracker.get_slot("item_code") and len(text) <= 30 and any(w.search(text) for _, w in ASPECT_WORDS):
+    if tracker.get_slot("item_code") and len(text) <= 30 and aspects_named(text):
         return ActionAnswerItem().run(dispatcher, tracker, domain)
     try:
         found = client.search(text)

@@ -17,8 +17,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import wording
+from actions.cues import asks
 from actions.forms import GuardedFormValidation, intent_of
-from actions.guide import SORRY, choice_buttons
+from actions.guide import SORRY, choice_buttons, materials_of, named_materials
 from actions.service_client import ServiceUnavailable, client
 from actions.turns import record_turn
 
@@ -87,7 +88,7 @@ class ValidatePrecheckForm(GuardedFormValidation):
                 dispatcher.utter_message(text="您要预审的是哪一项？", buttons=choice_buttons(matches, "inform_item"))
                 return {"service_item": None}
             best = matches[0]
-            guide = client.item(best["code"], "materials")
+            guide = client.item(best["code"], "all")  # 一次性告知: conditions, time and place too
         except ServiceUnavailable:
             dispatcher.utter_message(text=SORRY)
             return {"service_item": None}
@@ -160,8 +161,10 @@ def precheck_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> Op
     code = tracker.get_slot("item_code")
     if not code or tracker.get_slot("precheck_code") != code or not tracker.get_slot("precheck_notes"):
         return None
-    if len(text) > 60 or wording.looks_like_question(text) or not ABOUT_MATERIALS.search(text):
+    if len(text) > 60 or asks(text) or not ABOUT_MATERIALS.search(text):
         return None
+    if not named_materials(materials_of(code), text):
+        return None  # nothing of this item's checklist: not news about its materials
     notes = accumulated(tracker, text)
     try:
         verdict = client.precheck(code, notes)

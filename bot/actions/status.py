@@ -7,6 +7,7 @@ conversation.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -20,6 +21,16 @@ STAGES = {"受理": "已受理，等待派单", "转办": "已转交承办部门
           "反馈": "承办部门已答复，等待您评价", "办结": "已办结"}
 ASK_CODE = ("请告诉我工单的查询码（登记时给您的一串字母和数字，如“查询码 3f9a0c1d2b4e5f60”），"
             "可以连同工单编号一起发给我。为保护隐私，只凭编号不能查询。")
+#: Urging an order along (催办): the bot cannot speed it up, so it says what happens next and who can.
+URGE = re.compile(r"催(一下|一催|办|促|催|下)?|加急|抓紧|快点(处理|办)|尽快(处理|办)|怎么还没|咋还没|"
+                  r"还没(处理|办|修|解决)(完|好)?")
+URGE_NEXT = ("关于催办：承办部门须在办结时限内处理并答复您；超过时限的工单会自动列入督办。"
+             "如需人工为您登记催办，请回复“转人工”，或拨打12345热线并报上工单编号和查询码。")
+#: Asking that the complainant stay unknown to the other side (别告诉他们是谁投诉的).
+CONFIDENTIAL = re.compile(r"别告诉|不要告诉|保密|匿名|不想让.{0,8}知道|别让.{0,8}知道|怕.{0,6}报复")
+CONFIDENTIAL_NOTE = "您的姓名和联系方式只用于办理，不会透露给被反映的一方。"
+#: "一个单还是几个单": how many orders the conversation's problems were filed as.
+HOW_MANY_ORDERS = re.compile(r"(一|几|多少|两|好几)(个|张|份)(单|工单)")
 NO_SUCH = "没有查到与这个查询码对应的工单，请核对查询码（和工单编号）后再试。"
 
 
@@ -41,14 +52,17 @@ def order_text(order: Dict[str, Any]) -> str:
 
 def answer_order(dispatcher: CollectingDispatcher, tracker: Tracker, code: str, number: Optional[int]) -> List[Dict]:
     try:
-        order = client.lookup(code, number)
+        order = client.lookup(code, number, tracker.sender_id)
     except ServiceUnavailable:
         dispatcher.utter_message(text="抱歉，工单系统暂时无法访问，请稍后再试。")
         return []
     if order is None:
         dispatcher.utter_message(text=NO_SUCH)
         return []
-    dispatcher.utter_message(text=order_text(order))
+    text = order_text(order)
+    if URGE.search(tracker.latest_message.get("text") or "") and order.get("status") != "办结":
+        text += "\n" + URGE_NEXT
+    dispatcher.utter_message(text=text)
     return [SlotSet("topic", "order"), SlotSet("ticket_code", code)]  # "还要多久" next is about this order
 
 
@@ -56,7 +70,7 @@ def looks_like_new_complaint(text: str) -> bool:
     """A message the NLU took for a status question that says nothing of one: a problem with an address."""
     said = wording.clean(text)
     return (len(said) >= 12 and not wording.asks_status(said) and not wording.PAST_ORDER.search(said)
-            and bool(wording.place_in(said) or wording.PROBLEM_WORDS.search(said)))
+            and bool(wording.place_in(said) or wording.LETTER_PROBLEM.search(said)))
 
 
 class ActionTicketStatus(Action):
@@ -79,6 +93,12 @@ class ActionTicketStatus(Action):
 
             return ActionAnswerItem().run(dispatcher, tracker, domain)  # 那要多久 about the item just discussed
         if own and not wording.PAST_ORDER.search(text):
+            if CONFIDENTIAL.search(text):
+                dispatcher.utter_message(text=CONFIDENTIAL_NOTE)
+            if HOW_MANY_ORDERS.search(text):
+                number = tracker.get_slot("ticket_no")
+                dispatcher.utter_message(text=f"您这次反映的几件事都登记在同一张工单（编号 {number}）里，"
+                                              "原文完整保留，承办部门会逐项处理、一并答复。")
             events = answer_order(dispatcher, tracker, own, None)
             dispatcher.utter_message(text=f"您的查询码是 {own}，以后发“查询码 {own}”给我，随时可以查进度。")
             return events

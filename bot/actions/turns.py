@@ -7,21 +7,20 @@ WeChat a line asking for a numbered reply, which ``action_rate`` maps to a ratin
 
 from __future__ import annotations
 
-import re
 import uuid
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import wording
+from actions.cues import rating_in
 from actions.service_client import client
 
 #: Below this intent confidence an answered turn is also a candidate for the trainer.
 LOW_CONFIDENCE = 0.6
 WECHAT_SENDER_PREFIX = "wx:"
 WECHAT_RATE_LINE = "回复 1 满意，2 不满意"
-SATISFIED = re.compile(r"^(1|１|一|满意|很满意|非常满意|好评|有用|有帮助|挺好|不错)[。！!]?$")
-UNSATISFIED = re.compile(r"^(2|２|二|不满意|很不满意|差评|没用|没有用|没帮助|不好|不行|答非所问)[。！!]?$")
 
 
 def channel_name(tracker: Tracker) -> str:
@@ -78,17 +77,9 @@ def last_rateable_turn(tracker: Tracker) -> Optional[str]:
     return None
 
 
-def rating_in(text: str) -> Optional[str]:
-    said = re.sub(r"\s", "", text or "")
-    if SATISFIED.match(said):
-        return "satisfied"
-    if UNSATISFIED.match(said):
-        return "unsatisfied"
-    return None
-
-
 class ActionRate(Action):
-    """A bare 1 / 2 (or 满意 / 不满意) right after a rateable answer is that answer's rating."""
+    """A bare 1 / 2 (or 满意 / 不满意, a reason may follow) right after a rateable answer is that answer's
+    rating; "没用，转人工" is rated and handed over."""
 
     def name(self) -> Text:
         return "action_rate"
@@ -100,6 +91,10 @@ class ActionRate(Action):
             dispatcher.utter_message(text="请问您想办理或咨询什么事？可以直接说，比如“办护照要带什么”。")
             return []
         client.rate(tracker.sender_id, turn_id, rating)
+        if wording.asks_for_person(tracker.latest_message.get("text") or ""):
+            from actions.handoff import hand_over
+
+            return hand_over(dispatcher, tracker, "requested")
         if rating == "satisfied":
             dispatcher.utter_message(text="感谢您的评价！还有其他问题可以随时问我。")
         else:

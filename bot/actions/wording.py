@@ -22,7 +22,10 @@ HANDOFF = re.compile(r"转人工|人工客服|人工服务|找人工|要人工|�
 #: Refusing to leave a phone number, in any wording (电话就不留了, 不想留, 算了不留, 号码保密 …).
 NO_CONTACT = re.compile(
     r"不留|不想留|不愿意?留|不方便留?|不给|不想给|不提供|不用留|不需要留|不必留|匿名|保密|"
-    r"(电话|号码|手机|联系方式)(就|还是)?(算了|不用|不要|免了|没有)|没有(电话|手机)|不要(打|联系)")
+    r"(电话|号码|手机|联系方式)(号|号码)?(我)?(就|还是|也)?(算了|不用|不要|免了|没有|别)|没有(电话|手机)|不要(打|联系)|"
+    r"别(打|联系|来电)")
+#: Declining words; at the phone step, said without any digit, they decline to give a number (就算了吧).
+DECLINE = re.compile(r"算了|不用|不要|不留|不给|不想|不方便|免了|别|没有|不必|不需要")
 PHONE = re.compile(r"(?<!\d)(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
 #: The code an order is looked up with (16 hex characters; orders filed before it grew are 8).
 CODE_AFTER_NAME = re.compile(r"查询码\s*(?:是|为)?\s*[:：]?\s*([0-9a-fA-F]{8,16})(?![0-9a-zA-Z])")
@@ -39,12 +42,15 @@ PAST_ORDER = re.compile(r"(上周|上星期|上个?礼拜|上个?月|前几天|�
 #: A question about a service (so that inside a form it is answered, then the form goes on).
 QUESTION = re.compile(r"[？?]|吗|什么|哪些|哪里|哪儿|多少|多久|几天|怎么|如何|能不能|可不可以|要不要")
 #: "Cannot get it": said of a material, it means the citizen does not have it.
-CANNOT_GET = re.compile(r"开不(出|了|到)|办不(下|了|出)|拿不(到|出|了)|弄不(到|来|了)|补不(了|出)|找不(着|到)|"
-                        r"还没(有)?(办|开|拿|领|下|弄|出)|没(能)?(办|开|拿|领)(下来|出来|到)|过期|丢|不见了|没带|忘带|忘了带|被扣|"
-                        r"才(给|发|能拿|能办|下来|出来)|过(一|几)(阵|天|周|个月)")
-CLAUSES = re.compile(r"([，,。.；;！!？?\n])")
+CANNOT_GET = re.compile(r"(开|办|拿|弄|补|找|要|取|带)不(出|了|到|下|回|来|着)|"
+                        r"还没(有)?(去)?(办|开|拿|领|下|弄|出|做|考|补|照|拍|画|写|交|体检)|没(能)?(办|开|拿|领)(下来|出来|到)|过期|丢|不见了|没带|忘带|忘了带|被扣|"
+                        r"才.{0,4}(给|发|拿|办|下来|出来)|(还没|尚未)(下来|出来|办好|拿到)|过(一|几)(阵|天|周|个月)|不知道.{0,8}(在哪|去哪|哪儿|哪里)")
+CLAUSES = re.compile(r"([，,。.；;！!？? \n])")
+#: A clause that asks about a material (要带照片吗 / 一定要结婚证吗) says nothing about having it.
+ASKING_CLAUSE = re.compile(r"吗|么|什么|啥|哪|多少|多久|几|怎么|咋|能不能|可不可以|要不要|是不是|行不行|有没有"
+                           r"|不[？?]?$")
 #: A clause saying the citizen has something (身份证有, 户口本也在, 带了).
-HAVING = re.compile(r"有|在|带了|齐|拿到了|办好了|准备好了")
+HAVING = re.compile(r"有|在|带了|齐|拿到了|(办|做|弄|开|准备)好了")
 #: Tokens that the entity extractor may tag but that name no item: punctuation and single function words.
 NOT_AN_ITEM = re.compile(r"^[\W\d_a-zA-Z]*$"
                          r"|^(办|交|丢|补|换|领|开|住院|合照|办理|申请|材料|证|证明|手续|东西|这个|那个|它)$")
@@ -54,10 +60,11 @@ LETTER_MIN_CHARS = 120
 #: The work order's text limit (routing's ROUTER_MAX_TEXT_CHARS default).
 LETTER_MAX_CHARS = 20000
 PLACE = re.compile(
-    r"([\u4e00-\u9fa5]{1,12}?(?:区|县|镇|乡|街道|社区|村|小区|花园|大厦|广场|市场|公园|学校|医院)?"
-    r"[\u4e00-\u9fa5]{0,10}?(?:路|街|大道|巷|弄|胡同)[\u4e00-\u9fa5\d]{0,8}?(?:\d+号(?:院|楼)?|口|段|边|旁)?"
+    r"([\u4e00-\u9fa5]{1,10}?(?:路|街|大道)(?:跟|和|与|同)[\u4e00-\u9fa5]{1,10}?(?:路|街|大道)(?:路口|交叉口|口)"
+    r"|[\u4e00-\u9fa5]{1,12}?(?:区|县|镇|乡|街道|社区|村|小区|花园|大厦|广场|市场|公园|学校|医院)?"
+    r"[\u4e00-\u9fa5]{0,10}?(?:路|街|大道|巷|弄|胡同)[\u4e00-\u9fa5\d]{0,8}?(?:\d+(?:[-－]\d+)?号(?:院|楼)?|口|段|边|旁)?"
     r"|[\u4e00-\u9fa5]{2,10}?(?:小区|花园|社区|村|大厦|广场|市场|公园|学校|医院)(?:\d+(?:栋|号楼|幢|单元))?)")
-PLACE_LEAD = re.compile(r"^(我(家|们)?|在|住在|位于|就在|家住|我住|我是|是|的|就是|那个|这个|地点|地址)+")
+PLACE_LEAD = re.compile(r"^(现在|目前|我(家|们)?|在|住在|位于|就在|家住|我住|我是|是|的|就是|那个|这个|地点|地址)+")
 PROBLEM_WORDS = re.compile(r"噪音|吵|油烟|垃圾|污水|漏水|堵|坏了|不亮|乱|违|占道|拖欠|欠薪|停车|扰民|臭|积水|危险|"
                            r"施工|破损|投诉|反映|希望|请求|要求|没人管|不作为|问题")
 
@@ -83,6 +90,21 @@ def asks_for_person(text: str) -> bool:
 
 def refuses_contact(text: str) -> bool:
     return bool(NO_CONTACT.search(re.sub(r"\s", "", clean(text))))
+
+
+#: Declining a phone number in English (I'd rather not give my phone number).
+ENGLISH_DECLINE = re.compile(r"\b(rather not|don'?t|do not|won'?t|no|not)\b.{0,30}\b(phone|number|contact)|anonymous",
+                             re.IGNORECASE)
+
+
+def declines_without_number(text: str) -> bool:
+    """At the phone step: a short answer with no digit that declines (手机号就算了吧), but not a cancel."""
+    said = clean(text)
+    if re.search(r"[0-9０-９]", said):
+        return False
+    if ENGLISH_DECLINE.search(said):
+        return True
+    return len(said) <= 30 and bool(DECLINE.search(said)) and not is_cancel(said)
 
 
 def phone_in(text: str) -> Optional[str]:
@@ -136,12 +158,17 @@ def is_english(text: str) -> bool:
 def materials_said(text: str) -> str:
     """The citizen's words with "can't get it" made explicit for the pre-check (开不出来 → 没有).
 
+    A clause that asks (要结婚证吗) is left out: asking about a material is not having it.
     A clause saying only that something cannot be had (…，现在开不出来) is about the clause before it
     when that one says nothing of having (离职证明公司说要过一阵才给), so the two are joined.
     """
     clauses: List[str] = []
+    asking = False
     for part in CLAUSES.split(clean(text)):
-        if not part:
+        if not part or (asking and CLAUSES.fullmatch(part)):
+            continue
+        asking = bool(ASKING_CLAUSE.search(part)) and not CANNOT_GET.search(part)
+        if asking:
             continue
         if CLAUSES.fullmatch(part):
             if clauses:
@@ -149,7 +176,7 @@ def materials_said(text: str) -> str:
             continue
         if CANNOT_GET.search(part):
             previous = clauses[-1] if clauses else ""
-            if previous[-1:] in ("，", ",") and not HAVING.search(previous) and not CANNOT_GET.search(previous):
+            if previous[-1:] in ("，", ",", " ") and not HAVING.search(previous) and not CANNOT_GET.search(previous):
                 clauses[-1] = CLAUSES.sub("", previous)
                 part = clauses.pop() + part
             part += "没有"
@@ -185,14 +212,52 @@ class Letter:
     contact: Optional[str]
 
 
+#: What a letter's problems are said with, beyond PROBLEM_WORDS: things broken, stopped, blocked, dirty or dangerous.
+LETTER_PROBLEM = re.compile(r"噪音|吵|油烟|垃圾|污水|漏水|堵|不亮|违|占道|拖欠|欠薪|扰民|臭|积水|危险|停运|停用|停了|"
+                            r"故障|没人修|不修|(?<!高兴)(?<!急)(?<!气)(?<!累)坏|噪|闹|脏乱|很脏|太脏|占|摆摊|坑|"
+                            r"不开|锁着|隐患|起火|堆|充电|苍蝇|蚊子|水压|没水|放不出|卸货|不通|塌|裂")
+#: Clauses that greet, sign or tell who the writer is, never the problem.
+LETTER_CIVILITY = re.compile(r"^(尊敬|您好|你好|谢谢|感谢|麻烦|祝|此致|我叫|我姓|今年|我是)|领导|同志")
+#: Filler a problem clause may open with.
+LETTER_FILLER = re.compile(r"^(可是|但是|但|而且|还有|另外|现在|我们|这个|那个|就|都|也|又|头一个是|第.个?是?"
+                           r"|第.件是?)+")
+LETTER_CLAUSE_CHARS = 18
+LETTER_PROBLEMS = 4
+
+
+def letter_problems(text: str) -> List[str]:
+    """The letter's problems, one short clause from each sentence that states one, in the letter's order."""
+    found: List[str] = []
+    for sentence in re.split(r"[。！!？?\n]", text):
+        previous = ""
+        for clause in re.split(r"[，,；;：:、 \t]", sentence):
+            clause = LETTER_FILLER.sub("", clause.strip())
+            if len(clause) < 4 or LETTER_CIVILITY.search(clause) or not LETTER_PROBLEM.search(clause):
+                previous = "" if LETTER_CIVILITY.search(clause) else clause
+                continue
+            if len(clause) < 8 and previous:
+                clause = previous + clause  # 公厕 + 一直锁着门: the subject was the clause before
+            short = clause[:LETTER_CLAUSE_CHARS]
+            if not any(short in seen or seen in short for seen in found):
+                found.append(short)
+            break
+        if len(found) >= LETTER_PROBLEMS:
+            break
+    return found
+
+
 def summarise_letter(text: str) -> Letter:
-    """A long letter as a work order: the whole text kept, a title from its problem, the place and phone it names."""
+    """A long letter as a work order: the whole text kept, a title stating the place and its problems
+    compactly, the place and phone it names."""
     whole = str(text or "").strip()[:LETTER_MAX_CHARS]
-    sentences = [s.strip() for s in re.split(r"[。！!？?\n]", whole) if len(s.strip()) >= 6]
-    problem = next((s for s in sentences if PROBLEM_WORDS.search(s) and not re.match(r"^(尊敬|您好|你好)", s)),
-                   sentences[0] if sentences else whole)
-    title = re.sub(r"\s+", "", problem)[:60]
-    return Letter(text=whole, title=title, place=place_in(whole), contact=phone_in(whole))
+    place = place_in(whole)
+    problems = letter_problems(whole) or [re.sub(r"\s+", "", whole)[:40]]
+    title = ((place + "：") if place else "") + "；".join(problems)
+    return Letter(text=whole, title=title[:120], place=place, contact=phone_in(whole))
+
+
+#: Two streets meeting (文化路跟湖滨路路口).
+CROSSING = re.compile(r"(路|街|大道)(跟|和|与|同).*口$")
 
 
 def place_in(text: str) -> Optional[str]:
@@ -201,7 +266,7 @@ def place_in(text: str) -> Optional[str]:
     candidates = [PLACE_LEAD.sub("", m.group(1)) for m in PLACE.finditer(clean(text))]
     candidates = [c[:60] for c in candidates if len(c) >= 3]
     street = r"路|街|大道|巷|弄|胡同"
-    for specific in (re.compile(f"({street}).*\\d+号"), re.compile(street), re.compile(".")):
+    for specific in (re.compile(f"({street}).*\\d+号"), CROSSING, re.compile(street), re.compile(".")):
         found = next((c for c in candidates if specific.search(c)), None)
         if found:
             return found

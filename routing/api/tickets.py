@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request, Response, status
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from pydantic import BaseModel
 from sqlalchemy import select
 
@@ -11,6 +13,7 @@ from core.auth import Role, User
 from core.deps import SessionDep, require
 from core.schemas import IdPath
 from routing import tickets as ops
+from routing.api.bot import optional_user
 from routing.api.deps import ContextDep
 from routing.context import RouterContext
 from routing.lifecycle import Status
@@ -180,9 +183,15 @@ def _client_key(request: Request) -> str:
 
 
 @citizen_router.post("/lookup", response_model=LookupOut)
-def lookup(body: LookupIn, request: Request, session: SessionDep, ctx: ContextDep) -> LookupOut:
-    """A citizen's order by its 查询码 (no login): status, unit, deadlines and the reply, nothing they wrote."""
-    keys = [_client_key(request)] + ([f"ticket:{body.ticket_no}"] if body.ticket_no is not None else [])
+def lookup(body: LookupIn, request: Request, session: SessionDep, ctx: ContextDep,
+           user: Annotated[User | None, Depends(optional_user)]) -> LookupOut:
+    """A citizen's order by its 查询码 (no login): status, unit, deadlines and the reply, nothing they wrote.
+
+    Attempts are throttled per address; the bot relays every citizen's lookups from its one address, so
+    its lookups are throttled per conversation instead."""
+    relayed = user is not None and user.role == Role.BOT and body.conversation_id
+    asker = f"conversation:{body.conversation_id}" if relayed else _client_key(request)
+    keys = [asker] + ([f"ticket:{body.ticket_no}"] if body.ticket_no is not None else [])
     ctx.citizen_throttle.check(*keys)
     ticket = ops.lookup(session, body.code, body.ticket_no)
     shown = ticket.status in (Status.REPLIED, Status.CLOSED) and not ticket.reply_held

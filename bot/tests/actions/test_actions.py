@@ -39,7 +39,7 @@ def test_a_clear_item_question_is_answered_from_the_catalogue_and_remembered(ser
     events = ActionAnswerItem().run(dispatcher, asked, DOMAIN)
     assert texts(dispatcher) == ["【普通护照签发】申请材料：居民身份证"]
     assert slots_set(events) == {"service_item": "普通护照签发", "item_code": "QS-GA-010", "topic": "item"}
-    assert service.calls("GET", "/api/catalogue/items/QS-GA-010")[0]["query"] == {"aspect": "materials"}
+    assert service.calls("GET", "/api/catalogue/items/QS-GA-010")[0]["query"] == {"aspect": "all"}
 
 
 def test_two_close_items_are_asked_back_as_buttons(service, dispatcher, tracker):
@@ -155,7 +155,8 @@ def test_an_order_is_looked_up_by_its_number_and_query_code(service, dispatcher,
     service.reply("POST", "/api/citizen/lookup", LOOKED_UP)
     asked = tracker("工单12 查询码 3f9a0c1d2b4e5f60", "ask_ticket_status")
     events = ActionTicketStatus().run(dispatcher, asked, DOMAIN)
-    assert service.calls("POST", "/api/citizen/lookup")[0]["body"] == {"code": "3f9a0c1d2b4e5f60", "ticket_no": 12}
+    assert service.calls("POST", "/api/citizen/lookup")[0]["body"] == {"code": "3f9a0c1d2b4e5f60", "ticket_no": 12,
+                                                                          "conversation_id": "citizen-1"}
     assert texts(dispatcher) == [
         "工单 12：承办部门正在办理（青山区城管局），办结时限 2026-03-09 09:00。该工单已超期，已列入督办。"]
     assert slots_set(events) == {"topic": "order", "ticket_code": "3f9a0c1d2b4e5f60"}
@@ -164,7 +165,8 @@ def test_an_order_is_looked_up_by_its_number_and_query_code(service, dispatcher,
 def test_a_query_code_alone_is_enough(service, dispatcher, tracker):
     service.reply("POST", "/api/citizen/lookup", LOOKED_UP)
     ActionTicketStatus().run(dispatcher, tracker("3F9A0C1D2B4E5F60", "ask_ticket_status"), DOMAIN)
-    assert service.calls("POST", "/api/citizen/lookup")[0]["body"] == {"code": "3f9a0c1d2b4e5f60"}
+    assert service.calls("POST", "/api/citizen/lookup")[0]["body"] == {"code": "3f9a0c1d2b4e5f60",
+                                                                       "conversation_id": "citizen-1"}
 
 
 def test_a_wrong_code_is_reported_without_saying_whether_the_number_exists(service, dispatcher, tracker):
@@ -190,7 +192,8 @@ def test_the_order_filed_in_this_conversation_is_looked_up_with_its_own_code(ser
     service.reply("POST", "/api/citizen/lookup", LOOKED_UP)
     ActionTicketStatus().run(dispatcher, tracker("我刚才那个工单处理得怎么样了", "ask_ticket_status",
                                                  slots={"ticket_code": "3f9a0c1d2b4e5f60"}), DOMAIN)
-    assert service.calls("POST", "/api/citizen/lookup")[0]["body"] == {"code": "3f9a0c1d2b4e5f60"}
+    assert service.calls("POST", "/api/citizen/lookup")[0]["body"] == {"code": "3f9a0c1d2b4e5f60",
+                                                                       "conversation_id": "citizen-1"}
 
 
 def test_a_complaint_taken_for_a_status_question_starts_the_complaint(service, dispatcher, tracker):

@@ -453,16 +453,42 @@ def test_a_follow_up_taken_for_a_status_question_is_answered_about_the_item(serv
     assert texts(dispatcher)[0] == "【普通护照签发】\n办理时限：7个工作日"
 
 
-def test_an_english_question_naming_an_item_gets_its_guide_with_a_note_in_english(service, dispatcher, tracker):
+RENEW_ID_CARD = {"code": "QS-GA-003", "name": "居民身份证换领、补领", "department": "青山公安分局",
+                 "materials": [{"name": "居民户口簿", "required": True},
+                               {"name": "数码照片回执", "required": True, "note": "可现场照相"}],
+                 "time_limit": {"promised_days": 15, "legal_days": 60, "unit": "工作日"},
+                 "fee": "工本费20元（临时身份证另收10元）",
+                 "place": {"hall": "户政服务大厅", "window": "身份证窗口", "address": "文化路16号"},
+                 "online": {"available": False}, "visits": 1}
+
+
+def english_catalogue(service) -> None:
     renew = {"code": "QS-GA-003", "name": "居民身份证换领、补领", "kind": "item", "score": 0.9, "matched": "身份证"}
     service.answer("GET", "/api/catalogue/items", lambda r: (200, {
         "decision": "answer", "ambiguous": False, "matches": [renew] if "身份证" in r["query"]["q"] else []}))
-    service.answer("GET", "/api/catalogue/items/QS-GA-003", lambda r: (200, {
-        "kind": "item", "text": f"【居民身份证换领、补领】\n{r['query']['aspect']}"}))
+    service.reply("GET", "/api/catalogue/items/QS-GA-003", {"kind": "item", "item": RENEW_ID_CARD, "text": "…"})
+
+
+def test_an_english_question_naming_an_item_gets_the_whole_guide_in_simple_english(service, dispatcher, tracker):
+    english_catalogue(service)
     ActionFallback().run(dispatcher, tracker("I lost my ID card, how much does it cost?", "nlu_fallback"), DOMAIN)
     assert service.calls("GET", "/api/catalogue/items")[0]["query"]["q"] == "身份证 补领"
-    assert texts(dispatcher)[0].startswith("This service is in Chinese.")
-    assert texts(dispatcher)[0].endswith("【居民身份证换领、补领】\nfee")
+    answer = texts(dispatcher)[0]
+    assert answer.startswith("Service: 居民身份证换领、补领")
+    assert "household register (hukou booklet) (居民户口簿)" in answer
+    assert "within 15 working days" in answer and "Fee: CNY 20, CNY 10" in answer
+    assert "Online: no, you must apply in person." in answer
+    assert "this service is in Chinese" in answer
+
+
+def test_an_english_follow_up_answers_only_the_aspects_asked_about_the_item_under_discussion(
+        service, dispatcher, tracker):
+    english_catalogue(service)
+    asked = tracker("Can I do it online?", "nlu_fallback",
+                    slots={"item_code": "QS-GA-003", "service_item": "居民身份证换领、补领"})
+    ActionFallback().run(dispatcher, asked, DOMAIN)
+    answer = texts(dispatcher)[0]
+    assert "Online: no, you must apply in person." in answer and "Documents to bring" not in answer
 
 
 def test_a_follow_up_after_unchosen_options_is_answered_about_the_likeliest_saying_so(service, dispatcher):
@@ -497,11 +523,13 @@ def test_materials_news_after_a_precheck_is_added_to_it_whatever_the_nlu_said(se
     from actions.guide import ActionOutOfScope
 
     service.reply("POST", "/api/catalogue/precheck", {"text": "【预审结果：教师资格认定】…", "missing": []})
+    service.reply("GET", "/api/catalogue/items/QS-JY-002", {"kind": "item", "item": {"materials": [
+        {"name": "普通话水平测试等级证书", "aliases": ["普通话证"]}]}})
     asked = guide_tracker("普通话证我还没考", "out_of_scope", [],
                           {"item_code": "QS-JY-002", "precheck_code": "QS-JY-002", "precheck_notes": "身份证有"})
     events = ActionOutOfScope().run(dispatcher, asked, DOMAIN)
-    assert service.calls("POST", "/api/catalogue/precheck")[0]["body"]["text"] == "身份证有。普通话证我还没考"
-    assert slots_set(events)["precheck_notes"] == "身份证有。普通话证我还没考"
+    assert service.calls("POST", "/api/catalogue/precheck")[0]["body"]["text"] == "身份证有。普通话证我还没考没有"
+    assert slots_set(events)["precheck_notes"] == "身份证有。普通话证我还没考没有"
 
 
 def test_a_handoff_guessed_without_the_words_asks_first(service, dispatcher):

@@ -1,0 +1,41 @@
+"""The words shared with the dialogue policy (bot/dialogue_cues.yml): rating replies, the aspects a
+follow-up asks about, and whether a message asks at all."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import List, Optional, Tuple
+
+import yaml
+
+_CUES = yaml.safe_load((Path(__file__).parent.parent / "dialogue_cues.yml").read_text(encoding="utf-8"))
+SATISFIED = re.compile(_CUES["rating"]["satisfied"])
+UNSATISFIED = re.compile(_CUES["rating"]["unsatisfied"])
+#: (aspect, pattern) in the file's order: the order an answer lists them in.
+ASPECT_WORDS: List[Tuple[str, "re.Pattern[str]"]] = [(name, re.compile(p)) for name, p in _CUES["aspects"].items()]
+QUESTION = re.compile(_CUES["question"])
+NOT_ASKING = re.compile(_CUES["not_asking"])
+
+
+def compact(text: str) -> str:
+    """The message without spaces and without what it says it does not know (不知道档案在哪)."""
+    return NOT_ASKING.sub("", re.sub(r"\s", "", text or ""))
+
+
+def rating_in(text: str) -> Optional[str]:
+    said = compact(text)
+    if UNSATISFIED.match(said):
+        return "unsatisfied"
+    if SATISFIED.match(said):
+        return "satisfied"
+    return None
+
+
+def aspects_named(text: str) -> List[str]:
+    said = compact(text)
+    return [name for name, words in ASPECT_WORDS if words.search(said)]
+
+
+def asks(text: str) -> bool:
+    return bool(QUESTION.search(compact(text)))
