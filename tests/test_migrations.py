@@ -76,3 +76,8 @@ def test_upgrading_twice_changes_nothing(migrated):
         versions = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
     assert versions == [head_revision()]
     assert schema_drift(migrated, Base.metadata) == []
+
+
+def test_the_query_code_lookup_has_an_index_on_the_feedback_code(migrated):
+    indexes = inspect(migrated).get_indexes("tickets")
+    assert ["feedback_code"] in [index["column_names"] for index in indexes]
