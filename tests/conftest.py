@@ -256,7 +256,8 @@ def app_context(app_settings, clock, loaded_once, monkeypatch):
     build_guide, load_model = Guide.build.__func__, ModelRegistry.load
 
     def shared_guide(cls, settings):
-        key = ("guide", _file_key(settings.catalogue_file), _file_key(settings.catalogue_vocabulary))
+        key = ("guide", *(_file_key(path) for path in (settings.catalogue_file, settings.catalogue_vocabulary,
+                                                          settings.catalogue_ranker)))
         if key not in loaded_once:
             loaded_once[key] = build_guide(cls, settings)
         return loaded_once[key]
