@@ -21,6 +21,7 @@ from analytics.live import LiveIssues
 from analytics.settings import AnalyticsSettings
 from analytics.tickets import OrderFeed, orders, ticket_message
 from core.db import utcnow
+from core.schemas import local_wall_time
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,10 @@ class LiveAnalysis:
 
     def issues(self, as_of: datetime, since: datetime, top: int) -> dict:
         ranked = self.live.issues(as_of=as_of, since=since, top=top)
-        return {"ready": self.live.ready, "issues": [i.to_json() for i in ranked]}
+        # message times are China wall-clock times (analytics.tickets): served with their offset like every time
+        return {"ready": self.live.ready,
+                "issues": [{**i.to_json(), "first": local_wall_time(i.first), "last": local_wall_time(i.last)}
+                           for i in ranked]}
 
     def warnings(self, start: date | None, end: date | None) -> list[dict]:
         return [w.to_json() for w in self.live.warnings(start, end)]

@@ -68,13 +68,20 @@ def local_naive(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC).astimezone(_ZONE).replace(tzinfo=None)
 
 
+def local_wall_time(value: datetime) -> str:
+    """A wall-clock time of the display zone kept naive (the analysis's message times) with its offset."""
+    return value.replace(tzinfo=_ZONE).isoformat()
+
+
+def local_midnight_in_utc(day: date) -> datetime:
+    """The stored time (naive UTC) at which the local day ``day`` starts."""
+    return datetime.combine(day, time.min, tzinfo=_ZONE).astimezone(UTC).replace(tzinfo=None)
+
+
 def local_days_in_utc(start: date, end: date) -> tuple[datetime, datetime]:
     """The stored-time (naive UTC) bounds of the local days ``start``..``end``, both included: a leader's
     "today" starts at midnight in China, not at midnight UTC."""
-    def to_utc(day: date) -> datetime:
-        return datetime.combine(day, time.min, tzinfo=_ZONE).astimezone(UTC).replace(tzinfo=None)
-
-    return to_utc(start), to_utc(end + timedelta(days=1))
+    return local_midnight_in_utc(start), local_midnight_in_utc(end + timedelta(days=1))
 
 
 Timestamp = Annotated[datetime, PlainSerializer(local_time, return_type=str, when_used="json"),

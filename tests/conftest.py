@@ -12,7 +12,7 @@ import pytest
 from classifier.dataset import Example, load_examples
 from classifier.model import ComplaintClassifier
 from classifier.registry import ModelRegistry
-from tests.helpers import CHROMIUM, ROOT, SAMPLE, FakeClock
+from tests.helpers import CHROMIUM, ROOT, SAMPLE, FakeClock, head_revision
 
 # Tests build many services in one process: each joins new orders itself when its analysis is read
 # (the analysis process has its own tests, and the service benchmark runs it).
@@ -78,11 +78,7 @@ def _database_urls() -> list[str]:
     return urls
 
 
-@pytest.fixture(params=_database_urls())
-def database_url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'router.db'}"
-    url = os.environ["TEST_DATABASE_URL"]
+def _drop_everything(url: str) -> None:
     from sqlalchemy import MetaData, create_engine
 
     engine = create_engine(url)
@@ -90,6 +86,73 @@ def database_url(request, tmp_path) -> str:
     existing.reflect(engine)
     existing.drop_all(engine)
     engine.dispose()
+
+
+@pytest.fixture(params=_database_urls())
+def empty_database_url(request, tmp_path) -> str:
+    """A database without a single table, for the tests of the migrations themselves."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'router.db'}"
+    url = os.environ["TEST_DATABASE_URL"]
+    _drop_everything(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """A SQLite file migrated to head once per session; each test gets a copy instead of migrating anew."""
+    from core.db import make_engine, upgrade_database
+
+    path = tmp_path_factory.mktemp("template") / "router.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_database(engine)
+    engine.dispose()
+    return path
+
+
+def _emptied_postgresql(url: str) -> None:
+    """``url``'s database at the head schema with no rows and ids from 1: truncated when it is at head already
+    (a few milliseconds), else dropped and migrated (a second or more)."""
+    from sqlalchemy import MetaData, create_engine, text
+
+    from core.db import make_engine, upgrade_database
+
+    engine = create_engine(url)
+    try:
+        existing = MetaData()
+        existing.reflect(engine)
+        with engine.connect() as connection:
+            at = (connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+                  if "alembic_version" in existing.tables else [])
+        if at == [head_revision()] and set(existing.tables) == _declared_tables():
+            names = ", ".join(f'"{name}"' for name in existing.tables if name != "alembic_version")
+            with engine.begin() as connection:
+                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            return
+        existing.drop_all(engine)
+    finally:
+        engine.dispose()
+    migrated = make_engine(url)
+    upgrade_database(migrated)
+    migrated.dispose()
+
+
+def _declared_tables() -> set[str]:
+    import learning.orm  # noqa: F401  (declares its tables; imports routing.orm, which declares the rest)
+    from core.db import Base
+
+    return {*Base.metadata.tables, "alembic_version"}
+
+
+@pytest.fixture(params=_database_urls())
+def database_url(request, tmp_path, migrated_sqlite) -> str:
+    """An empty database at the head schema: SQLite a copy of the session's migrated file, PostgreSQL emptied."""
+    if request.param == "sqlite":
+        path = tmp_path / "router.db"
+        shutil.copyfile(migrated_sqlite, path)
+        return f"sqlite:///{path}"
+    url = os.environ["TEST_DATABASE_URL"]
+    _emptied_postgresql(url)
     return url
 
 
@@ -166,12 +229,52 @@ def app_settings(database_url, model_registry, type_registry, tmp_path, sample_v
                                                         model_dir=tmp_path / "bot-models"))
 
 
-@pytest.fixture
-def app_context(app_settings, clock):
-    """The whole service's state, built as at start-up, with a clock the test moves."""
-    from server.context import AppContext
+@pytest.fixture(scope="session")
+def loaded_once() -> dict:
+    """What services of one session may share because nothing changes it once loaded: each catalogue with its
+    search, each model file's fitted estimator (keyed by the files' contents, so a changed file loads anew)."""
+    return {}
 
-    context = AppContext.build(app_settings)
+
+def _file_key(path: Path) -> tuple:
+    stat = path.stat() if path.exists() else None
+    return (str(path.resolve()), stat and stat.st_size, stat and stat.st_mtime_ns)
+
+
+@pytest.fixture
+def app_context(app_settings, clock, loaded_once, monkeypatch):
+    """The whole service's state, built as at start-up, with a clock the test moves.
+
+    Start-up as in production except that the read-only parts (catalogue and search, fitted models) come from
+    ``loaded_once``: loading them for every test took most of the fast tier's time."""
+    import hashlib
+
+    from classifier.registry import ModelRegistry
+    from server.context import AppContext
+    from service_guide.api import Guide
+
+    build_guide, load_model = Guide.build.__func__, ModelRegistry.load
+
+    def shared_guide(cls, settings):
+        key = ("guide", *(_file_key(path) for path in (settings.catalogue_file, settings.catalogue_vocabulary,
+                                                          settings.catalogue_ranker)))
+        if key not in loaded_once:
+            loaded_once[key] = build_guide(cls, settings)
+        return loaded_once[key]
+
+    def shared_model(registry, version=None):
+        path = registry.root / (version or registry.current_version() or "") / "model.joblib"
+        if not path.is_file():
+            return load_model(registry, version)
+        key = ("model", hashlib.sha256(path.read_bytes()).hexdigest())
+        if key not in loaded_once:
+            loaded_once[key] = load_model(registry, version)
+        return loaded_once[key]
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Guide, "build", classmethod(shared_guide))
+        patched.setattr(ModelRegistry, "load", shared_model)
+        context = AppContext.build(app_settings)
     context.router.clock = clock
     yield context
     context.close()

@@ -17,8 +17,8 @@ import requests
 from server.bench import free_port
 
 __all__ = ["ARTIFACTS", "CHROMIUM", "COMPLAINT", "ROOT", "SAMPLE", "SHARED_DATA", "TOKENS", "FakeClock", "auth",
-           "bot_turn", "call", "free_port", "intake", "screenshot", "shared_data_file", "sign_in", "start_site",
-           "stored_time", "wait_for", "wait_for_job", "write_export"]
+           "bot_turn", "call", "free_port", "head_revision", "intake", "screenshot", "shared_data_file", "sign_in",
+           "start_site", "stored_time", "wait_for", "wait_for_job", "write_export"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
@@ -122,6 +122,18 @@ def write_export(tmp_path: Path, items: list[dict]):
     path = tmp_path / "export.jsonl"
     path.write_text("\n".join(lines), encoding="utf-8")
     return import_guangdong(path).catalogue
+
+
+def head_revision() -> str:
+    """The newest Alembic revision (the head the service migrates to)."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from core.db import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(config).get_current_head()
 
 
 def shared_data_file(name: str) -> Path:

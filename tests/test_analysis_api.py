@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -80,6 +81,16 @@ def test_new_orders_join_the_live_issues_as_they_arrive(client, clock, app_conte
     app_context.analytics.flush()
     after = estate_issue(client)
     assert after["n_messages"] == 9 and str(new["id"]) in after["message_ids"]
+
+
+def test_live_issues_give_their_first_and_last_times_with_chinas_offset(client, filed):
+    issue = estate_issue(client)
+    members = [m.time for m in load_messages(SAMPLE / "hot_messages.csv")
+               if str(filed[m.id]["id"]) in issue["message_ids"]]
+    china = ZoneInfo("Asia/Shanghai")
+    assert issue["first"].endswith("+08:00") and issue["last"].endswith("+08:00")
+    assert datetime.fromisoformat(issue["first"]) == min(members).replace(tzinfo=china)
+    assert datetime.fromisoformat(issue["last"]) == max(members).replace(tzinfo=china)
 
 
 def test_the_surge_at_the_estate_is_warned_on_the_day_it_happens(client, filed):

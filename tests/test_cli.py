@@ -1,28 +1,36 @@
-"""The CLI as a user runs it: a real process, real files, exit codes and messages."""
+"""The CLI as a user runs it: real files, exit codes and messages. The model is trained by a real process
+(``python -m classifier``) and an unknown command is refused by one; the other commands run the same ``main``
+in this process, which spares a Python start-up (with scikit-learn and jieba) per command."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+from contextlib import redirect_stderr, redirect_stdout
+from io import StringIO
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from classifier.cli import main
 from tests.helpers import ROOT, SAMPLE
 
 
-def run_cli(*args: str, models: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "classifier", "--models", str(models), *args],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )
+def run_cli(*args: str, models: Path) -> SimpleNamespace:
+    """``python -m classifier --models MODELS ARGS`` in this process: its exit code, stdout and stderr."""
+    stdout, stderr = StringIO(), StringIO()
+    with redirect_stdout(stdout), redirect_stderr(stderr):
+        code = main(["--models", str(models), *args])
+    return SimpleNamespace(returncode=code, stdout=stdout.getvalue(), stderr=stderr.getvalue())
 
 
 @pytest.fixture(scope="module")
 def trained_registry(tmp_path_factory) -> Path:
     models = tmp_path_factory.mktemp("registry")
-    result = run_cli("train", "--data", str(SAMPLE / "messages_train.csv"), models=models)
+    result = subprocess.run([sys.executable, "-m", "classifier", "--models", str(models), "train", "--data",
+                             str(SAMPLE / "messages_train.csv")], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     return models
 

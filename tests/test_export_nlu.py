@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from functools import cache
 
 import yaml
 
@@ -14,7 +15,9 @@ from service_guide.loader import load_catalogue
 CATALOGUE = ROOT / "service_guide" / "data" / "qingshan_catalogue.yml"
 
 
+@cache
 def generated_examples() -> dict[str, list[str]]:
+    """Generated once for the module's tests (the bot's tokenizer loads its dictionary): read, never changed."""
     templates = yaml.safe_load(TEMPLATES.read_text(encoding="utf-8"))["intents"]
     tokenizer = bot_tokenizer(USERDICT.read_text(encoding="utf-8"))
     data = yaml.safe_load(examples_yaml(load_catalogue(CATALOGUE), templates, tokenizer))

@@ -5,13 +5,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Column, Engine, MetaData, String, inspect, text
 
 import learning.orm  # noqa: F401  (declares its tables on core.db.Base; imports routing.orm, which declares the rest)
-from core.db import MIGRATIONS, Base, make_engine, upgrade_database
+from core.db import Base, make_engine, upgrade_database
+from tests.helpers import head_revision
 
 
 def schema_drift(engine: Engine, metadata: MetaData) -> list:
@@ -28,14 +27,8 @@ def columns(engine: Engine) -> dict[str, list[tuple[str, str, bool]]]:
             for table in inspector.get_table_names()}
 
 
-def head_revision() -> str:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    return ScriptDirectory.from_config(config).get_current_head()
-
-
-def test_concurrent_upgrades_of_one_database_all_succeed(database_url):
-    engines = [make_engine(database_url) for _ in range(4)]
+def test_concurrent_upgrades_of_one_database_all_succeed(empty_database_url):
+    engines = [make_engine(empty_database_url) for _ in range(4)]
     try:
         with ThreadPoolExecutor(max_workers=4) as pool:
             list(pool.map(upgrade_database, engines))
@@ -47,9 +40,9 @@ def test_concurrent_upgrades_of_one_database_all_succeed(database_url):
 
 
 @pytest.fixture
-def migrated(database_url) -> Iterator[Engine]:
-    """An engine on a database upgraded to head."""
-    engine = make_engine(database_url)
+def migrated(empty_database_url) -> Iterator[Engine]:
+    """An engine on a database upgraded to head from nothing."""
+    engine = make_engine(empty_database_url)
     upgrade_database(engine)
     yield engine
     engine.dispose()
@@ -76,3 +69,8 @@ def test_upgrading_twice_changes_nothing(migrated):
         versions = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
     assert versions == [head_revision()]
     assert schema_drift(migrated, Base.metadata) == []
+
+
+def test_the_query_code_lookup_has_an_index_on_the_feedback_code(migrated):
+    indexes = inspect(migrated).get_indexes("tickets")
+    assert ["feedback_code"] in [index["column_names"] for index in indexes]

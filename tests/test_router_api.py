@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func, select
 
 from learning.orm import LabelCandidate
 from routing.orm import Ticket
-from tests.helpers import COMPLAINT, auth, intake
+from tests.helpers import COMPLAINT, auth, intake, stored_time
 
 
 def count(app_context, model) -> int:
@@ -197,8 +199,19 @@ def test_unknown_ticket_is_404(client):
 
 
 def test_metrics_reject_an_inverted_period(client):
-    response = client.get("/api/metrics?start=2026-03-02T00:00:00&end=2026-03-01T00:00:00", headers=auth("operator"))
-    assert response.status_code == 400
+    response = client.get("/api/metrics?start=2026-03-02&end=2026-03-01", headers=auth("operator"))
+    assert response.status_code == 400 and response.json()["error"]["zh"]
+
+
+def test_metrics_count_the_days_of_the_period_in_china(client, clock):
+    clock.now = stored_time(datetime(2026, 3, 1, 7, 30))  # 07:30 on 1 March in China is still 28 February in UTC
+    intake(client)
+
+    def received(start: str, end: str) -> int:
+        figures = client.get("/api/metrics", params={"start": start, "end": end}, headers=auth("operator")).json()
+        return figures["overall"]["received"]
+
+    assert (received("2026-03-01", "2026-03-01"), received("2026-02-28", "2026-02-28")) == (1, 0)
 
 
 def test_confident_orders_are_dispatched_automatically_by_the_system(client, app_context):

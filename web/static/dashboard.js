@@ -86,17 +86,15 @@ function renderQuality(quality) {
 async function load() {
   const start = document.getElementById("start").value;
   const end = document.getElementById("end").value;
-  if (start >= end) { Site.showError("开始日期必须早于结束日期。"); return; }
-  const metrics = await attempt(() => api(`/api/metrics?start=${start}T00:00:00&end=${end}T00:00:00`));
+  if (start > end) { Site.showError("结束日期不能早于开始日期。"); return; }
+  // Both days included, days in China (the server's display zone), as in the analysis report.
+  const metrics = await attempt(() => api(`/api/metrics?start=${start}&end=${end}`));
   if (metrics) {
     render(metrics);
     await renderBotRatings(metrics.bot_ratings);
   }
   if (!QUALITY_ROLES.includes(role)) return;
-  const last = new Date(`${end}T00:00:00`);
-  last.setDate(last.getDate() - 1);  // the reply-quality period includes its last day
-  const lastDay = `${last.getFullYear()}-${String(last.getMonth() + 1).padStart(2, "0")}-${String(last.getDate()).padStart(2, "0")}`;
-  const quality = await attempt(() => api(`/api/analysis/reply-quality?start=${start}&end=${lastDay}`));
+  const quality = await attempt(() => api(`/api/analysis/reply-quality?start=${start}&end=${end}`));
   if (quality) renderQuality(quality);
 }
 
@@ -110,7 +108,7 @@ document.getElementById("period").addEventListener("submit", (event) => { event.
   // The local calendar date (toISOString would give the UTC date, a day early in China before 08:00).
   const iso = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
   document.getElementById("start").value = iso(new Date(today.getFullYear(), 0, 1));
-  document.getElementById("end").value = iso(new Date(today.getTime() + 86400000));
+  document.getElementById("end").value = iso(today);
   const departments = (await attempt(() => api("/api/departments"))) || [];
   names = Object.fromEntries(departments.map((d) => [d.code, d.name]));
   names["未派单"] = "未派单";
