@@ -284,6 +284,20 @@ def material_labels(material: Dict[str, Any]) -> List[str]:
     return [label for label in [material.get("name") or "", *(material.get("aliases") or [])] if label]
 
 
+def picked_offered(tracker: Tracker, value: str) -> bool:
+    """``value`` is one of the options the bot's last turn offered as buttons: the citizen chose an item,
+    whatever words it shares with a material (居民身份证换领、补领 is not 居民户口簿)."""
+    events = list(tracker.events)
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
+    for event in reversed(events[:last_user]):
+        if event.get("event") == "user":
+            return False
+        buttons = (event.get("data") or {}).get("buttons") or [] if event.get("event") == "bot" else []
+        if any(button.get("title") == value for button in buttons):
+            return True
+    return False
+
+
 def names_own_material(code: str, words: str, text: str) -> bool:
     """``words`` (an entity, or the message) name a material of item ``code`` (一定要结婚证吗), not as
     something to get done itself (补个身份证要多久 is about another item)."""
@@ -464,7 +478,7 @@ class ActionAnswerItem(Action):
             def own_material() -> bool:
                 return names_own_material(remembered, " ".join(named) or text, text)
 
-            if named and remembered and own_material():
+            if named and remembered and not picked_offered(tracker, named[0]) and own_material():
                 named = []  # 结婚证 in "一定要结婚证吗" is a material of the item under discussion
             if not named and remembered:
                 best = {"code": remembered, "name": tracker.get_slot("service_item")}

@@ -19,7 +19,7 @@ from rasa_sdk.types import DomainDict
 from actions import wording
 from actions.cues import asks
 from actions.forms import GuardedFormValidation, intent_of
-from actions.guide import SORRY, choice_buttons, materials_of, named_materials
+from actions.guide import SORRY, choice_buttons, clear_lead, materials_of, named_materials
 from actions.service_client import ServiceUnavailable, client
 from actions.turns import record_turn
 
@@ -84,7 +84,7 @@ class ValidatePrecheckForm(GuardedFormValidation):
             if not matches:
                 dispatcher.utter_message(text=f"没有找到“{value}”这个事项，请换个说法。")
                 return {"service_item": None}
-            if found["ambiguous"]:
+            if found["ambiguous"] and not clear_lead(found):  # the same rule as an item question
                 dispatcher.utter_message(text="您要预审的是哪一项？", buttons=choice_buttons(matches, "inform_item"))
                 return {"service_item": None}
             best = matches[0]

@@ -565,6 +565,20 @@ def test_naming_another_item_at_the_materials_step_switches_the_precheck_to_it(s
     assert slots_set(events)["item_code"] == "QS-GA-004" and slots_set(events)["materials_text"] is None
 
 
+def test_an_item_the_search_clearly_leads_with_switches_the_precheck_though_it_hesitates(service, dispatcher):
+    move = {"code": "QS-GA-004", "name": "户口迁移（投靠、购房落户）", "kind": "item", "score": 0.34,
+            "matched": "户口迁移"}
+    birth = {"code": "QS-GA-001", "name": "出生登记", "kind": "item", "score": 0.011, "matched": "户口"}
+    service.reply("GET", "/api/catalogue/items", {"decision": "clarify", "confidence": 0.34, "ambiguous": True,
+                                                  "matches": [move, birth]})
+    service.reply("GET", "/api/catalogue/items/QS-GA-004", {"kind": "item", "text": "【户口迁移】申请材料：…"})
+    asked = in_form("precheck_form", "materials_text", "户口迁移", "inform_item",
+                    slots={"service_item": "出生登记", "item_code": "QS-GA-001"},
+                    entities=[{"entity": "service_item", "value": "户口迁移", "confidence_entity": 0.95}])
+    events = run(ValidatePrecheckForm(), dispatcher, asked)
+    assert slots_set(events)["item_code"] == "QS-GA-004"
+
+
 def test_materials_news_with_a_stray_item_word_keeps_the_item_being_checked(service, dispatcher):
     latest = {"text": "租的房子房东不给备案", "intent": {"name": "inform_materials", "confidence": 0.8},
               "entities": [{"entity": "service_item", "value": "房子", "confidence_entity": 0.7}]}

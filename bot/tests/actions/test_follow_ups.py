@@ -366,3 +366,28 @@ def test_a_lead_the_search_itself_doubts_is_not_clear():
     matches = [{"code": "A", "score": 0.6}, {"code": "B", "score": 0.29}]
     assert not clear_lead({"decision": "clarify", "confidence": 0.08, "matches": matches})
     assert clear_lead({"decision": "clarify", "confidence": 0.3, "matches": matches})
+
+
+def test_picking_an_offered_item_is_a_choice_even_when_it_shares_words_with_a_material(service, dispatcher):
+    renew = {"code": "QS-GA-003", "name": "居民身份证换领、补领", "kind": "item", "score": 0.9,
+             "matched": "居民身份证换领、补领"}
+    service.reply("GET", "/api/catalogue/items", {"decision": "answer", "confidence": 0.9, "ambiguous": False,
+                                                  "matches": [renew]})
+    service.reply("GET", "/api/catalogue/items/QS-GA-002", {"kind": "item", "text": "【居民身份证首次申领】", "item": {
+        "name": "居民身份证首次申领", "materials": [{"name": "居民户口簿", "required": True, "form": "原件"}]}})
+    service.reply("GET", "/api/catalogue/items/QS-GA-003", {"kind": "item", "text": "【居民身份证换领、补领】"})
+    payload = '/ask_materials{"service_item": "居民身份证换领、补领"}'
+    latest = {"text": payload, "intent": {"name": "ask_materials", "confidence": 1.0},
+              "entities": [{"entity": "service_item", "value": "居民身份证换领、补领"}]}
+    offered = {"event": "bot", "text": "您问的是下面哪一项？", "data": {"buttons": [
+        {"title": "居民身份证首次申领", "payload": "…"}, {"title": "居民身份证换领、补领", "payload": payload}]}}
+    picked = Tracker.from_dict({
+        "sender_id": "citizen-9", "slots": {"service_item": "居民身份证首次申领", "item_code": "QS-GA-002",
+                                            "topic": "guess"},
+        "latest_message": latest, "paused": False, "followup_action": None, "active_loop": {},
+        "latest_action_name": "action_listen",
+        "events": [{"event": "user", "text": "身份证要带什么"}, offered,
+                   {"event": "user", "text": payload, "parse_data": latest}]})
+    events = ActionAnswerItem().run(dispatcher, picked, DOMAIN)
+    assert "【居民身份证换领、补领】" in texts(dispatcher)
+    assert slots_set(events)["item_code"] == "QS-GA-003"
