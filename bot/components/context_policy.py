@@ -13,15 +13,13 @@ mean is clear only from what the bot just said, so this policy (above the rules 
   收费, 地点, 网上办, 材料, 条件) outside any form, whatever intent the NLU gave it;
 * ``action_listen`` after either, and nothing otherwise (the other policies decide).
 
-The words come from bot/dialogue_cues.yml, which the actions read too.
+The words come from bot/dialogue_cues.yml through bot/actions/cues.py, the module the actions use too.
 """
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
-import yaml
 from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -32,11 +30,8 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-CUES = yaml.safe_load((Path(__file__).parent.parent / "dialogue_cues.yml").read_text(encoding="utf-8"))
-RATING = [re.compile(CUES["rating"]["satisfied"]), re.compile(CUES["rating"]["unsatisfied"])]
-ASPECTS = [re.compile(pattern) for pattern in CUES["aspects"].values()]
-QUESTION = re.compile(CUES["question"])
-NOT_ASKING = re.compile(CUES["not_asking"])
+from bot.actions.cues import asks, aspects_named, compact, rating_in
+
 #: Intents whose own actions handle an aspect question better (a complaint, an order, a person, a pre-check).
 #: Intents that, right after filing, still mean something else than the order (a person, a service question).
 NOT_ABOUT_THE_ORDER = {"request_human", "greet", "goodbye", "ask_materials", "ask_conditions", "ask_time_limit",
@@ -46,7 +41,7 @@ OWN_HANDLING = {"file_complaint", "file_suggestion", "ask_ticket_status", "reque
 
 def said(tracker: DialogueStateTracker) -> str:
     """The latest message without spaces and without what it says it does not know (不知道档案在哪)."""
-    return NOT_ASKING.sub("", re.sub(r"\s", "", tracker.latest_message.text or "")) if tracker.latest_message else ""
+    return compact(tracker.latest_message.text or "") if tracker.latest_message else ""
 
 
 def offered_rating(tracker: DialogueStateTracker) -> bool:
@@ -79,14 +74,10 @@ def is_english(text: str) -> bool:
             and len(text.split()) >= 2)
 
 
-def is_rating(text: str) -> bool:
-    return any(pattern.match(text) for pattern in RATING)
-
-
 def asks_about_item(tracker: DialogueStateTracker, text: str, max_chars: int) -> bool:
     intent = (tracker.latest_message.intent or {}).get("name")
     return (bool(tracker.get_slot("item_code")) and intent not in OWN_HANDLING and len(text) <= max_chars
-            and bool(QUESTION.search(text)) and any(pattern.search(text) for pattern in ASPECTS))
+            and asks(text) and bool(aspects_named(text)))
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
@@ -112,7 +103,7 @@ class ContextPolicy(Policy):
         text = said(tracker)
         if not text or text.startswith("/"):
             return None
-        if offered_rating(tracker) and is_rating(text):
+        if offered_rating(tracker) and rating_in(text):
             return "action_rate"
         if is_english(tracker.latest_message.text or ""):
             return "action_out_of_scope"
@@ -126,7 +117,7 @@ class ContextPolicy(Policy):
         """A short remark right after filing (单号记一下 / 别打给我) is about the order just filed."""
         intent = (tracker.latest_message.intent or {}).get("name")
         return 4 < len(text) <= self.max_chars and intent not in NOT_ABOUT_THE_ORDER \
-            and not any(pattern.search(text) for pattern in ASPECTS)
+            and not aspects_named(text)
 
     def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Domain,
                                      rule_only_data: Optional[Dict[Text, Any]] = None,
