@@ -1,8 +1,9 @@
 """The complaint classifier (智能标签归类): first-level category with confidence and evidence.
 
 Raw text → ``zhtext.Document`` (normalised, masked, cut once) → TF-IDF word 1-2-grams + char
-1-3-grams of its tokens (``NgramTfidf``, one counting pass) → LinearSVC scores → calibrated
-probabilities (temperature, then a map of the top label's confidence). It follows scikit-learn's
+1-3-grams of its tokens (``NgramTfidf``, one counting pass) → linear scores (the average of the
+calibration folds' LinearSVCs) → calibrated probabilities (temperature, then a map of the top
+label's confidence, both fitted on those fold models' out-of-fold scores). It follows scikit-learn's
 estimator API: configure in the constructor, ``fit``, then ``predict`` / ``predict_proba``;
 ``analyse`` adds the top-k labels and the terms that drove each decision, for the operator to
 read. Every method takes plain strings or ``Document`` objects, so the stages of a work order's
@@ -18,11 +19,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from joblib import effective_n_jobs
+from joblib import Parallel, delayed, effective_n_jobs
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.metrics import accuracy_score, f1_score
-from sklearn.model_selection import StratifiedGroupKFold, cross_val_predict
+from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
@@ -30,6 +31,7 @@ from classifier.calibration import TopLabelScaler
 from classifier.features import NgramTfidf
 from classifier.near_duplicates import near_duplicate_groups
 from classifier.progress import Progress
+from core.errors import DataError
 from zhtext.document import Document
 from zhtext.segment import Segmenter, cached_segmenter, default_segmenter
 
@@ -130,15 +132,27 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
             self.vectorizer_ = NgramTfidf(self.word_ngram_range, self.char_ngram_range, self.min_df)
             features = self.vectorizer_.fit_transform(tokens)
             self.feature_names_ = self.vectorizer_.get_feature_names_out()
-        with progress.step(f"校准 {self.calibration_folds}-fold out-of-fold scores for calibration"):
-            groups = near_duplicate_groups([" ".join(t) for t in tokens], threshold=self.duplicate_threshold)
-            folds = StratifiedGroupKFold(self.calibration_folds, shuffle=True, random_state=self.random_state)
-            oof = cross_val_predict(
-                self._make_svm(), features, y, groups=groups, cv=folds, method="decision_function", n_jobs=self.n_jobs
+        with progress.step(f"校准 {self.calibration_folds} fold models: out-of-fold scores, their average served"):
+            splits = self._calibration_splits(tokens, y)
+            svms = Parallel(n_jobs=self.n_jobs)(
+                delayed(_fit_svm)(self._make_svm(), features[fit], y[fit]) for fit, _ in splits
             )
-        with progress.step("拟合 fitting the final model"):
-            self.svm_ = self._make_svm().fit(features, y)
-            self.classes_ = self.svm_.classes_
+            self.classes_ = np.unique(y)
+            if any(len(svm.classes_) != len(self.classes_) for svm in svms):
+                raise DataError(
+                    f"每个类别的样本须分布在 {self.calibration_folds} 个校准折中，有类别样本过少",
+                    f"a category has too few examples to appear in all {self.calibration_folds} calibration folds",
+                )
+            oof = np.zeros((len(y), len(self.classes_)))
+            for (_, held), svm in zip(splits, svms, strict=True):
+                oof[held] = svm.decision_function(features[held])
+        with progress.step("拟合 averaging the fold models into the served one, fitting the calibrator"):
+            # Served: the fold models' mean, one linear model as cheap as one SVM. A model refitted on
+            # all the data is surer than the fold models whose scores the calibrator learns from, so
+            # its probabilities were too high; the mean scores like the fold models do.
+            self.svm_ = svms[0]
+            self.svm_.coef_ = np.mean([svm.coef_ for svm in svms], axis=0)
+            self.svm_.intercept_ = np.mean([svm.intercept_ for svm in svms], axis=0)
             # Scores as one product with the coefficients, feature-major so a ticket's rows are gathered at once.
             self.weights_ = np.ascontiguousarray(self.svm_.coef_.T)
             self.intercept_ = self.svm_.intercept_
@@ -150,6 +164,12 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
             "temperature": self.calibrator_.temperature_,
         }
         return self
+
+    def _calibration_splits(self, tokens: Sequence[Sequence[str]], y: np.ndarray) -> list[tuple[np.ndarray, ...]]:
+        """The (fit, held-out) index pairs of the fold models, near-duplicates always on one side."""
+        groups = near_duplicate_groups([" ".join(t) for t in tokens], threshold=self.duplicate_threshold)
+        folds = StratifiedGroupKFold(self.calibration_folds, shuffle=True, random_state=self.random_state)
+        return list(folds.split(np.zeros(len(y)), y, groups))
 
     def _make_svm(self) -> LinearSVC:
         return LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state)
@@ -276,6 +296,10 @@ def _forked_scores(model: ComplaintClassifier, texts: Sequence[Text]) -> np.ndar
 def _share_scores(bounds: tuple[int, int]) -> np.ndarray:
     model, texts = _SHARED
     return model._scores_of_counts(model.vectorizer_.count_parts(model._tokens(texts[bounds[0] : bounds[1]])))
+
+
+def _fit_svm(svm: LinearSVC, features: sparse.csr_matrix, y: np.ndarray) -> LinearSVC:
+    return svm.fit(features, y)
 
 
 def _readable_term(feature_name: str) -> str | None:
