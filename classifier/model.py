@@ -135,7 +135,7 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
         with progress.step(f"校准 {self.calibration_folds} fold models: out-of-fold scores, their average served"):
             splits = self._calibration_splits(tokens, y)
             svms = Parallel(n_jobs=self.n_jobs)(
-                delayed(_fit_svm)(self._make_svm(), features[fit], y[fit]) for fit, _ in splits
+                delayed(_fit_svm)(self._make_svm(), features, y, fit) for fit, _ in splits
             )
             self.classes_ = np.unique(y)
             if any(len(svm.classes_) != len(self.classes_) for svm in svms):
@@ -298,8 +298,9 @@ def _share_scores(bounds: tuple[int, int]) -> np.ndarray:
     return model._scores_of_counts(model.vectorizer_.count_parts(model._tokens(texts[bounds[0] : bounds[1]])))
 
 
-def _fit_svm(svm: LinearSVC, features: sparse.csr_matrix, y: np.ndarray) -> LinearSVC:
-    return svm.fit(features, y)
+def _fit_svm(svm: LinearSVC, features: sparse.csr_matrix, y: np.ndarray, rows: np.ndarray) -> LinearSVC:
+    """One fold model; the rows are taken in the worker, which shares the whole matrix with the others."""
+    return svm.fit(features[rows], y[rows])
 
 
 def _readable_term(feature_name: str) -> str | None:
