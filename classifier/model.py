@@ -31,7 +31,6 @@ from classifier.calibration import TopLabelScaler
 from classifier.features import NgramTfidf
 from classifier.near_duplicates import near_duplicate_groups
 from classifier.progress import Progress
-from core.errors import DataError
 from zhtext.document import Document
 from zhtext.segment import Segmenter, cached_segmenter, default_segmenter
 
@@ -138,21 +137,18 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
                 delayed(_fit_svm)(self._make_svm(), features, y, fit) for fit, _ in splits
             )
             self.classes_ = np.unique(y)
-            if any(len(svm.classes_) != len(self.classes_) for svm in svms):
-                raise DataError(
-                    f"每个类别的样本须分布在 {self.calibration_folds} 个校准折中，有类别样本过少",
-                    f"a category has too few examples to appear in all {self.calibration_folds} calibration folds",
-                )
+            folds = [_one_vs_rest(svm, self.classes_) for svm in svms]
             oof = np.zeros((len(y), len(self.classes_)))
-            for (_, held), svm in zip(splits, svms, strict=True):
-                oof[held] = svm.decision_function(features[held])
+            for (_, held), (coef, intercept) in zip(splits, folds, strict=True):
+                oof[held] = features[held] @ coef.T + intercept
         with progress.step("拟合 averaging the fold models into the served one, fitting the calibrator"):
             # Served: the fold models' mean, one linear model as cheap as one SVM. A model refitted on
             # all the data is surer than the fold models whose scores the calibrator learns from, so
             # its probabilities were too high; the mean scores like the fold models do.
             self.svm_ = svms[0]
-            self.svm_.coef_ = np.mean([svm.coef_ for svm in svms], axis=0)
-            self.svm_.intercept_ = np.mean([svm.intercept_ for svm in svms], axis=0)
+            self.svm_.classes_ = self.classes_
+            self.svm_.coef_ = np.mean([coef for coef, _ in folds], axis=0)
+            self.svm_.intercept_ = np.mean([intercept for _, intercept in folds], axis=0)
             # Scores as one product with the coefficients, feature-major so a ticket's rows are gathered at once.
             self.weights_ = np.ascontiguousarray(self.svm_.coef_.T)
             self.intercept_ = self.svm_.intercept_
@@ -296,6 +292,22 @@ def _forked_scores(model: ComplaintClassifier, texts: Sequence[Text]) -> np.ndar
 def _share_scores(bounds: tuple[int, int]) -> np.ndarray:
     model, texts = _SHARED
     return model._scores_of_counts(model.vectorizer_.count_parts(model._tokens(texts[bounds[0] : bounds[1]])))
+
+
+def _one_vs_rest(svm: LinearSVC, classes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A fold model's weights and intercepts, one row per class of the whole data.
+
+    A class the fold never saw (a small class all in the held-out part, as in the work-order type
+    data) gets what a one-vs-rest SVM without positives learns: no weights, intercept -1.
+    """
+    coef, intercept = svm.coef_, svm.intercept_
+    if len(svm.classes_) == 2:  # liblinear keeps one row for two classes: the second's score, the first's negated
+        coef, intercept = np.vstack([-coef, coef]), np.concatenate([-intercept, intercept])
+    rows = np.searchsorted(classes, svm.classes_)
+    full_coef = np.zeros((len(classes), coef.shape[1]))
+    full_intercept = np.full(len(classes), -1.0)
+    full_coef[rows], full_intercept[rows] = coef, intercept
+    return full_coef, full_intercept
 
 
 def _fit_svm(svm: LinearSVC, features: sparse.csr_matrix, y: np.ndarray, rows: np.ndarray) -> LinearSVC:

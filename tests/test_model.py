@@ -1,10 +1,8 @@
 import numpy as np
-import pytest
 from sklearn.base import clone
 
 from classifier.model import ComplaintClassifier
 from classifier.near_duplicates import near_duplicate_groups
-from core.errors import DataError
 
 
 def test_probabilities_cover_all_categories_and_sum_to_one(trained_model):
@@ -99,9 +97,21 @@ def test_the_served_model_is_the_average_of_the_fold_models_its_calibrator_learn
     assert np.allclose(trained_model.decision_function(asked), expected, atol=1e-5)
 
 
-def test_a_category_too_small_for_every_calibration_fold_is_refused():
+def test_a_category_too_small_for_every_calibration_fold_is_still_learned():
     texts = ["小区物业乱收停车费", "物业费上涨没有公示", "物业不修电梯", "公司拖欠工资三个月", "老板不交社保",
              "加班没有加班费", "出租车拒载"]
     labels = ["城乡建设"] * 3 + ["劳动和社会保障"] * 3 + ["交通运输"]
-    with pytest.raises(DataError):
-        ComplaintClassifier(min_df=1, calibration_folds=3).fit(texts, labels)
+    model = ComplaintClassifier(min_df=1, calibration_folds=3).fit(texts, labels)
+    proba = model.predict_proba(["出租车拒载", "物业乱收停车费"])
+    assert list(model.classes_) == sorted(set(labels))
+    assert np.allclose(proba.sum(axis=1), 1.0)
+    assert model.predict(["物业乱收停车费"])[0] == "城乡建设"
+
+
+def test_two_categories_are_enough():
+    texts = ["小区物业乱收停车费", "物业费上涨没有公示", "物业不修电梯", "公司拖欠工资三个月", "老板不交社保",
+             "加班没有加班费"]
+    labels = ["城乡建设"] * 3 + ["劳动和社会保障"] * 3
+    model = ComplaintClassifier(min_df=1, calibration_folds=3).fit(texts, labels)
+    assert model.predict_proba(["物业不修电梯"]).shape == (1, 2)
+    assert model.predict(["公司拖欠工资三个月"])[0] == "劳动和社会保障"
