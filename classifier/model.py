@@ -1,8 +1,9 @@
 """The complaint classifier (智能标签归类): first-level category with confidence and evidence.
 
 Raw text → ``zhtext.Document`` (normalised, masked, cut once) → TF-IDF word 1-2-grams + char
-1-3-grams of its tokens (``NgramTfidf``, one counting pass) → LinearSVC scores → calibrated
-probabilities (temperature, then a map of the top label's confidence). It follows scikit-learn's
+1-3-grams of its tokens (``NgramTfidf``, one counting pass) → linear scores (the average of the
+calibration folds' LinearSVCs) → calibrated probabilities (temperature, then a map of the top
+label's confidence, both fitted on those fold models' out-of-fold scores). It follows scikit-learn's
 estimator API: configure in the constructor, ``fit``, then ``predict`` / ``predict_proba``;
 ``analyse`` adds the top-k labels and the terms that drove each decision, for the operator to
 read. Every method takes plain strings or ``Document`` objects, so the stages of a work order's
@@ -18,11 +19,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from joblib import effective_n_jobs
+from joblib import Parallel, delayed, effective_n_jobs
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.metrics import accuracy_score, f1_score
-from sklearn.model_selection import StratifiedGroupKFold, cross_val_predict
+from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
@@ -130,15 +131,24 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
             self.vectorizer_ = NgramTfidf(self.word_ngram_range, self.char_ngram_range, self.min_df)
             features = self.vectorizer_.fit_transform(tokens)
             self.feature_names_ = self.vectorizer_.get_feature_names_out()
-        with progress.step(f"校准 {self.calibration_folds}-fold out-of-fold scores for calibration"):
-            groups = near_duplicate_groups([" ".join(t) for t in tokens], threshold=self.duplicate_threshold)
-            folds = StratifiedGroupKFold(self.calibration_folds, shuffle=True, random_state=self.random_state)
-            oof = cross_val_predict(
-                self._make_svm(), features, y, groups=groups, cv=folds, method="decision_function", n_jobs=self.n_jobs
+        with progress.step(f"校准 {self.calibration_folds} fold models: out-of-fold scores, their average served"):
+            splits = self._calibration_splits(tokens, y)
+            svms = Parallel(n_jobs=self.n_jobs)(
+                delayed(_fit_svm)(self._make_svm(), features, y, fit) for fit, _ in splits
             )
-        with progress.step("拟合 fitting the final model"):
-            self.svm_ = self._make_svm().fit(features, y)
-            self.classes_ = self.svm_.classes_
+            self.classes_ = np.unique(y)
+            folds = [_one_vs_rest(svm, self.classes_) for svm in svms]
+            oof = np.zeros((len(y), len(self.classes_)))
+            for (_, held), (coef, intercept) in zip(splits, folds, strict=True):
+                oof[held] = features[held] @ coef.T + intercept
+        with progress.step("拟合 averaging the fold models into the served one, fitting the calibrator"):
+            # Served: the fold models' mean, one linear model as cheap as one SVM. A model refitted on
+            # all the data is surer than the fold models whose scores the calibrator learns from, so
+            # its probabilities were too high; the mean scores like the fold models do.
+            self.svm_ = svms[0]
+            self.svm_.classes_ = self.classes_
+            self.svm_.coef_ = np.mean([coef for coef, _ in folds], axis=0)
+            self.svm_.intercept_ = np.mean([intercept for _, intercept in folds], axis=0)
             # Scores as one product with the coefficients, feature-major so a ticket's rows are gathered at once.
             self.weights_ = np.ascontiguousarray(self.svm_.coef_.T)
             self.intercept_ = self.svm_.intercept_
@@ -150,6 +160,12 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
             "temperature": self.calibrator_.temperature_,
         }
         return self
+
+    def _calibration_splits(self, tokens: Sequence[Sequence[str]], y: np.ndarray) -> list[tuple[np.ndarray, ...]]:
+        """The (fit, held-out) index pairs of the fold models, near-duplicates always on one side."""
+        groups = near_duplicate_groups([" ".join(t) for t in tokens], threshold=self.duplicate_threshold)
+        folds = StratifiedGroupKFold(self.calibration_folds, shuffle=True, random_state=self.random_state)
+        return list(folds.split(np.zeros(len(y)), y, groups))
 
     def _make_svm(self) -> LinearSVC:
         return LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state)
@@ -276,6 +292,27 @@ def _forked_scores(model: ComplaintClassifier, texts: Sequence[Text]) -> np.ndar
 def _share_scores(bounds: tuple[int, int]) -> np.ndarray:
     model, texts = _SHARED
     return model._scores_of_counts(model.vectorizer_.count_parts(model._tokens(texts[bounds[0] : bounds[1]])))
+
+
+def _one_vs_rest(svm: LinearSVC, classes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A fold model's weights and intercepts, one row per class of the whole data.
+
+    A class the fold never saw (a small class all in the held-out part, as in the work-order type
+    data) gets what a one-vs-rest SVM without positives learns: no weights, intercept -1.
+    """
+    coef, intercept = svm.coef_, svm.intercept_
+    if len(svm.classes_) == 2:  # liblinear keeps one row for two classes: the second's score, the first's negated
+        coef, intercept = np.vstack([-coef, coef]), np.concatenate([-intercept, intercept])
+    rows = np.searchsorted(classes, svm.classes_)
+    full_coef = np.zeros((len(classes), coef.shape[1]))
+    full_intercept = np.full(len(classes), -1.0)
+    full_coef[rows], full_intercept[rows] = coef, intercept
+    return full_coef, full_intercept
+
+
+def _fit_svm(svm: LinearSVC, features: sparse.csr_matrix, y: np.ndarray, rows: np.ndarray) -> LinearSVC:
+    """One fold model; the rows are taken in the worker, which shares the whole matrix with the others."""
+    return svm.fit(features[rows], y[rows])
 
 
 def _readable_term(feature_name: str) -> str | None:

@@ -82,3 +82,36 @@ def test_unchecked_scores_equal_the_svm_decision_function(trained_model, sample_
     expected = trained_model.svm_.decision_function(features)
     assert np.allclose(trained_model.decision_function(texts), expected, atol=1e-5)
     assert np.allclose(trained_model.decision_function(texts[:1]), expected[:1], atol=1e-5)
+
+
+def test_the_served_model_is_the_average_of_the_fold_models_its_calibrator_learned_from(trained_model, sample_train):
+    texts, labels = [e.text for e in sample_train], np.array([e.label for e in sample_train])
+    tokens = trained_model._tokens(texts)
+    features = trained_model.vectorizer_.transform(tokens)
+    folds = [trained_model._make_svm().fit(features[fit], labels[fit])
+             for fit, _ in trained_model._calibration_splits(tokens, labels)]
+    asked = ["小区物业乱收停车费", "公司拖欠工资三个月"]
+    expected = np.mean([svm.decision_function(trained_model.vectorizer_.transform(trained_model._tokens(asked)))
+                        for svm in folds], axis=0)
+    assert len(folds) == trained_model.calibration_folds
+    assert np.allclose(trained_model.decision_function(asked), expected, atol=1e-5)
+
+
+def test_a_category_too_small_for_every_calibration_fold_is_still_learned():
+    texts = ["小区物业乱收停车费", "物业费上涨没有公示", "物业不修电梯", "公司拖欠工资三个月", "老板不交社保",
+             "加班没有加班费", "出租车拒载"]
+    labels = ["城乡建设"] * 3 + ["劳动和社会保障"] * 3 + ["交通运输"]
+    model = ComplaintClassifier(min_df=1, calibration_folds=3).fit(texts, labels)
+    proba = model.predict_proba(["出租车拒载", "物业乱收停车费"])
+    assert list(model.classes_) == sorted(set(labels))
+    assert np.allclose(proba.sum(axis=1), 1.0)
+    assert model.predict(["物业乱收停车费"])[0] == "城乡建设"
+
+
+def test_two_categories_are_enough():
+    texts = ["小区物业乱收停车费", "物业费上涨没有公示", "物业不修电梯", "公司拖欠工资三个月", "老板不交社保",
+             "加班没有加班费"]
+    labels = ["城乡建设"] * 3 + ["劳动和社会保障"] * 3
+    model = ComplaintClassifier(min_df=1, calibration_folds=3).fit(texts, labels)
+    assert model.predict_proba(["物业不修电梯"]).shape == (1, 2)
+    assert model.predict(["公司拖欠工资三个月"])[0] == "劳动和社会保障"
