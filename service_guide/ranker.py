@@ -374,7 +374,7 @@ def train(matcher: ItemMatcher, catalogue: Catalogue, vocabulary: Vocabulary | N
 def main(argv: list[str] | None = None) -> int:
     from core.errors import UserFacingError
     from service_guide.loader import load_catalogue
-    from service_guide.search import build_search, load_config
+    from service_guide.search import CONFIG_FILE, build_search, load_config
 
     parser = argparse.ArgumentParser(description="Train the catalogue search's ranker and not-found decision "
                                                  "on questions made from the guides.")
@@ -383,17 +383,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vocabulary", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=None,
                         help=f"the artefact (default: {RANKER_DIR}/<catalogue file name>.joblib)")
+    parser.add_argument("--config", type=Path, default=CONFIG_FILE, help="the search's settings (its ranker section)")
     args = parser.parse_args(argv)
     out = args.out or ranker_path(args.catalogue)
     start = time.perf_counter()
-    settings = load_config().get("ranker") or {}
+    settings = load_config(args.config).get("ranker") or {}
     try:
         catalogue = load_catalogue(args.catalogue)
     except UserFacingError as exc:
         print(exc, file=sys.stderr)
         return 2
     search = build_search(catalogue, vocabulary=args.vocabulary, use_vocabulary=args.vocabulary is not None,
-                          ranker=None)
+                          config=args.config, ranker=None)
     vocabulary = search.matcher.vocabulary
     learned, stats = train(search.matcher, catalogue, vocabulary, pool=int(settings.get("pool", 15)),
                            model=str(settings.get("model", "logistic")), per_kind=int(settings.get("per_kind", 1)),
