@@ -35,7 +35,7 @@ import random
 import re
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -89,6 +89,7 @@ class LearnedRanker:
     pool: int = 15
     outside_features: tuple[str, ...] = DECISION_FEATURES  # the columns the not-found model reads
     catalogue: str = ""  # catalogue_key of the catalogue it was trained on ("" when unknown)
+    thresholds: dict[str, float] = field(default_factory=dict)  # this catalogue's own decision thresholds, if any
 
     def __post_init__(self) -> None:
         self._columns = [DECISION_FEATURES.index(f) for f in self.outside_features]
@@ -117,7 +118,8 @@ class LearnedRanker:
         tmp = path.with_suffix(".tmp")
         joblib.dump({"ranker": self.ranker, "right": self.right, "outside": self.outside, "pool": self.pool,
                      "outside_features": self.outside_features, "candidate_features": CANDIDATE_FEATURES,
-                     "decision_features": DECISION_FEATURES, "catalogue": self.catalogue}, tmp)
+                     "decision_features": DECISION_FEATURES, "catalogue": self.catalogue,
+                     "thresholds": self.thresholds}, tmp)
         tmp.replace(path)
 
     @classmethod
@@ -127,7 +129,7 @@ class LearnedRanker:
                 tuple(data["decision_features"]) != DECISION_FEATURES:
             raise ValueError(f"{path} was trained on other features: retrain it (make train)")
         return cls(data["ranker"], data["right"], data["outside"], int(data["pool"]), tuple(data["outside_features"]),
-                   str(data.get("catalogue") or ""))
+                   str(data.get("catalogue") or ""), dict(data.get("thresholds") or {}))
 
     def trained_on(self, catalogue: Catalogue) -> bool:
         """Whether this ranker was trained on ``catalogue`` (an artefact that does not say is taken at its word)."""
@@ -403,6 +405,9 @@ def main(argv: list[str] | None = None) -> int:
                            outside_features=tuple(settings.get("outside_features") or DECISION_FEATURES),
                            kinds=tuple(settings.get("kinds") or KINDS),
                            outside_balanced=bool(settings.get("outside_balanced", False)))
+    learned.thresholds = {k: float(v) for k, v in
+                          ((load_config(args.config).get("catalogue_thresholds") or {}).get(args.catalogue.stem)
+                           or {}).items()}
     learned.save(out)
     seconds = round(time.perf_counter() - start, 1)
     print(json.dumps({"out": str(out), "catalogue": args.catalogue.name, "build_s": seconds, **stats},

@@ -227,9 +227,10 @@ def build_search(catalogue: Catalogue, vocabulary: Path | str | None = DEFAULT_V
         log.warning("catalogue ranker %s not found: ranking by the blend alone", ranker)
     matcher = ItemMatcher(vocabulary=vocab, ranker=learned, **(settings.get("matcher") or {})).fit(catalogue)
     section = "learned_calibration" if learned is not None else "calibration"
+    own = learned.thresholds if learned is not None else {}  # the catalogue's own, stored with its ranker
     calibration = Calibration(**{k: tuple(v) if isinstance(v, list) else v
                                  for k, v in {**(settings.get("calibration") or {}),
-                                              **(settings.get(section) or {})}.items()})
+                                              **(settings.get(section) or {}), **own}.items()})
     return CatalogueSearch(matcher, calibration, learned)
 
 

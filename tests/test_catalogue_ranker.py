@@ -190,3 +190,12 @@ def test_a_ranker_trained_on_another_catalogue_is_not_used(catalogue, sample_ran
 def test_the_served_catalogues_ranker_answers_a_plain_question_directly(qingshan_search, question, item):
     decision = qingshan_search.decide(question)
     assert (decision.decision, decision.matches[0].name) == ("answer", item)
+
+
+def test_a_catalogues_own_thresholds_travel_with_its_ranker(qingshan_search):
+    from service_guide.search import load_config
+
+    config = load_config()
+    own = config["catalogue_thresholds"]["qingshan_catalogue"]["not_found_at"]
+    assert own != config["learned_calibration"]["not_found_at"]
+    assert qingshan_search.learned.thresholds["not_found_at"] == own == qingshan_search.calibration.not_found_at
