@@ -74,15 +74,22 @@ $(CATALOGUE_VOCAB): service_guide/vocabulary.py service_guide/analysis.py servic
 		--catalogue service_guide/data/qingshan_catalogue.yml --data $(SHARED_DATA) --out $@ \
 		--min-count $(if $(GUIDES),10,3)
 
-# The catalogue search's learned ranker and not-found decision, trained on questions made from the guides
-# (without them: from the sample catalogue). No evaluation question is read.
-CATALOGUE_RANKER := models/catalogue/ranker.joblib
-$(CATALOGUE_RANKER): service_guide/ranker.py service_guide/matcher.py service_guide/analysis.py \
-		service_guide/config/search.yml service_guide/data/qingshan_catalogue.yml $(GUIDES) $(CATALOGUE_VOCAB) | setup
-	$(PY) -m service_guide.ranker build --catalogue $(or $(GUIDES),service_guide/data/qingshan_catalogue.yml) \
-		--vocabulary $(CATALOGUE_VOCAB) --out $@
+# The catalogue search's learned ranker and not-found decision, one per catalogue (the served 青山区 sample, and the
+# Guangdong export when it is beside the project), each trained on questions made from its own guides. No
+# evaluation question is read. The service loads the one of the catalogue it serves (models/catalogue/rankers/<file>).
+SERVED_CATALOGUE := service_guide/data/qingshan_catalogue.yml
+RANKER_DIR := models/catalogue/rankers
+RANKER_CODE := service_guide/ranker.py service_guide/matcher.py service_guide/analysis.py service_guide/config/search.yml
+CATALOGUE_RANKERS := $(RANKER_DIR)/$(basename $(notdir $(SERVED_CATALOGUE))).joblib \
+	$(foreach guides,$(GUIDES),$(RANKER_DIR)/$(basename $(notdir $(guides))).joblib)
+$(RANKER_DIR)/$(basename $(notdir $(SERVED_CATALOGUE))).joblib: $(SERVED_CATALOGUE) $(RANKER_CODE) $(CATALOGUE_VOCAB) | setup
+	$(PY) -m service_guide.ranker build --catalogue $< --vocabulary $(CATALOGUE_VOCAB) --out $@
+ifneq ($(GUIDES),)
+$(RANKER_DIR)/$(basename $(notdir $(GUIDES))).joblib: $(GUIDES) $(RANKER_CODE) $(CATALOGUE_VOCAB) | setup
+	$(PY) -m service_guide.ranker build --catalogue $< --vocabulary $(CATALOGUE_VOCAB) --out $@
+endif
 
-train: models/classifier/CURRENT models/ticket_type/CURRENT models/departments/CURRENT $(CATALOGUE_VOCAB) $(CATALOGUE_RANKER) ## train the models and the catalogue search's vocabulary and ranker (if stale)
+train: models/classifier/CURRENT models/ticket_type/CURRENT models/departments/CURRENT $(CATALOGUE_VOCAB) $(CATALOGUE_RANKERS) ## train the models and the catalogue search's vocabulary and rankers (if stale)
 
 evaluate: train evaluate-dispatch ## evaluate the classifier and the dispatch model on held-out data
 	$(PY) -m classifier evaluate --data $(TEST_DATA)
@@ -168,9 +175,9 @@ bench-router: train ## the service under a fixed-rate load at 25, 50, 100 req/s 
 # Catalogue search on the real Guangdong export: blind development questions and out-of-catalogue ones
 # (top-1/top-3 per kind, not-found precision/recall, p50/p99). Any other set: QUERIES=path.csv.
 QUERIES ?= service_guide/eval/guangdong_queries_blind_dev.csv service_guide/eval/negative_blind_dev.csv
-bench-catalogue: $(CATALOGUE_VOCAB) $(CATALOGUE_RANKER) ## catalogue search on the Guangdong export (top-1/top-3 per kind, not-found, p99)
+bench-catalogue: $(CATALOGUE_VOCAB) $(CATALOGUE_RANKERS) ## catalogue search on the Guangdong export (top-1/top-3 per kind, not-found, p99)
 	$(PY) -m service_guide.bench --catalogue $(SHARED_DATA)/guangdong_service_guides.jsonl \
-		$(addprefix --queries ,$(QUERIES)) --vocabulary $(CATALOGUE_VOCAB) --ranker $(CATALOGUE_RANKER) --json
+		$(addprefix --queries ,$(QUERIES)) --vocabulary $(CATALOGUE_VOCAB) --json
 
 # REST latency of the running bot (make serve first) and NLU cross-validation.
 bench-bot: $(BOT_MODEL) ## REST latency of the running bot (make serve first)

@@ -35,12 +35,12 @@ class Guide:
     def build(cls, settings: GuideSettings) -> Guide:
         """Load and validate the catalogue: a broken entry stops start-up, naming the item and the field.
 
-        The search uses the learned vocabulary and ranker when `make train` has built them, else the catalogue's own
-        words in the blend's order.
+        The search uses the learned vocabulary and the ranker trained on this catalogue when `make train` has built
+        them, else the catalogue's own words in the blend's order.
         """
         catalogue = load_catalogue(settings.catalogue_file)
         return cls(catalogue=catalogue, search=build_search(catalogue, settings.catalogue_vocabulary,
-                                                            ranker=settings.catalogue_ranker))
+                                                            ranker=settings.ranker_file))
 
     def consult(self, text: str) -> dict[str, Any] | None:
         """The best-matching guide's answer to a question (materials, time limit, place), or None if none covers it."""

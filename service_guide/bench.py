@@ -27,8 +27,8 @@ import numpy as np
 
 from core.errors import UserFacingError
 from service_guide.loader import load_catalogue
-from service_guide.ranker import DEFAULT_RANKER
 from service_guide.search import CatalogueSearch, build_search
+from service_guide.settings import ranker_path
 
 
 def _share(hits: int, total: int) -> float | None:
@@ -123,8 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vocabulary", type=Path, default=None,
                         help="learned vocabulary (default: models/catalogue/vocabulary.npz, built by `make run`)")
     parser.add_argument("--no-vocabulary", action="store_true", help="measure without the learned vocabulary")
-    parser.add_argument("--ranker", type=Path, default=DEFAULT_RANKER,
-                        help="learned ranker (default: models/catalogue/ranker.joblib, built by `make train`)")
+    parser.add_argument("--ranker", type=Path, default=None,
+                        help="learned ranker (default: the catalogue's own, "
+                             "models/catalogue/rankers/<file name>.joblib, built by `make train`)")
     parser.add_argument("--no-ranker", action="store_true", help="measure the blend alone, without the ranker")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
@@ -133,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = read_queries(args.queries)
         start = time.perf_counter()
         search = build_search(catalogue, vocabulary=args.vocabulary, use_vocabulary=not args.no_vocabulary,
-                              ranker=None if args.no_ranker else args.ranker)
+                              ranker=None if args.no_ranker else args.ranker or ranker_path(args.catalogue))
     except (UserFacingError, OSError) as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -7,14 +7,17 @@ No evaluation question is trained on: the training questions are made from the g
 - **typo** questions: the name with a character dropped or two swapped;
 - **situation** questions: a clause of the item's conditions (受理标准), or some of its materials, with at
   most one word of its name (what an indirect question gives);
+- **paraphrase** questions: the name's words, each swapped for a learned neighbour by chance, among everyday
+  words no guide uses (a citizen describing their situation around the few words that matter);
 
 and each is asked twice: against the whole catalogue (the item is there: which candidate is it?) and
 against the catalogue without the item's name (every item of that name masked: a plausible service the
 catalogue does not have, like 社保卡挂失 beside 社保卡申领). So the not-found decision learns what a
 question looks like when its key words are covered by no candidate, not what the dev negatives look like.
 
-``python -m service_guide.ranker build --catalogue … --vocabulary … --out models/catalogue/ranker.joblib``
-(``make train``) fits three models and stores them in one artefact:
+``python -m service_guide.ranker build --catalogue FILE --vocabulary …`` (``make train``, once per catalogue) fits
+three models and stores them in one artefact per catalogue, :func:`ranker_path` (the service loads the one of the
+catalogue it serves: a ranker learns the names, siblings and wording of its own catalogue):
 
 - ``ranker``: per candidate (a row of :data:`CANDIDATE_FEATURES`), the probability that it is the item meant;
 - ``right``: per question (:data:`DECISION_FEATURES` of the re-ordered ranking), the probability that the
@@ -25,12 +28,14 @@ question looks like when its key words are covered by no candidate, not what the
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import random
 import re
 import sys
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -40,17 +45,24 @@ import numpy as np
 from service_guide.analysis import Analyzer
 from service_guide.catalogue import Catalogue
 from service_guide.matcher import CANDIDATE_FEATURES, ItemMatcher, Ranking
+from service_guide.settings import RANKER_DIR, ranker_path
 from service_guide.vocabulary import Vocabulary
 
-#: Where ``make train`` writes the artefact (relative to the project root, where the service runs).
-DEFAULT_RANKER = Path("models") / "catalogue" / "ranker.joblib"
 #: What the question-level models see of a (re-ordered) ranking, in order.
 DECISION_FEATURES = ("top", "lead", "blended", "cover_words", "cover_title", "cover_chars", "cover_related",
                      "uncovered", "known", "query_words", "foreign_place")
 #: Question phrasing wrapped around a training question (removed again by the analyser; it shapes runs only).
 FRAMES = ("{}", "{}怎么办理", "{}需要什么材料", "请问{}在哪里办", "我想办{}", "{}要多久", "办{}要带什么", "{}怎么弄")
+#: The kinds of training question (see the module's docstring).
+KINDS = ("name", "typo", "situation")
 _CLAUSE = re.compile(r"[，。；;,:：、\n（）()《》]+")
 _COLUMN = {name: i for i, name in enumerate(CANDIDATE_FEATURES)}
+
+
+def catalogue_key(catalogue: Catalogue) -> str:
+    """What tells a ranker's catalogue from another: a digest of its distinct names (the candidates it orders)."""
+    names = sorted({entry.name for entry in (*catalogue.items.values(), *catalogue.bundles.values())})
+    return hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()[:16]
 
 
 def decision_features(ranking: Ranking) -> np.ndarray:
@@ -76,6 +88,8 @@ class LearnedRanker:
     outside: object
     pool: int = 15
     outside_features: tuple[str, ...] = DECISION_FEATURES  # the columns the not-found model reads
+    catalogue: str = ""  # catalogue_key of the catalogue it was trained on ("" when unknown)
+    thresholds: dict[str, float] = field(default_factory=dict)  # this catalogue's own decision thresholds, if any
 
     def __post_init__(self) -> None:
         self._columns = [DECISION_FEATURES.index(f) for f in self.outside_features]
@@ -104,7 +118,8 @@ class LearnedRanker:
         tmp = path.with_suffix(".tmp")
         joblib.dump({"ranker": self.ranker, "right": self.right, "outside": self.outside, "pool": self.pool,
                      "outside_features": self.outside_features, "candidate_features": CANDIDATE_FEATURES,
-                     "decision_features": DECISION_FEATURES}, tmp)
+                     "decision_features": DECISION_FEATURES, "catalogue": self.catalogue,
+                     "thresholds": self.thresholds}, tmp)
         tmp.replace(path)
 
     @classmethod
@@ -113,7 +128,12 @@ class LearnedRanker:
         if tuple(data["candidate_features"]) != CANDIDATE_FEATURES or \
                 tuple(data["decision_features"]) != DECISION_FEATURES:
             raise ValueError(f"{path} was trained on other features: retrain it (make train)")
-        return cls(data["ranker"], data["right"], data["outside"], int(data["pool"]), tuple(data["outside_features"]))
+        return cls(data["ranker"], data["right"], data["outside"], int(data["pool"]), tuple(data["outside_features"]),
+                   str(data.get("catalogue") or ""), dict(data.get("thresholds") or {}))
+
+    def trained_on(self, catalogue: Catalogue) -> bool:
+        """Whether this ranker was trained on ``catalogue`` (an artefact that does not say is taken at its word)."""
+        return not self.catalogue or self.catalogue == catalogue_key(catalogue)
 
 
 def _as_linear(model) -> tuple[np.ndarray, float] | None:
@@ -160,10 +180,18 @@ class QuestionMaker:
         self.random = random.Random(seed)
         self.swap_similarity = swap_similarity
         self.vocabulary = None
+        self.everyday: list[str] = []  # words no guide uses (set by questions())
         if vocabulary is not None:
             every_word = {w for space in vocabulary.spaces.values() for w in space.words}
             self.vocabulary = Vocabulary(vocabulary.spaces, top_n=3, min_similarity=swap_similarity
                                          ).restricted_to(every_word)
+
+    def everyday_words(self, catalogue_words: set[str]) -> list[str]:
+        """The vocabulary's words (two characters or more) that no guide uses and that are not question phrasing."""
+        if self.vocabulary is None:
+            return []
+        return sorted({w for space in self.vocabulary.spaces.values() for w in space.words
+                       if len(w) > 1 and w not in catalogue_words and w not in self.analyzer.stopwords})
 
     def _frame(self, text: str) -> str:
         return self.random.choice(FRAMES).format(text)
@@ -181,6 +209,21 @@ class QuestionMaker:
             related = [w for w, _ in self.vocabulary.related(kept[j]) if len(w) > 1]
             if related:
                 kept[j] = self.random.choice(related)
+        return self._frame("".join(kept))
+
+    def paraphrase(self, name: str) -> str | None:
+        """The name's words, each kept with probability 0.75 and swapped for a neighbour with probability 0.5,
+        with one to three everyday words around them. None without a vocabulary."""
+        words = self._name_words(name)
+        if not words or self.vocabulary is None or not self.everyday:
+            return None
+        kept = [w for w in words if self.random.random() > 0.25] or [self.random.choice(words)]
+        for j, word in enumerate(kept):
+            related = [w for w, _ in self.vocabulary.related(word) if len(w) > 1]
+            if related and self.random.random() < 0.5:
+                kept[j] = self.random.choice(related)
+        for noise in self.random.sample(self.everyday, self.random.choice((1, 2, 3))):
+            kept.insert(self.random.randrange(len(kept) + 1), noise)
         return self._frame("".join(kept))
 
     def typo(self, name: str) -> str | None:
@@ -211,16 +254,21 @@ class QuestionMaker:
     def off_domain(self, catalogue_words: set[str], count: int) -> list[TrainingQuestion]:
         """Questions in everyday words no guide uses (from the vocabulary's own word list): about nothing the
         catalogue covers, whatever their topic. Empty without a vocabulary."""
-        if self.vocabulary is None:
-            return []
-        words = sorted({w for space in self.vocabulary.spaces.values() for w in space.words
-                        if len(w) > 1 and w not in catalogue_words and w not in self.analyzer.stopwords})
+        words = self.everyday_words(catalogue_words)
         if not words:
             return []
         return [TrainingQuestion(self._frame("".join(self.random.sample(words, self.random.choice((1, 2, 3))))),
                                  "", "off_domain") for _ in range(count)]
 
-    def questions(self, catalogue: Catalogue, per_kind: int = 1) -> list[TrainingQuestion]:
+    def make(self, kind: str, name: str, conditions: list[str], materials: list[str]) -> str | None:
+        """One training question of ``kind`` about the item ``name`` (None when its fields cannot make one)."""
+        if kind == "situation":
+            return self.situation(name, conditions, materials)
+        return {"name": self.name, "typo": self.typo, "paraphrase": self.paraphrase}[kind](name)
+
+    def questions(self, catalogue: Catalogue, per_kind: int = 1, kinds: tuple[str, ...] = KINDS,
+                  catalogue_words: set[str] = frozenset()) -> list[TrainingQuestion]:
+        self.everyday = self.everyday_words(set(catalogue_words)) if "paraphrase" in kinds else []
         out: list[TrainingQuestion] = []
         seen: set[str] = set()
         for item in catalogue.items.values():
@@ -229,9 +277,10 @@ class QuestionMaker:
             seen.add(item.name)
             materials = [m.name for m in item.materials if m.name not in ("无", "")]
             for _ in range(per_kind):
-                made = {"name": self.name(item.name), "typo": self.typo(item.name),
-                        "situation": self.situation(item.name, list(item.conditions), materials)}
-                out.extend(TrainingQuestion(q, item.name, kind) for kind, q in made.items() if q)
+                for kind in kinds:
+                    question = self.make(kind, item.name, list(item.conditions), materials)
+                    if question:
+                        out.append(TrainingQuestion(question, item.name, kind))
         return out
 
 
@@ -275,7 +324,7 @@ def decision_rows(matcher: ItemMatcher, questions: list[TrainingQuestion]
     return np.array(x), np.array(right), np.array(outside)
 
 
-def make_model(kind: str, seed: int = 0):
+def make_model(kind: str, seed: int = 0, balanced: bool = False):
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
@@ -284,18 +333,23 @@ def make_model(kind: str, seed: int = 0):
     if kind == "hgb":  # OpenMP threads: on a busy machine set OMP_NUM_THREADS=1, or its latency suffers
         return HistGradientBoostingClassifier(max_iter=150, learning_rate=0.08, max_leaf_nodes=15,
                                               min_samples_leaf=40, l2_regularization=1.0, random_state=seed)
-    return make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=2000))
+    return make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=2000,
+                                                              class_weight="balanced" if balanced else None))
 
 
 def train(matcher: ItemMatcher, catalogue: Catalogue, vocabulary: Vocabulary | None, pool: int = 15,
           model: str = "logistic", per_kind: int = 1, min_questions: int = 0, off_domain_share: float = 0.5,
-          outside_features: tuple[str, ...] = DECISION_FEATURES, seed: int = 0
-          ) -> tuple[LearnedRanker, dict[str, object]]:
-    """Fit the ranker on training questions made from the catalogue, then the decision models on others."""
+          outside_features: tuple[str, ...] = DECISION_FEATURES, seed: int = 0, kinds: tuple[str, ...] = KINDS,
+          outside_balanced: bool = False) -> tuple[LearnedRanker, dict[str, object]]:
+    """Fit the ranker on training questions made from the catalogue, then the decision models on others.
+
+    ``outside_balanced``: weigh the not-found model's two classes alike (each question is asked once with its item
+    and once without, plus the off-domain ones, so "absent" outnumbers "present" in the rows)."""
     maker = QuestionMaker(matcher._analyzer, vocabulary, seed=seed)
     names = len({item.name for item in catalogue.items.values()})
-    per_kind = max(per_kind, math.ceil(min_questions / (3 * max(names, 1))))  # a small catalogue: more per item
-    questions = maker.questions(catalogue, per_kind)
+    per_kind = max(per_kind, math.ceil(min_questions / (len(kinds) * max(names, 1))))  # a small catalogue: more each
+    catalogue_words = {t[2:] for t in matcher._guide.vocabulary if t.startswith("w:")}
+    questions = maker.questions(catalogue, per_kind, kinds, catalogue_words)
     random.Random(seed).shuffle(questions)
     half = len(questions) // 2
     ranking_part, decision_part = questions[:half], questions[half:]
@@ -304,50 +358,60 @@ def train(matcher: ItemMatcher, catalogue: Catalogue, vocabulary: Vocabulary | N
         raise ValueError("too few training questions found their item among the candidates")
     ranker = make_model(model, seed).fit(x, y)
     matcher.ranker = LearnedRanker(ranker, None, None, pool)
-    catalogue_words = {t[2:] for t in matcher._guide.vocabulary if t.startswith("w:")}
     off_domain = maker.off_domain(catalogue_words, int(len(decision_part) * off_domain_share))
     xd, right, outside = decision_rows(matcher, decision_part + off_domain)
     inside = outside == 0
     right_model = make_model("logistic").fit(xd[inside], right[inside])
     columns = [DECISION_FEATURES.index(f) for f in outside_features]
-    outside_model = make_model("logistic").fit(xd[:, columns], outside)
-    learned = LearnedRanker(ranker, right_model, outside_model, pool, tuple(outside_features))
+    outside_model = make_model("logistic", balanced=outside_balanced).fit(xd[:, columns], outside)
+    learned = LearnedRanker(ranker, right_model, outside_model, pool, tuple(outside_features), catalogue_key(catalogue))
     matcher.ranker = learned
     stats = {"questions": len(questions), "ranker_rows": int(len(y)), "ranker_questions": int(len(set(_.tolist()))),
              "decision_questions": len(decision_part), "off_domain_questions": len(off_domain),
              "first_right_on_training_questions": round(float(right[inside].mean()), 4) if inside.any() else None,
-             "kinds": {k: sum(q.kind == k for q in questions) for k in ("name", "typo", "situation")}}
+             "kinds": {k: sum(q.kind == k for q in questions) for k in kinds}}
     return learned, stats
 
 
 def main(argv: list[str] | None = None) -> int:
     from core.errors import UserFacingError
     from service_guide.loader import load_catalogue
-    from service_guide.search import build_search, load_config
+    from service_guide.search import CONFIG_FILE, build_search, load_config
 
     parser = argparse.ArgumentParser(description="Train the catalogue search's ranker and not-found decision "
                                                  "on questions made from the guides.")
     parser.add_argument("command", choices=["build"])
     parser.add_argument("--catalogue", type=Path, required=True)
     parser.add_argument("--vocabulary", type=Path, default=None)
-    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--out", type=Path, default=None,
+                        help=f"the artefact (default: {RANKER_DIR}/<catalogue file name>.joblib)")
+    parser.add_argument("--config", type=Path, default=CONFIG_FILE, help="the search's settings (its ranker section)")
     args = parser.parse_args(argv)
-    settings = load_config().get("ranker") or {}
+    out = args.out or ranker_path(args.catalogue)
+    start = time.perf_counter()
+    settings = load_config(args.config).get("ranker") or {}
     try:
         catalogue = load_catalogue(args.catalogue)
     except UserFacingError as exc:
         print(exc, file=sys.stderr)
         return 2
     search = build_search(catalogue, vocabulary=args.vocabulary, use_vocabulary=args.vocabulary is not None,
-                          ranker=None)
+                          config=args.config, ranker=None)
     vocabulary = search.matcher.vocabulary
     learned, stats = train(search.matcher, catalogue, vocabulary, pool=int(settings.get("pool", 15)),
                            model=str(settings.get("model", "logistic")), per_kind=int(settings.get("per_kind", 1)),
                            min_questions=int(settings.get("min_questions", 0)),
                            off_domain_share=float(settings.get("off_domain_share", 0.5)),
-                           outside_features=tuple(settings.get("outside_features") or DECISION_FEATURES))
-    learned.save(args.out)
-    print(json.dumps({"out": str(args.out), **stats}, ensure_ascii=False))
+                           outside_features=tuple(settings.get("outside_features") or DECISION_FEATURES),
+                           kinds=tuple(settings.get("kinds") or KINDS),
+                           outside_balanced=bool(settings.get("outside_balanced", False)))
+    learned.thresholds = {k: float(v) for k, v in
+                          ((load_config(args.config).get("catalogue_thresholds") or {}).get(args.catalogue.stem)
+                           or {}).items()}
+    learned.save(out)
+    seconds = round(time.perf_counter() - start, 1)
+    print(json.dumps({"out": str(out), "catalogue": args.catalogue.name, "build_s": seconds, **stats},
+                     ensure_ascii=False))
     return 0
 
 

@@ -33,7 +33,7 @@ import yaml
 
 from service_guide.catalogue import Catalogue
 from service_guide.matcher import ItemMatcher, Match, Ranking
-from service_guide.ranker import DEFAULT_RANKER, LearnedRanker, decision_features, load_ranker
+from service_guide.ranker import LearnedRanker, decision_features, load_ranker
 from service_guide.vocabulary import DEFAULT_VOCABULARY, Vocabulary
 
 log = logging.getLogger(__name__)
@@ -202,11 +202,12 @@ def load_vocabulary(path: Path | str, settings: dict) -> Vocabulary:
 
 def build_search(catalogue: Catalogue, vocabulary: Path | str | None = DEFAULT_VOCABULARY,
                  use_vocabulary: bool = True, config: Path | str = CONFIG_FILE,
-                 ranker: Path | str | None = DEFAULT_RANKER) -> CatalogueSearch:
-    """The search for a catalogue, with the learned vocabulary and ranker when their artefacts exist.
+                 ranker: Path | str | None = None) -> CatalogueSearch:
+    """The search for a catalogue, with the learned vocabulary and its ranker when their artefacts exist.
 
     Without them (``make train`` builds both) the search still works: on the catalogue's own words, in the
-    blend's order, with the confidence models of ``config/search.yml``. ``ranker=None``: the blend alone.
+    blend's order, with the confidence models of ``config/search.yml``. ``ranker=None``: the blend alone. A ranker
+    trained on another catalogue is not used (its names, siblings and not-found decision are that catalogue's).
     """
     settings = load_config(config)
     vocab = None
@@ -218,13 +219,18 @@ def build_search(catalogue: Catalogue, vocabulary: Path | str | None = DEFAULT_V
     learned = None
     if ranker is not None and Path(ranker).exists():
         learned = load_ranker(ranker)
+        if not learned.trained_on(catalogue):
+            log.warning("catalogue ranker %s was trained on another catalogue: ranking by the blend alone "
+                        "(make train builds one per catalogue)", ranker)
+            learned = None
     elif ranker is not None:
         log.warning("catalogue ranker %s not found: ranking by the blend alone", ranker)
     matcher = ItemMatcher(vocabulary=vocab, ranker=learned, **(settings.get("matcher") or {})).fit(catalogue)
     section = "learned_calibration" if learned is not None else "calibration"
+    own = learned.thresholds if learned is not None else {}  # the catalogue's own, stored with its ranker
     calibration = Calibration(**{k: tuple(v) if isinstance(v, list) else v
                                  for k, v in {**(settings.get("calibration") or {}),
-                                              **(settings.get(section) or {})}.items()})
+                                              **(settings.get(section) or {}), **own}.items()})
     return CatalogueSearch(matcher, calibration, learned)
 
 

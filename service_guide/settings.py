@@ -9,6 +9,14 @@ from pydantic_settings import SettingsConfigDict
 
 from core.settings import Settings, env, in_home, package_file
 
+#: Where ``make train`` writes each catalogue's ranker (relative to the project home, where the service runs).
+RANKER_DIR = Path("models") / "catalogue" / "rankers"
+
+
+def ranker_path(catalogue_file: Path | str, directory: Path = RANKER_DIR) -> Path:
+    """The artefact of the ranker trained on ``catalogue_file``: one per catalogue, named after its file."""
+    return directory / f"{Path(catalogue_file).stem}.joblib"
+
 
 class GuideSettings(Settings):
     model_config = SettingsConfigDict(env_prefix="GUIDE_")
@@ -19,6 +27,11 @@ class GuideSettings(Settings):
     # The search's learned vocabulary (`make run` builds it); the search works without it, on the catalogue's words.
     catalogue_vocabulary: Path = Field(default_factory=lambda: in_home("models", "catalogue", "vocabulary.npz"),
                                        validation_alias=env("GUIDE_CATALOGUE_VOCABULARY"))
-    # The search's learned ranker and not-found decision (`make train` builds it); without it, the blend's order.
-    catalogue_ranker: Path = Field(default_factory=lambda: in_home("models", "catalogue", "ranker.joblib"),
-                                   validation_alias=env("GUIDE_CATALOGUE_RANKER"))
+    # The search's learned ranker and not-found decision (`make train` builds one per catalogue); unset, the one
+    # trained on catalogue_file (ranker_file); without it, the blend's order.
+    catalogue_ranker: Path | None = Field(default=None, validation_alias=env("GUIDE_CATALOGUE_RANKER"))
+
+    @property
+    def ranker_file(self) -> Path:
+        """The ranker the service loads: the one set, else the one `make train` built from the catalogue served."""
+        return self.catalogue_ranker or in_home(*ranker_path(self.catalogue_file).parts)

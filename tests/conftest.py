@@ -257,7 +257,7 @@ def app_context(app_settings, clock, loaded_once, monkeypatch):
 
     def shared_guide(cls, settings):
         key = ("guide", *(_file_key(path) for path in (settings.catalogue_file, settings.catalogue_vocabulary,
-                                                          settings.catalogue_ranker)))
+                                                          settings.ranker_file)))
         if key not in loaded_once:
             loaded_once[key] = build_guide(cls, settings)
         return loaded_once[key]

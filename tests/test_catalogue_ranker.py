@@ -1,6 +1,8 @@
 """The catalogue search's learned ranker (issue 16): trained on questions made from the guides, never on evaluation
 questions; it re-orders the blend's candidates and decides "not in our catalogue" from what the candidates cover."""
 
+import shutil
+
 import numpy as np
 import pytest
 
@@ -18,7 +20,10 @@ from service_guide.ranker import (
     train,
 )
 from service_guide.search import CatalogueSearch, build_search
-from tests.helpers import write_export
+from service_guide.settings import GuideSettings
+from tests.helpers import ROOT, write_export
+
+QINGSHAN = ROOT / "service_guide" / "data" / "qingshan_catalogue.yml"
 
 GUIDES = [
     {"matter_name": "低压非居民用电报装", "accept_standard": "商铺、厂房等非居民用户新装用电，需提供房屋产权证明",
@@ -52,6 +57,20 @@ def test_training_questions_are_made_from_each_items_own_fields_only(catalogue):
         own = " ".join([item.name, *item.conditions, *(m.name for m in item.materials)])
         assert set("".join(analyzer.words(question.query))) <= set(own) | set("".join(FRAMES)), question
     assert {q.kind for q in questions} == {"name", "typo", "situation"}
+
+
+def test_paraphrase_questions_put_everyday_words_no_guide_uses_around_the_names_words(catalogue, sample_vocabulary):
+    from service_guide.vocabulary import Vocabulary
+
+    analyzer = Analyzer()
+    guide_words = {t[2:] for t in blend(catalogue).matcher._guide.vocabulary if t.startswith("w:")}
+    maker = QuestionMaker(analyzer, Vocabulary.load(sample_vocabulary), seed=2)
+    questions = maker.questions(catalogue, per_kind=2, kinds=("paraphrase",), catalogue_words=guide_words)
+    assert questions and {q.kind for q in questions} == {"paraphrase"}
+    everyday = set(maker.everyday)
+    assert everyday and not everyday & guide_words
+    for question in questions:
+        assert any(w in everyday for w in analyzer.words(question.query)), question
 
 
 def test_the_same_catalogue_gives_the_same_training_questions(catalogue):
@@ -128,3 +147,55 @@ def test_each_training_question_is_asked_with_and_without_its_item(catalogue):
     assert outside.tolist() == [0, 1, 1] and right.tolist() == [1, 0, 0]
     uncovered = DECISION_FEATURES.index("uncovered")
     assert x[0, uncovered] == 0 and x[1, uncovered] > 0  # without its item, 购置 is covered by no candidate
+
+
+def test_each_catalogue_has_its_own_ranker_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("GOV_ASSISTANT_HOME", str(tmp_path))
+    monkeypatch.delenv("GUIDE_CATALOGUE_RANKER", raising=False)
+    served = GuideSettings(catalogue_file=QINGSHAN).ranker_file
+    export = GuideSettings(catalogue_file=tmp_path / "guangdong_service_guides.jsonl").ranker_file
+    assert served == tmp_path / "models" / "catalogue" / "rankers" / "qingshan_catalogue.joblib"
+    assert export.name == "guangdong_service_guides.joblib" and export.parent == served.parent
+
+
+def test_a_ranker_set_in_the_settings_is_the_one_loaded(tmp_path):
+    assert GuideSettings(catalogue_file=QINGSHAN, catalogue_ranker=tmp_path / "r.joblib").ranker_file == \
+        tmp_path / "r.joblib"
+
+
+def test_the_service_loads_the_ranker_trained_on_the_catalogue_it_serves(tmp_path, monkeypatch, sample_vocabulary,
+                                                                          sample_ranker):
+    from service_guide.api import Guide
+
+    monkeypatch.setenv("GOV_ASSISTANT_HOME", str(tmp_path))
+    monkeypatch.delenv("GUIDE_CATALOGUE_RANKER", raising=False)
+    settings = GuideSettings(catalogue_file=QINGSHAN, catalogue_vocabulary=sample_vocabulary)
+    settings.ranker_file.parent.mkdir(parents=True)
+    shutil.copy(sample_ranker, settings.ranker_file)
+    assert Guide.build(settings).search.learned is not None
+
+
+def test_a_ranker_trained_on_another_catalogue_is_not_used(catalogue, sample_ranker):
+    search = build_search(catalogue, use_vocabulary=False, ranker=sample_ranker)
+    assert search.learned is None
+    assert search.decide("弩的购置审批").matches[0].name == "弩的购置审批"
+
+
+@pytest.mark.parametrize(("question", "item"), [
+    ("户口迁移要带哪些材料", "户口迁移（投靠、购房落户）"),
+    ("我想开个无犯罪记录证明", "无犯罪记录证明开具"),
+    ("办普通护照要多久", "普通护照签发"),
+    ("去哪里办结婚登记", "内地居民结婚登记"),
+])
+def test_the_served_catalogues_ranker_answers_a_plain_question_directly(qingshan_search, question, item):
+    decision = qingshan_search.decide(question)
+    assert (decision.decision, decision.matches[0].name) == ("answer", item)
+
+
+def test_a_catalogues_own_thresholds_travel_with_its_ranker(qingshan_search):
+    from service_guide.search import load_config
+
+    config = load_config()
+    own = config["catalogue_thresholds"]["qingshan_catalogue"]["not_found_at"]
+    assert own != config["learned_calibration"]["not_found_at"]
+    assert qingshan_search.learned.thresholds["not_found_at"] == own == qingshan_search.calibration.not_found_at
