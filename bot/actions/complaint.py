@@ -16,7 +16,8 @@ from rasa_sdk.types import DomainDict
 
 from actions import wording
 from actions.cues import asks, aspects_named
-from actions.forms import CANCEL_ANYWHERE, GuardedFormValidation
+from actions.forms import CANCEL_ANYWHERE, GUIDE_QUESTION, NOT_IN_CATALOGUE, GuardedFormValidation, answer_from_text
+from actions.letters import PLACE_TAIL, read_letter
 from actions.service_client import ServiceUnavailable, client
 from actions.status import ASK_CODE, URGE
 
@@ -24,9 +25,6 @@ from actions.status import ASK_CODE, URGE
 OPENING = re.compile(r"^(你好|您好|喂)?[，,]?(我要|我想|想)?"
                      r"(投诉|举报|反映(一下)?(问题)?|提(个|点)?(建议|意见)|建议)[，,：:。]?")
 NO_CONTACT = "不留"
-#: A question about how to get something done (装修垃圾要办什么手续), not a problem to report.
-GUIDE_QUESTION = re.compile(r"(要|需要|得)办(什么|啥|哪些)(手续|证)|要(带|准备)(什么|啥|哪些)(材料|东西)?|"
-                            r"需要(什么|哪些)材料|怎么(申请|办理)|去哪(儿|里)?办")
 #: How-to and may-I questions (怎么弄, 能不能…, 可以…吗): information, unless they report a problem.
 HOW_TO = re.compile(r"怎么|如何|咋|能不能|可不可以|可以.{0,10}吗|能.{0,10}吗|是不是要|要不要|需不需要")
 #: Wanting something done for oneself or a relative (想给他办个残疾证): a service, not a complaint.
@@ -39,6 +37,20 @@ WECHAT_SENDER_PREFIX = "wx:"
 ENGLISH_ASK_PHONE = ("Thank you. May we have a phone number so that the department can reply to you? "
                      "You may say no (the complaint is filed either way).")
 FORM_SLOTS = ("complaint_text", "complaint_place", "contact", "complaint_kind", "complaint_title")
+#: Declining a phone in words the refusal patterns do not cover: a reason not to be called, or "just file it".
+REFUSAL = re.compile(r"(怕|担心|不想|不愿|不希望).{0,6}(泄露|泄漏|打扰|骚扰|找上门|报复|知道是我)|隐私|"
+                     r"直接(登记|提交|报|受理)|不用(联系|回复|回电|打)|没必要")
+#: A question about the phone itself (还要留电话啊？/ 一定要留吗): it may be left out.
+ABOUT_THE_PHONE = re.compile(r"电话|号码|手机|联系方式|^(一定|必须|非得|非要)?(要|得)?留")
+PHONE_OPTIONAL = ("留电话只是方便承办部门联系您、答复处理结果，不留也可以，工单照样受理（匿名反映）。"
+                  "要留请直接发号码；不留请回复“不留”。")
+#: Words around a number given as a phone (我的手机是…, 座机：…): a message of a number and these tries to be one.
+PHONE_WORDS = re.compile(r"我的?|电话|手机|号码?|座机|联系方式|是|打|这个|[，,。.：:、]")
+#: A message with this many digits and little else is an attempt at a phone number.
+PHONE_ATTEMPT_DIGITS = 5
+HOTLINE_LATER = "以后想反映，随时可以再找我（可以不留电话），或拨打12345热线。"
+#: A complaint is read back in full up to this length; a longer one by its problem clauses (letters.py).
+READ_BACK_CHARS = 60
 
 
 def channel_of(tracker: Tracker) -> str:
@@ -75,19 +87,82 @@ def start_complaint_events(tracker: Tracker, kind: str, text: str) -> List[Dict[
 
 
 def letter_events(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
-    """A long letter is summarised into a work order (the whole text kept); the form asks what it lacks."""
-    letter = wording.summarise_letter(tracker.latest_message.get("text") or "")
-    lines = ["您的来信我已收到，整理成工单如下（原文完整保留）：", f"· 问题：{letter.title}"]
-    lines.append(f"· 地点：{letter.place}" if letter.place else "· 地点：信中未写明，稍后问您")
-    lines.append(f"· 联系电话：{letter.contact}" if letter.contact else "· 联系电话：信中未留，稍后问您")
+    """A long letter is summarised into a work order (the whole text kept) and a question asked in it is
+    answered; the form then asks only what the letter lacks."""
+    letter = read_letter(tracker.latest_message.get("text") or "")
+    contact = letter.contact and (f"{letter.contact}（{letter.contact_person}）" if letter.contact_person
+                                  else letter.contact)
+    lines = ["您的来信我已收到，整理成工单如下（原信全文随工单保存，不用重新输入）：",
+             f"· 地点：{letter.place}" if letter.place else "· 地点：信中未写明，稍后问您",
+             f"· 问题：{letter.problem}",
+             f"· 联系电话：{contact}" if contact else "· 联系电话：信中未留，稍后问您"]
     dispatcher.utter_message(text="\n".join(lines))
-    return [SlotSet("complaint_kind", "投诉"), SlotSet("complaint_text", letter.text),
-            SlotSet("complaint_title", letter.title), SlotSet("complaint_place", letter.place),
-            SlotSet("contact", letter.contact), FollowupAction("complaint_form")]
+    events: List[Dict[Text, Any]] = []
+    if letter.question:
+        dispatcher.utter_message(text="您信里顺便问的事，先回答您：")
+        events = answer_from_text(dispatcher, tracker, letter.question) or []
+        if not events:
+            dispatcher.utter_message(text="这个问题我在办事指南里没有查到，请拨打12345热线咨询。")
+    return events + [SlotSet("complaint_kind", "投诉"), SlotSet("complaint_text", letter.text),
+                     SlotSet("complaint_title", letter.title[:120]), SlotSet("complaint_place", letter.place),
+                     SlotSet("contact", contact), FollowupAction("complaint_form")]
+
+
+def read_back(text: str, title: Optional[str]) -> str:
+    """What the order says the problem is, faithful and short: the whole complaint when short, else its
+    problem clauses (the letter's title when it came as a letter)."""
+    said = wording.clean(text)
+    if len(said) <= READ_BACK_CHARS:
+        return said
+    return title or read_letter(text).problem
+
+
+def place_phrase(text: str, place: str) -> str:
+    """The place with the building, unit and room said right after it (幸福家园小区6栋2单元301)."""
+    at = text.find(place)
+    tail = PLACE_TAIL.match(text[at + len(place):]) if at >= 0 else None
+    return (place + (tail.group(1) if tail else ""))[:200]
+
+
+#: What a place answer may say around the place without adding anything (就在…那一段, 那边).
+PLACE_WORDS = re.compile(r"^(就是|就在|是在|在|是|位置|地点|地址)+|(那一段|这一段|那边|这边|那里|这里|附近|一带)")
+
+
+def detail_besides(text: str, place: Optional[str]) -> Optional[str]:
+    """The message itself when it tells more than the place (打桩和搅拌机的声音, 早上7点到10点最多)."""
+    said = wording.clean(text)
+    rest = PLACE_WORDS.sub("", said.replace(place, "", 1) if place else said)
+    rest = PLACE_TAIL.sub("", re.sub(r"^[\s，,。]+", "", rest))
+    return said if len(re.sub(r"[\W_]", "", rest)) >= 6 else None
+
+
+def with_detail(current: Optional[str], extra: str) -> str:
+    """The complaint with a later message added (the order keeps everything the citizen said)."""
+    if not current:
+        return extra[:wording.LETTER_MAX_CHARS]
+    if extra in current:
+        return current
+    return f"{current}。{extra}"[:wording.LETTER_MAX_CHARS]
+
+
+def tries_a_number(text: str) -> bool:
+    """Mostly digits (1390710123, 电话是0710-55123): an attempt at a phone number, maybe mistyped."""
+    said = re.sub(r"[\s\-—－()（）+]", "", text)
+    digits = len(re.findall(r"[0-9０-９]", said))
+    rest = PHONE_WORDS.sub("", re.sub(r"[0-9０-９]", "", said))
+    return digits >= PHONE_ATTEMPT_DIGITS and len(rest) <= 4
+
+
+def refuses_phone(text: str) -> bool:
+    """A refusal in any wording, at the phone step (电话就不留了 / 怕被找上门 / 直接登记吧)."""
+    said = wording.clean(text)
+    return (wording.refuses_contact(said) or wording.declines_without_number(said)
+            or bool(REFUSAL.search(said) and not wording.phone_in(said)))
 
 
 #: Taking back a complaint given up earlier in the conversation (还是给我登记投诉吧).
-RESUMING = re.compile(r"还是(给我|帮我|要)?(登记|投诉|反映|举报|报)|重新(登记|投诉|反映)|(接着|继续)(投诉|反映|登记)")
+RESUMING = re.compile(r"还是(给我|帮我|要)?(登记|投诉|反映|举报|报)|重新(登记|投诉|反映)|(接着|继续)(投诉|反映|登记)|"
+                      r"(你|您)?先?(给我|帮我|替我)(登记|记下|记一下|报上去|提交|反映)")
 
 
 def dropped_complaint(tracker: Tracker) -> Optional[str]:
@@ -154,7 +229,7 @@ class ActionStartComplaint(Action):
 
 class ValidateComplaintForm(GuardedFormValidation):
     form_slots = FORM_SLOTS
-    cancelled_text = "好的，已取消，没有提交任何工单。"
+    cancelled_text = "好的，已取消，没有提交任何工单。" + HOTLINE_LATER
 
     def name(self) -> Text:
         return "validate_complaint_form"
@@ -175,12 +250,54 @@ class ValidateComplaintForm(GuardedFormValidation):
         text = wording.clean(tracker.latest_message.get("text"))
         place = wording.place_in(text)
         if requested == "contact" and place and "号" in place and not wording.phone_in(text):
-            dispatcher.utter_message(text=f"好的，地点记为“{place}”。")  # 小区在城东大道56号: a better place
-            return [SlotSet("complaint_place", place[:200]), SlotSet("contact", None)]
-        if (requested == "contact" and (wording.refuses_contact(text) or wording.declines_without_number(text))
-                and not wording.asks_for_person(text) and not CANCEL_ANYWHERE.search(text)):
+            said = place_phrase(text, place)  # 小区在城东大道56号: a better place
+            dispatcher.utter_message(text=f"好的，地点记为“{said}”。")
+            events = [SlotSet("complaint_place", said), SlotSet("contact", None)]
+            extra = detail_besides(text, place)
+            if extra:
+                events.append(SlotSet("complaint_text", with_detail(tracker.get_slot("complaint_text"), extra)))
+            return events
+        if (requested == "contact" and refuses_phone(text) and not wording.asks_for_person(text)
+                and not CANCEL_ANYWHERE.search(text)):
             return [SlotSet("contact", NO_CONTACT)]
+        if (requested == "contact" and asks(text) and ABOUT_THE_PHONE.search(text)
+                and not re.search(r"[0-9０-９]", text)):
+            dispatcher.utter_message(text=PHONE_OPTIONAL)
+            return [SlotSet("contact", None)]
         return None
+
+    def digression(self, dispatcher: CollectingDispatcher, tracker: Tracker, requested: str,
+                   text: str) -> Optional[List[Dict]]:
+        """At the place and phone steps, what is not their answer: a service question is answered; at the
+        phone step a place corrects the place and anything else adds to the complaint (only an attempt at a
+        number is a malformed phone)."""
+        if requested not in ("complaint_place", "contact"):
+            return None
+        if requested == "contact" and (wording.phone_in(text) or tries_a_number(text)):
+            return None
+        if asks(text) and (requested == "contact" or not wording.place_in(text)):
+            answered = answer_from_text(dispatcher, tracker, text)
+            if answered is not None:
+                dispatcher.utter_message(text="我们接着刚才的事：")
+                return answered + [SlotSet(requested, None)]
+            if requested == "contact" or ActionStartComplaint.asks_for_information(text):
+                dispatcher.utter_message(text=NOT_IN_CATALOGUE)
+                return [SlotSet(requested, None)]
+            return None
+        if requested == "complaint_place":
+            return None
+        events = [SlotSet("contact", None)]
+        place = wording.place_in(text)
+        current = tracker.get_slot("complaint_place")
+        if place and (not current or "号" in place or wording.CROSSING.search(place)):
+            events.append(SlotSet("complaint_place", place_phrase(text, place)))
+            dispatcher.utter_message(text=f"好的，地点记为“{place_phrase(text, place)}”。")
+        extra = detail_besides(text, place)
+        if extra:
+            events.append(SlotSet("complaint_text", with_detail(tracker.get_slot("complaint_text"), extra)))
+            if not place:
+                dispatcher.utter_message(text="好的，已补充到您反映的内容里。")
+        return events
 
     def validate_complaint_text(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                 domain: DomainDict) -> Dict[Text, Any]:
@@ -211,19 +328,26 @@ class ValidateComplaintForm(GuardedFormValidation):
             dispatcher.utter_message(text="没听出具体地点。请说一下在哪个街道、小区或哪条路，比如“湖滨路12号”；"
                                           "不想反映了可以说“取消”。")
             return {"complaint_place": None}
-        return {"complaint_place": (wording.place_in(place) or place)[:200]}
+        named = wording.place_in(place)
+        if not named:
+            return {"complaint_place": place[:200]}
+        found: Dict[Text, Any] = {"complaint_place": place_phrase(place, named)}
+        extra = detail_besides(place, named)
+        if extra:  # 就在光明路45号那一段 早上7点到10点最多: the hours belong to the complaint
+            found["complaint_text"] = with_detail(tracker.get_slot("complaint_text"), extra)
+        return found
 
     def validate_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                          domain: DomainDict) -> Dict[Text, Any]:
         if value is None:
             return {}
         contact = wording.clean(value)
-        if contact == NO_CONTACT or wording.refuses_contact(contact) or wording.declines_without_number(contact):
-            return {"contact": NO_CONTACT}
         phone = wording.phone_in(contact)
-        if phone:
-            return {"contact": phone}
-        if tracker.get_slot("requested_slot") != "contact":
+        if phone:  # a letter's phone keeps whose it is: 13886071234（女儿刘女士）
+            return {"contact": contact if re.fullmatch(re.escape(phone) + r"（[^）]{1,12}）", contact) else phone}
+        if contact == NO_CONTACT or refuses_phone(contact):
+            return {"contact": NO_CONTACT}
+        if tracker.get_slot("requested_slot") != "contact" or not tries_a_number(contact):
             return {"contact": None}
         dispatcher.utter_message(text="电话号码格式好像不对，请输入11位手机号或带区号的座机号；不想留请回复“不留”。")
         return {"contact": None}
@@ -248,8 +372,12 @@ class ActionSubmitComplaint(Action):
             dispatcher.utter_message(text="抱歉，工单系统暂时无法访问，您的诉求没有提交成功，请稍后再试或拨打12345。")
             return reset
         code = ticket["feedback_code"]
+        place = tracker.get_slot("complaint_place")
+        recorded = [f"地点：{place}" if place else "", f"问题：{read_back(text, tracker.get_slot('complaint_title'))}",
+                    "联系电话：未留（匿名）" if contact == NO_CONTACT else f"联系电话：{contact}"]
         dispatcher.utter_message(
-            text=f"已为您登记{kind}工单，编号 {ticket['id']}，查询码 {code}（请保存好，查进度和评价都要用它）。"
+            text=f"已为您登记{kind}工单，编号 {ticket['id']}，查询码 {code}（请保存好，查进度和评价都要用它）。\n"
+                 f"登记内容：{'；'.join(r for r in recorded if r)}（您说的原话全部随工单保存）。\n"
                  f"承办部门会在规定时限内处理，您可以随时发“查询码 {code}”给我查看进度。",
             json_message={"ticket": {"id": ticket["id"], "feedback_code": code, "query_code": code}})
         if wording.is_english(text):

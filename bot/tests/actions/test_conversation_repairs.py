@@ -63,7 +63,7 @@ def test_cancelling_at_the_place_step_leaves_the_form_and_stores_nothing(service
     events = run(ValidateComplaintForm(), dispatcher, in_form("complaint_form", "complaint_place", said))
     assert left_the_form(events)
     assert slots_set(events)["complaint_place"] is None and slots_set(events)["complaint_text"] is None
-    assert texts(dispatcher) == ["好的，已取消，没有提交任何工单。"]
+    assert texts(dispatcher)[0].startswith("好的，已取消，没有提交任何工单。")
     assert service.calls("POST", "/api/tickets") == []
 
 
@@ -263,7 +263,7 @@ def test_a_long_letter_becomes_a_work_order_with_place_and_contact_and_the_whole
     events = ActionFallback().run(dispatcher, letter, DOMAIN)
     slots = slots_set(events)
     assert slots["complaint_text"] == LETTER
-    assert slots["complaint_place"] == "青山区文化路45号院"
+    assert slots["complaint_place"] == "青山区文化路45号院2号楼"
     assert slots["contact"] == "07105512345"
     assert "水压" in slots["complaint_title"]
     assert events[-1]["name"] == "complaint_form"
