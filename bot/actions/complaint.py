@@ -196,8 +196,9 @@ class ActionStartComplaint(Action):
             from actions.guide import ActionAnswerItem
 
             return ActionAnswerItem().run(dispatcher, tracker, domain) + [FollowupAction("action_listen")]
-        if wording.asks_after_past_order(text) or wording.order_reference(text).code or (
-                tracker.get_slot("ticket_code") and URGE.search(text) and not wording.place_in(text)):
+        if wording.asks_after_past_order(text) or wording.order_reference(text).code or \
+                wording.ORDER_NO.search(wording.clean(text)) or (
+                (tracker.get_slot("ticket_code") and URGE.search(text) or "催" in text) and not wording.place_in(text)):
             from actions.status import ActionTicketStatus
 
             return ActionTicketStatus().run(dispatcher, tracker, domain) + [FollowupAction("action_listen")]
