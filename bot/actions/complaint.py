@@ -40,6 +40,8 @@ FORM_SLOTS = ("complaint_text", "complaint_place", "contact", "complaint_kind", 
 #: Declining a phone in words the refusal patterns do not cover: a reason not to be called, or "just file it".
 REFUSAL = re.compile(r"(怕|担心|不想|不愿|不希望).{0,6}(泄露|泄漏|打扰|骚扰|找上门|报复|知道是我)|隐私|"
                      r"直接(登记|提交|报|受理)|不用(联系|回复|回电|打)|没必要")
+#: Declining words opening a clause (算了吧 / 不用了 / 那就不要了 / 不想被打扰).
+DECLINE_CLAUSE = re.compile(r"(^|[，,。！!\s])(就|还是|那就|那|我)?(算了|不用|不要|不留|不给|不想|不方便|免了|别|没有|不必|不需要)")
 #: A question about the phone itself (还要留电话啊？/ 一定要留吗): it may be left out.
 ABOUT_THE_PHONE = re.compile(r"电话|号码|手机|联系方式|^(一定|必须|非得|非要)?(要|得)?留")
 PHONE_OPTIONAL = ("留电话只是方便承办部门联系您、答复处理结果，不留也可以，工单照样受理（匿名反映）。"
@@ -154,10 +156,15 @@ def tries_a_number(text: str) -> bool:
 
 
 def refuses_phone(text: str) -> bool:
-    """A refusal in any wording, at the phone step (电话就不留了 / 怕被找上门 / 直接登记吧)."""
+    """A refusal in any wording, at the phone step (电话就不留了 / 怕被找上门 / 直接登记吧 / 算了吧): declining
+    words open a clause of a message with no digit (特别大 is no refusal), or name the phone."""
     said = wording.clean(text)
-    return (wording.refuses_contact(said) or wording.declines_without_number(said)
-            or bool(REFUSAL.search(said) and not wording.phone_in(said)))
+    if wording.refuses_contact(said) or wording.ENGLISH_DECLINE.search(said):
+        return True
+    if re.search(r"[0-9０-９]", said):
+        return False
+    return bool(REFUSAL.search(said)) or len(said) <= 30 and bool(DECLINE_CLAUSE.search(said)) \
+        and not wording.is_cancel(said)
 
 
 #: Taking back a complaint given up earlier in the conversation (还是给我登记投诉吧).
