@@ -41,7 +41,8 @@ FORM_SLOTS = ("complaint_text", "complaint_place", "contact", "complaint_kind", 
 REFUSAL = re.compile(r"(怕|担心|不想|不愿|不希望).{0,6}(泄露|泄漏|打扰|骚扰|找上门|报复|知道是我)|隐私|"
                      r"直接(登记|提交|报|受理)|不用(联系|回复|回电|打)|没必要")
 #: Declining words opening a clause (算了吧 / 不用了 / 那就不要了 / 不想被打扰).
-DECLINE_CLAUSE = re.compile(r"(^|[，,。！!\s])(就|还是|那就|那|我)?(算了|不用|不要|不留|不给|不想|不方便|免了|别|没有|不必|不需要)")
+DECLINE_CLAUSE = re.compile(r"(^|[，,。！!\s])(就|还是|那就|那|我)?"
+                            r"(算了|不用|不要|不留|不给|不想|不方便|免了|别|没有|不必|不需要)")
 #: A question about the phone itself (还要留电话啊？/ 一定要留吗): it may be left out.
 ABOUT_THE_PHONE = re.compile(r"电话|号码|手机|联系方式|^(一定|必须|非得|非要)?(要|得)?留")
 PHONE_OPTIONAL = ("留电话只是方便承办部门联系您、答复处理结果，不留也可以，工单照样受理（匿名反映）。"

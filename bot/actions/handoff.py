@@ -21,7 +21,7 @@ from rasa_sdk.events import FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import wording
-from actions.cues import aspects_named, asks
+from actions.cues import asks, aspects_named
 from actions.service_client import ServiceUnavailable, client
 from actions.turns import record_turn
 

@@ -161,8 +161,9 @@ class ActionTicketStatus(Action):
             dispatcher.utter_message(text=without_code(number_said(tracker)))
             return []
         if number:
-            dispatcher.utter_message(text=f"收到，工单编号 {number.group(1) or number.group(2)}。为保护隐私，只凭编号不能查询，"
-                                          "请再发一下登记时给您的查询码（一串字母和数字）；找不到的话告诉我，我告诉您别的办法。")
+            said = number.group(1) or number.group(2)
+            dispatcher.utter_message(text=f"收到，工单编号 {said}。为保护隐私，只凭编号不能查询，请再发一下登记时给您的"
+                                          "查询码（一串字母和数字）；找不到的话告诉我，我告诉您别的办法。")
             return []
         dispatcher.utter_message(text=ASK_CODE)
         return []

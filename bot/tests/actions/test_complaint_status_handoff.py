@@ -101,7 +101,8 @@ def test_asking_whether_the_phone_is_needed_is_told_it_may_be_left_out(service, 
     assert service.calls("GET", "/api/catalogue/items") == []
 
 
-@pytest.mark.parametrize("said", ["电话就不留了 我不想被找上门", "怕被报复，直接登记吧", "no phone number please, just report it"])
+@pytest.mark.parametrize("said", ["电话就不留了 我不想被找上门", "怕被报复，直接登记吧",
+                                  "no phone number please, just report it"])
 def test_a_refusal_in_other_words_is_a_refusal(service, dispatcher, said):
     events = validate(dispatcher, at_the_phone_step(said))
     assert slots_set(events)["contact"] == "不留"
@@ -123,7 +124,8 @@ def test_the_filed_order_is_read_back_with_place_problem_and_phone(service, disp
     ActionSubmitComplaint().run(dispatcher, filed, DOMAIN)
     said = texts(dispatcher)[0]
     assert "编号 41" in said and "查询码 3f9a0c1d2b4e5f60" in said
-    assert "地点：幸福家园小区6栋2单元301；问题：楼上卫生间漏水，我家天花板都泡了，物业也不管；联系电话：13607105566" in said
+    assert ("地点：幸福家园小区6栋2单元301；问题：楼上卫生间漏水，我家天花板都泡了，物业也不管；"
+            "联系电话：13607105566") in said
 
 
 # ---- letters ----------------------------------------------------------------------------------------------
@@ -149,8 +151,8 @@ def test_a_letter_giving_a_relatives_phone_says_whose_it_is():
 
 
 def test_a_letters_place_keeps_the_estate_and_building_after_the_street_number():
-    assert read_letter("我是纺织路27号老纺织厂宿舍3栋的住户。" + "楼道堆满了杂物，过道只剩一个人侧身能过。" * 5).place \
-        == "纺织路27号老纺织厂宿舍3栋"
+    letter = "我是纺织路27号老纺织厂宿舍3栋的住户。" + "楼道堆满了杂物，过道只剩一个人侧身能过。" * 5
+    assert read_letter(letter).place == "纺织路27号老纺织厂宿舍3栋"
 
 
 def test_a_question_asked_in_passing_in_a_letter_is_answered_and_the_order_still_filed(service, dispatcher):
@@ -178,7 +180,8 @@ def test_an_order_number_without_the_code_is_a_status_question_asking_for_the_co
 
 
 def test_without_the_code_the_citizen_is_told_what_to_do_with_the_number_they_gave(service, dispatcher):
-    asked = conversation("单号25 都一个礼拜了还没人来处理", "收到，工单编号 25。请再发一下查询码；找不到的话告诉我，我告诉您别的办法。",
+    asked = conversation("单号25 都一个礼拜了还没人来处理",
+                         "收到，工单编号 25。请再发一下查询码；找不到的话告诉我，我告诉您别的办法。",
                          "查询码？没收到啊 找不到了", intent="ask_ticket_status")
     ActionTicketStatus().run(dispatcher, asked, DOMAIN)
     said = texts(dispatcher)[0]
@@ -202,14 +205,16 @@ def test_urging_with_nothing_to_name_the_order_asks_for_it_once_in_plain_words(s
 
 def test_urging_again_after_being_asked_for_the_code_registers_the_urge(service, dispatcher):
     service.reply("POST", "/api/handoffs", {"id": 13, "status": "待接入"}, status=201)
-    asked = conversation("帮我催一下", "催办要先确认是哪张工单：请发一下查询码或工单编号；找不到的话告诉我，我告诉您别的办法。",
+    asked = conversation("帮我催一下",
+                         "催办要先确认是哪张工单：请发一下查询码或工单编号；找不到的话告诉我，我告诉您别的办法。",
                          "我就是要催一下", intent="ask_ticket_status")
     ActionTicketStatus().run(dispatcher, asked, DOMAIN)
     assert "已把您的催办请求转给人工客服登记" in texts(dispatcher)[0]
 
 
 def test_the_query_code_alone_finds_the_order(service, dispatcher):
-    service.reply("POST", "/api/citizen/lookup", {"ticket_no": 25, "status": "办理", "status_label": "承办部门正在办理"})
+    service.reply("POST", "/api/citizen/lookup",
+                  {"ticket_no": 25, "status": "办理", "status_label": "承办部门正在办理"})
     ActionTicketStatus().run(dispatcher, conversation("查询码3f9a0c1d2b4e5f60", intent="ask_ticket_status"), DOMAIN)
     assert texts(dispatcher)[0].startswith("工单 25：承办部门正在办理")
     assert "ticket_no" not in service.calls("POST", "/api/citizen/lookup")[0]["body"]
@@ -256,8 +261,8 @@ def waiting(*turns: str, intent: str = "inform_item", confidence: float = 0.9) -
 
 def test_asking_about_the_wait_says_where_it_stands_and_the_ways_not_to_wait(service, dispatcher, saturday_morning):
     service.reply("GET", "/api/handoffs/8", {"id": 8, "status": "待接入"})
-    events = ActionHandoffWait().run(dispatcher, waiting("人工", "现在不是人工客服的工作时间…工作人员接入。", "到底还要等多久",
-                                                         intent="ask_time_limit"), DOMAIN)
+    asked = waiting("人工", "现在不是人工客服的工作时间…工作人员接入。", "到底还要等多久", intent="ask_time_limit")
+    events = ActionHandoffWait().run(dispatcher, asked, DOMAIN)
     assert "周一 9:00" in texts(dispatcher)[0] and "12345" in texts(dispatcher)[0] and events == []
 
 
