@@ -300,3 +300,11 @@ def test_once_a_person_has_taken_the_conversation_the_bot_stays_quiet(service, d
     service.reply("GET", "/api/handoffs/8", {"id": 8, "status": "已接入"})
     events = ActionHandoffWait().run(dispatcher, waiting("人工", "…", "办护照要带啥", intent="ask_materials"), DOMAIN)
     assert events == [] and "工作人员" in texts(dispatcher)[0]
+
+
+def test_asking_whether_the_order_was_filed_is_told_it_was_with_its_number_and_progress(service, dispatcher):
+    service.reply("POST", "/api/citizen/lookup", {"ticket_no": 41, "status": "受理", "status_label": "已受理，等待派单"})
+    asked = conversation("小同志 登记上了吗", intent="ask_ticket_status",
+                         slots={"ticket_code": "3f9a0c1d2b4e5f60", "ticket_no": "41", "topic": "order"})
+    ActionTicketStatus().run(dispatcher, asked, DOMAIN)
+    assert texts(dispatcher)[:2] == ["登记上了，工单编号 41。", "工单 41：已受理，等待派单。"]
