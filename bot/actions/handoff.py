@@ -37,7 +37,8 @@ CHINA = timezone(timedelta(hours=HOURS["utc_offset_hours"]))
 WEEKDAYS = "一二三四五六日"
 #: Asking about the wait (还要等多久 / 怎么还没人 / 有人吗), not about a service.
 WAIT_ASK = re.compile(r"等(多久|多长|几分钟|到什么时候|了?(好久|半天|很久|这么久))|还(要|得)等|怎么还没(人|回|接|来)|"
-                      r"人呢|有人(吗|在吗|没|不)|还没(人|接通|接|回复|回)|什么时候(有人|接|回)|排(到|第)")
+                      r"人呢|有人(吗|在吗|没|不)|没人(回|理|接|管|说话)|还没(人|接通|接|回复|回)|什么时候(有人|接|回)|"
+                      r"排(到|第)|^(还)?在吗")
 #: Going on with the bot instead of waiting (算了 你先… / 不等了 / 人工太慢).
 GO_ON = re.compile(r"不等了|算了|(你|您)先|先(问|告诉|帮|给)|太慢|等不及|等不了")
 SERVICE_INTENTS = {"ask_materials", "ask_conditions", "ask_time_limit", "ask_fee", "ask_place", "ask_online",
@@ -211,7 +212,7 @@ class ActionHandoffWait(Action):
         if RESUMING.search(text) and earlier:
             return start_complaint_events(tracker, "投诉", earlier)  # 你先帮我登记吧: the problem said before
         if name in ("file_complaint", "file_suggestion") and confidence >= SURE_OF_REQUEST:
-            return [FollowupAction("action_start_complaint")]
+            return start_complaint_events(tracker, "建议" if name == "file_suggestion" else "投诉", text)
         if wording.order_reference(text).code:
             return [FollowupAction("action_ticket_status")]
         if name in SERVICE_INTENTS and confidence >= SURE_OF_REQUEST or asks(text) and (

@@ -308,3 +308,10 @@ def test_asking_whether_the_order_was_filed_is_told_it_was_with_its_number_and_p
                          slots={"ticket_code": "3f9a0c1d2b4e5f60", "ticket_no": "41", "topic": "order"})
     ActionTicketStatus().run(dispatcher, asked, DOMAIN)
     assert texts(dispatcher)[:2] == ["登记上了，工单编号 41。", "工单 41：已受理，等待派单。"]
+
+
+@pytest.mark.parametrize("said", ["还在吗？怎么没人回我", "怎么还没人 我等了好久了"])
+def test_asking_whether_anyone_is_there_while_waiting_is_about_the_wait(service, dispatcher, said, saturday_morning):
+    service.reply("GET", "/api/handoffs/8", {"id": 8, "status": "待接入"})
+    ActionHandoffWait().run(dispatcher, waiting("人工", "…", said, intent="greet", confidence=0.5), DOMAIN)
+    assert "9:00" in texts(dispatcher)[0]
