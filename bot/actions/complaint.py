@@ -62,18 +62,33 @@ def channel_of(tracker: Tracker) -> str:
     return CHANNELS.get(tracker.get_latest_input_channel() or "", "网页")
 
 
+def place_named(text: str) -> Optional[str]:
+    """The place pattern's match when it names one: not a street word inside another word (路灯 in
+    村口那个路灯坏了) and without what leads up to it (小区在城东大道56号 → 城东大道56号)."""
+    said = wording.clean(text)
+    place = wording.place_in(said)
+    if not place:
+        return None
+    at = said.find(place)
+    after = said[at + len(place):at + len(place) + 1] if at >= 0 else ""
+    if NOT_A_PLACE.search(place) or (place[-1] in "路街" and after and after in STREET_WORD_ENDS):
+        return None
+    lead = re.match(r"^[\u4e00-\u9fa5]{1,4}?在(?=.*(路|街|大道|号|村|小区))", place)
+    return place[lead.end():] if lead else place
+
+
 def place_of(tracker: Tracker, text: str) -> Optional[str]:
     """A place the message names: a street with its number, else the extractor's confident place entity,
-    else a street/estate pattern."""
-    pattern = wording.place_in(text)
+    else a street/estate pattern; with what the citizen says right after it about where exactly."""
+    pattern = place_named(text)
     if pattern and ("号" in pattern or wording.CROSSING.search(pattern)):
-        return pattern  # a street number or a crossing says more than the extractor's place
+        return place_phrase(text, pattern)  # a street number or a crossing says more than the extractor's place
     for entity in tracker.latest_message.get("entities") or []:
         if entity.get("entity") == "place" and (entity.get("confidence_entity") or 1.0) >= 0.6:
             value = str(entity.get("value") or "").strip()
-            if len(value) >= 2 and value in text:
-                return value
-    return wording.place_in(text)
+            if len(value) >= 2 and value in text and not NOT_A_PLACE.search(value):
+                return place_phrase(text, value)
+    return place_phrase(text, pattern) if pattern else None
 
 
 def start_complaint_events(tracker: Tracker, kind: str, text: str) -> List[Dict[Text, Any]]:
@@ -121,12 +136,45 @@ def read_back(text: str, title: Optional[str]) -> str:
 
 
 def place_phrase(text: str, place: str) -> str:
-    """The place with the building, unit and room said right after it (幸福家园小区6栋2单元301)."""
-    at = text.find(place)
-    tail = PLACE_TAIL.match(text[at + len(place):]) if at >= 0 else None
-    return (place + (tail.group(1) if tail else ""))[:200]
+    """The place with what the citizen says right after it about where exactly: the building, unit and
+    room (幸福家园小区6栋2单元301), the rest of its clause when short and not the problem (人民路120号边上
+    那个有围挡的工地), and following clauses that only locate (路边第三根杆子)."""
+    said = wording.clean(text)
+    at = said.find(place)
+    if at < 0:
+        return place[:200]
+    phrase, rest = place, said[at + len(place):]
+    tail = PLACE_TAIL.match(rest)
+    if tail:
+        phrase, rest = phrase + tail.group(1), rest[tail.end():]
+    pieces = re.split(r"[，,。；;！!？?\s]", rest, maxsplit=1)
+    clause, following = pieces[0], pieces[1] if len(pieces) > 1 else ""
+    if clause and len(clause) <= 12 and not LOCAL_PROBLEM.search(clause) and (
+            len(clause) <= 4 or PLACE_PART.search(clause)):
+        phrase += clause
+    elif clause:
+        located = list(PLACE_PART.finditer(clause[:12]))
+        phrase += clause[:located[-1].end()] if located else ""
+        return phrase[:200]
+    for part in re.split(r"[，,。；;！!？?\s]+", following):
+        if not part or len(part) > 15 or LOCAL_PROBLEM.search(part) or not PLACE_PART.search(part) \
+                or part.startswith("我"):  # 我住128号…: where the citizen lives, not where the problem is
+            break
+        phrase += " " + part
+    return phrase[:200]
 
 
+#: Words that only say where exactly (门口, 旁边, 路边第三根杆子, 6栋, 楼上).
+PLACE_PART = re.compile(r"门口|旁边|边上|对面|附近|路边|路口|交叉口|拐角|入口|出口|站|楼上|楼下|隔壁|[东西南北]侧|"
+                        r"第.{1,3}(根|个|棵|盏|号|排)|[0-9０-９一二三四五六七八九十]+(号|栋|幢|单元|楼|层|室)")
+#: What is wrong, said next to a place (摆摊, 漏水): the place stops before it.
+LOCAL_PROBLEM = re.compile(r"坏|破|漏|堵|吵|噪|臭|脏|堆|占|乱|丢|没了|缺|翘|松|摆摊|施工|垃圾|积水|危险|没人|不管|"
+                           r"天天|每天|经常|总是|"
+                           r"点到|[0-9０-９]+点")
+#: Candidates of the place pattern that are no place (村口那个路 from 路灯).
+NOT_A_PLACE = re.compile(r"那个|这个|一个|哪个")
+#: What follows 路 / 街 when it is part of another word (路灯, 路面, 街道办 is a place).
+STREET_WORD_ENDS = "灯面费况线子"
 #: What a place answer may say around the place without adding anything (就在…那一段, 那边).
 PLACE_WORDS = re.compile(r"^(就是|就在|是在|在|是|位置|地点|地址)+|(那一段|这一段|那边|这边|那里|这里|附近|一带)")
 
@@ -257,7 +305,7 @@ class ValidateComplaintForm(GuardedFormValidation):
 
     def before_exits(self, dispatcher: CollectingDispatcher, tracker: Tracker, requested: str) -> Optional[List[Dict]]:
         text = wording.clean(tracker.latest_message.get("text"))
-        place = wording.place_in(text)
+        place = place_named(text)
         if requested == "contact" and place and "号" in place and not wording.phone_in(text):
             said = place_phrase(text, place)  # 小区在城东大道56号: a better place
             dispatcher.utter_message(text=f"好的，地点记为“{said}”。")
@@ -296,9 +344,9 @@ class ValidateComplaintForm(GuardedFormValidation):
         if requested == "complaint_place":
             return None
         events = [SlotSet("contact", None)]
-        place = wording.place_in(text)
+        place = place_named(text)
         current = tracker.get_slot("complaint_place")
-        if place and (not current or "号" in place or wording.CROSSING.search(place)):
+        if place and place not in (current or ""):  # where it is, said again at the phone step: the later wins
             events.append(SlotSet("complaint_place", place_phrase(text, place)))
             dispatcher.utter_message(text=f"好的，地点记为“{place_phrase(text, place)}”。")
         extra = detail_besides(text, place)
@@ -337,9 +385,9 @@ class ValidateComplaintForm(GuardedFormValidation):
             dispatcher.utter_message(text="没听出具体地点。请说一下在哪个街道、小区或哪条路，比如“湖滨路12号”；"
                                           "不想反映了可以说“取消”。")
             return {"complaint_place": None}
-        named = wording.place_in(place)
+        named = place_named(place)
         if not named:
-            return {"complaint_place": place[:200]}
+            return {"complaint_place": re.sub(r"^(就在|就是|在|是)", "", place)[:200]}
         found: Dict[Text, Any] = {"complaint_place": place_phrase(place, named)}
         extra = detail_besides(place, named)
         if extra:  # 就在光明路45号那一段 早上7点到10点最多: the hours belong to the complaint

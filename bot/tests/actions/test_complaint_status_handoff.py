@@ -15,7 +15,14 @@ from rasa_sdk import Tracker
 from test_conversation_repairs import DOMAIN, guide_tracker, in_form, left_the_form, slots_set, texts
 
 from actions import handoff as handoff_module
-from actions.complaint import ActionStartComplaint, ActionSubmitComplaint, ValidateComplaintForm, letter_events
+from actions.complaint import (
+    ActionStartComplaint,
+    ActionSubmitComplaint,
+    ValidateComplaintForm,
+    letter_events,
+    place_named,
+    place_phrase,
+)
 from actions.handoff import CHINA, ActionHandoff, ActionHandoffWait, next_opening
 from actions.letters import read_letter
 from actions.status import ActionTicketStatus
@@ -78,7 +85,7 @@ def test_an_address_at_the_phone_step_corrects_the_place_and_adds_what_else_it_s
     said = "就是人民路120号边上那个有围挡的工地 主要是打桩和搅拌机的声音"
     events = validate(dispatcher, at_the_phone_step(said))
     slots = slots_set(events)
-    assert slots["complaint_place"] == "人民路120号" and slots["contact"] is None
+    assert slots["complaint_place"] == "人民路120号边上那个有围挡的工地" and slots["contact"] is None
     assert slots["complaint_text"] == f"{NOISE}。{said}"
     assert not any("格式" in t for t in texts(dispatcher))
 
@@ -112,7 +119,7 @@ def test_a_place_answer_keeps_the_building_and_unit_and_the_rest_goes_to_the_com
     said = "幸福家园小区6栋2单元301，楼上是401，卫生间那块一直往下滴水"
     asked = in_form("complaint_form", "complaint_place", said, slots={"complaint_text": "楼上漏水 物业也不管"})
     events = validate(dispatcher, asked)
-    assert slots_set(events)["complaint_place"] == "幸福家园小区6栋2单元301"
+    assert slots_set(events)["complaint_place"] == "幸福家园小区6栋2单元301 楼上是401"
     assert slots_set(events)["complaint_text"] == f"楼上漏水 物业也不管。{said}"
 
 
@@ -303,7 +310,8 @@ def test_once_a_person_has_taken_the_conversation_the_bot_stays_quiet(service, d
 
 
 def test_asking_whether_the_order_was_filed_is_told_it_was_with_its_number_and_progress(service, dispatcher):
-    service.reply("POST", "/api/citizen/lookup", {"ticket_no": 41, "status": "受理", "status_label": "已受理，等待派单"})
+    service.reply("POST", "/api/citizen/lookup",
+                  {"ticket_no": 41, "status": "受理", "status_label": "已受理，等待派单"})
     asked = conversation("小同志 登记上了吗", intent="ask_ticket_status",
                          slots={"ticket_code": "3f9a0c1d2b4e5f60", "ticket_no": "41", "topic": "order"})
     ActionTicketStatus().run(dispatcher, asked, DOMAIN)
@@ -315,3 +323,15 @@ def test_asking_whether_anyone_is_there_while_waiting_is_about_the_wait(service,
     service.reply("GET", "/api/handoffs/8", {"id": 8, "status": "待接入"})
     ActionHandoffWait().run(dispatcher, waiting("人工", "…", said, intent="greet", confidence=0.5), DOMAIN)
     assert "9:00" in texts(dispatcher)[0]
+
+
+@pytest.mark.parametrize(("said", "place"), [
+    ("村口那个路灯坏了半个月了 晚上黑乎乎的", None),
+    ("小区在城东大道56号", "城东大道56号"),
+    ("在青山区东湖村村委会门口 路边第三根杆子", "青山区东湖村村委会门口 路边第三根杆子"),
+    ("光明路菜场门口天天有人摆摊 人行道都占满了", "光明路菜场门口"),
+    ("就在青山区建设路128号对面那个工地，我住128号3栋1单元602", "青山区建设路128号对面那个工地"),
+])
+def test_the_place_is_what_locates_the_problem_not_a_street_word_or_the_problem_itself(said, place):
+    found = place_named(said)
+    assert (found and place_phrase(said, found)) == place

@@ -135,7 +135,7 @@ def test_a_complaint_names_its_place_and_phone_so_they_are_not_asked_again(servi
     events = run(ValidateComplaintForm(), dispatcher,
                  in_form("complaint_form", "complaint_text", "幸福小区3栋门口的井盖丢了，我电话13907101234",
                          "file_complaint"))
-    assert slots_set(events)["complaint_place"] == "幸福小区3栋"
+    assert slots_set(events)["complaint_place"] == "幸福小区3栋门口"
     assert slots_set(events)["contact"] == "13907101234"
 
 
