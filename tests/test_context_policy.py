@@ -85,3 +85,19 @@ def test_after_its_action_the_bot_listens_and_inside_a_form_the_policy_stays_out
                    {"text": "收钱不", "intent": "greet", "slots": ITEM, "form": "complaint_form"},
                    {"text": "能不能催一下多久", "intent": "ask_ticket_status", "slots": ITEM}) \
         == ["action_listen", None, None]
+
+
+def test_urging_an_order_goes_to_the_status_action_whatever_the_intent():
+    assert predict({"text": "能不能快点 帮我催一下", "intent": "out_of_scope"},
+                   {"text": "那你帮我催一下总行吧", "intent": "request_human"},
+                   {"text": "催一下", "intent": "out_of_scope", "form": "complaint_form"}) == [
+        "action_ticket_status", "action_ticket_status", None]
+
+
+def test_asking_whether_it_was_filed_is_about_the_order_once_one_was_filed():
+    assert predict({"text": "小同志 登记上了吗", "intent": "inform_item", "slots": {"ticket_code": "3f9a0c1d2b4e5f60"}},
+                   {"text": "小同志 登记上了吗", "intent": "inform_item"}) == ["action_ticket_status", None]
+
+
+def test_thanks_right_after_filing_are_thanks():
+    assert predict({"text": "谢谢小同志", "intent": "thank", "filed": True}) == [None]

@@ -16,6 +16,8 @@ UNSATISFIED = re.compile(_CUES["rating"]["unsatisfied"])
 ASPECT_WORDS: List[Tuple[str, "re.Pattern[str]"]] = [(name, re.compile(p)) for name, p in _CUES["aspects"].items()]
 QUESTION = re.compile(_CUES["question"])
 NOT_ASKING = re.compile(_CUES["not_asking"])
+URGE = re.compile(_CUES["urge"])
+FILED = re.compile(_CUES["filed"])
 
 
 def compact(text: str) -> str:
@@ -39,3 +41,13 @@ def aspects_named(text: str) -> List[str]:
 
 def asks(text: str) -> bool:
     return bool(QUESTION.search(compact(text)))
+
+
+def urges(text: str) -> bool:
+    """催一下 / 加急: urging a work order along."""
+    return bool(URGE.search(compact(text)))
+
+
+def asks_if_filed(text: str) -> bool:
+    """登记上了吗: whether the order was filed."""
+    return bool(FILED.search(compact(text)))

@@ -17,6 +17,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import wording
+from actions.cues import asks_if_filed
 from actions.service_client import ServiceUnavailable, client
 
 STAGES = {"受理": "已受理，等待派单", "转办": "已转交承办部门", "办理": "承办部门正在办理",
@@ -29,8 +30,6 @@ URGE = re.compile(r"催(一下|一催|办|促|催|下)?|加急|抓紧|快点(处
 #: Asking that the complainant stay unknown to the other side (别告诉他们是谁投诉的).
 CONFIDENTIAL = re.compile(r"别告诉|不要告诉|保密|匿名|不想让.{0,8}知道|别让.{0,8}知道|怕.{0,6}报复")
 CONFIDENTIAL_NOTE = "您的姓名和联系方式只用于办理，不会透露给被反映的一方。"
-#: Asking whether the order was filed (登记上了吗 / 提交成功了没).
-FILED_ASK = re.compile(r"(登记|记|提交|报|收到|受理)(上|好|成功|下来)?了?(吗|没|么|没有)")
 #: "一个单还是几个单": how many orders the conversation's problems were filed as.
 HOW_MANY_ORDERS = re.compile(r"(一|几|多少|两|好几)(个|张|份)(单|工单)")
 NO_SUCH = "没有查到与这个查询码对应的工单，请核对查询码（和工单编号）后再试。"
@@ -156,7 +155,7 @@ class ActionTicketStatus(Action):
                 number = tracker.get_slot("ticket_no")
                 dispatcher.utter_message(text=f"您这次反映的几件事都登记在同一张工单（编号 {number}）里，"
                                               "原文完整保留，承办部门会逐项处理、一并答复。")
-            if FILED_ASK.search(wording.clean(text)):
+            if asks_if_filed(text):
                 dispatcher.utter_message(text=f"登记上了，工单编号 {tracker.get_slot('ticket_no')}。")
             events = answer_order(dispatcher, tracker, own, None)
             dispatcher.utter_message(text=f"您的查询码是 {own}，以后发“查询码 {own}”给我，随时可以查进度。")
