@@ -53,7 +53,9 @@ PHONE_WORDS = re.compile(r"我的?|电话|手机|号码?|座机|联系方式|是
 PHONE_ATTEMPT_DIGITS = 5
 HOTLINE_LATER = "以后想反映，随时可以再找我（可以不留电话），或拨打12345热线。"
 #: A complaint is read back in full up to this length; a longer one by its problem clauses (letters.py).
-READ_BACK_CHARS = 60
+READ_BACK_CHARS = 120
+#: A letter's order was summarised just before it was filed.
+LETTER_FILED = "登记内容就是上面为您整理的地点、问题和电话，来信原文全部随工单保存。"
 
 
 def channel_of(tracker: Tracker) -> str:
@@ -126,13 +128,11 @@ def letter_events(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Di
                      SlotSet("contact", contact), FollowupAction("complaint_form")]
 
 
-def read_back(text: str, title: Optional[str]) -> str:
-    """What the order says the problem is, faithful and short: the whole complaint when short, else its
-    problem clauses (the letter's title when it came as a letter)."""
+def read_back(text: str) -> str:
+    """What the order says the problem is, faithful and short: the whole complaint (all its messages) when
+    short, else its problem clauses."""
     said = wording.clean(text)
-    if len(said) <= READ_BACK_CHARS:
-        return said
-    return title or read_letter(text).problem
+    return said if len(said) <= READ_BACK_CHARS else read_letter(text).problem
 
 
 def place_phrase(text: str, place: str) -> str:
@@ -430,11 +430,13 @@ class ActionSubmitComplaint(Action):
             return reset
         code = ticket["feedback_code"]
         place = tracker.get_slot("complaint_place")
-        recorded = [f"地点：{place}" if place else "", f"问题：{read_back(text, tracker.get_slot('complaint_title'))}",
+        recorded = [f"地点：{place}" if place else "", f"问题：{read_back(text)}",
                     "联系电话：未留（匿名）" if contact == NO_CONTACT else f"联系电话：{contact}"]
+        summary = (LETTER_FILED if tracker.get_slot("complaint_title")
+                   else f"登记内容：{'；'.join(r for r in recorded if r)}（您说的原话全部随工单保存）。")
         dispatcher.utter_message(
             text=f"已为您登记{kind}工单，编号 {ticket['id']}，查询码 {code}（请保存好，查进度和评价都要用它）。\n"
-                 f"登记内容：{'；'.join(r for r in recorded if r)}（您说的原话全部随工单保存）。\n"
+                 f"{summary}\n"
                  f"承办部门会在规定时限内处理，您可以随时发“查询码 {code}”给我查看进度。",
             json_message={"ticket": {"id": ticket["id"], "feedback_code": code, "query_code": code}})
         if wording.is_english(text):

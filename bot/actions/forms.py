@@ -143,9 +143,12 @@ class GuardedFormValidation(FormValidationAction, metaclass=ABCMeta):
             if code is None:
                 found = search_item(tracker)
                 if not found["matches"] or found["ambiguous"]:
-                    dispatcher.utter_message(text=NOT_IN_CATALOGUE)
+                    # the whole sentence may still lead clearly (装修垃圾要办什么手续: one item far ahead)
+                    answered = answer_from_text(dispatcher, tracker, text)
+                    if answered is None:
+                        dispatcher.utter_message(text=NOT_IN_CATALOGUE)
                     dispatcher.utter_message(text="我们接着刚才的事：")
-                    return []
+                    return answered or []
                 code = found["matches"][0]["code"]
                 events = [SlotSet("item_code", code), SlotSet("service_item", found["matches"][0]["name"])]
                 aspects = ["all"]  # a first answer about an item is its whole guide

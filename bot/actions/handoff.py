@@ -158,7 +158,7 @@ class ActionHandoffWait(Action):
             dispatcher.utter_message(text=f"抱歉，人工客服系统暂时无法访问，请拨打{HOURS['hotline']}。")
             return [SlotSet("handoff_id", None), SlotSet("with_person", False)]
         if state is not None and state.get("status") == WAITING:
-            return self.while_waiting(dispatcher, tracker, int(handoff_id))
+            return self.while_waiting(dispatcher, tracker, int(handoff_id), domain)
         if state is None or state.get("status") in OPEN_STATES:
             # None: the service cannot say (no such handoff known to it): stay with the person until the
             # session expires rather than talk over an operator.
@@ -175,7 +175,22 @@ class ActionHandoffWait(Action):
         dispatcher.utter_message(text="人工客服已结束接待，我是小助手，请问还有什么可以帮您？")
         return events
 
-    def while_waiting(self, dispatcher: CollectingDispatcher, tracker: Tracker, handoff_id: int) -> List[Dict]:
+    @staticmethod
+    def answer_now(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any],
+                   follow: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+        """Run the answering action here and listen (after a follow-up action the rules do not see past this
+        one, and the next prediction may be a fallback)."""
+        from actions.guide import ActionAnswerItem
+        from actions.status import ActionTicketStatus
+
+        actions = {"action_answer_item": ActionAnswerItem, "action_ticket_status": ActionTicketStatus}
+        name = follow[-1].get("name")
+        if name not in actions:
+            return follow
+        return actions[name]().run(dispatcher, tracker, domain) + [FollowupAction("action_listen")]
+
+    def while_waiting(self, dispatcher: CollectingDispatcher, tracker: Tracker, handoff_id: int,
+                      domain: Dict[Text, Any]) -> List[Dict]:
         text = wording.clean(tracker.latest_message.get("text"))
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         asks_wait = WAIT_ASK.search(text) and not wording.item_entities(tracker.latest_message.get("entities") or [])
@@ -184,9 +199,12 @@ class ActionHandoffWait(Action):
             return []
         follow = self.request_to_bot(tracker)
         if follow:
-            if not said_meanwhile(tracker):
+            starts_form = any(e.get("event") == "followup" and e.get("name") == "complaint_form" for e in follow)
+            if starts_form:
+                dispatcher.utter_message(text="好的，我先帮您登记，转人工的请求也给您留着。")
+            elif not said_meanwhile(tracker):
                 dispatcher.utter_message(text=MEANWHILE)
-            return follow
+            return follow if starts_form else self.answer_now(dispatcher, tracker, domain, follow)
         if GO_ON.search(text) and len(text) <= 12:
             dispatcher.utter_message(text="好的，转人工的请求我给您留着，工作人员接入后会在这里回复您。"
                                           "现在请直接说您要办的事或要问的问题。")

@@ -28,6 +28,7 @@ from actions.letters import read_letter
 from actions.status import ActionTicketStatus
 
 WASTE = {"code": "QS-CG-003", "name": "城市建筑垃圾处置核准", "kind": "item", "score": 0.9, "matched": "建筑垃圾"}
+HOUSING = {"code": "QS-ZJ-004", "name": "公共租赁住房申请", "kind": "item", "score": 0.9, "matched": "公租房"}
 ELDERLY = {"code": "QS-MZ-020", "name": "高龄津贴申领", "kind": "item", "score": 0.9, "matched": "老人补贴"}
 SATURDAY_MORNING = datetime(2026, 11, 28, 8, 30, tzinfo=CHINA)
 TUESDAY_AFTERNOON = datetime(2026, 12, 1, 14, 0, tzinfo=CHINA)
@@ -275,10 +276,13 @@ def test_asking_about_the_wait_says_where_it_stands_and_the_ways_not_to_wait(ser
 
 def test_a_service_question_while_waiting_is_answered_by_the_bot(service, dispatcher, saturday_morning):
     service.reply("GET", "/api/handoffs/8", {"id": 8, "status": "待接入"})
+    catalogue_knows(service, HOUSING, "【公共租赁住房申请】办理条件：本区户籍或持居住证满一年…")
     events = ActionHandoffWait().run(dispatcher, waiting("人工", "…", "算了 你先告诉我公租房怎么申请 我是外地户口",
                                                          intent="ask_conditions"), DOMAIN)
-    assert events == [{"event": "followup", "name": "action_answer_item", "timestamp": None}]
-    assert texts(dispatcher) == ["人工客服接入之前，我先回答您："]
+    assert texts(dispatcher)[:2] == ["人工客服接入之前，我先回答您：",
+                                     "【公共租赁住房申请】办理条件：本区户籍或持居住证满一年…"]
+    assert events[-1] == {"event": "followup", "name": "action_listen", "timestamp": None}
+    assert "with_person" not in slots_set(events)
 
 
 def test_a_complaint_given_up_for_the_handoff_is_taken_up_again_with_what_was_said(service, dispatcher,
@@ -335,3 +339,23 @@ def test_asking_whether_anyone_is_there_while_waiting_is_about_the_wait(service,
 def test_the_place_is_what_locates_the_problem_not_a_street_word_or_the_problem_itself(said, place):
     found = place_named(said)
     assert (found and place_phrase(said, found)) == place
+
+
+def test_a_question_at_the_phone_step_whose_search_hesitates_but_clearly_leads_is_answered(service, dispatcher):
+    service.reply("GET", "/api/catalogue/items", {"decision": "clarify", "confidence": 0.34, "ambiguous": True,
+                                                  "matches": [{**WASTE, "score": 0.69}, {**ELDERLY, "score": 0.0001}]})
+    service.reply("GET", "/api/catalogue/items/QS-CG-003", {"kind": "item", "text": "【城市建筑垃圾处置核准】…"})
+    events = validate(dispatcher, at_the_phone_step("对了 我家也准备装修 装修垃圾要办什么手续吗", "ask_materials", 0.9))
+    assert texts(dispatcher)[:2] == ["【城市建筑垃圾处置核准】…", "我们接着刚才的事："]
+    assert slots_set(events)["item_code"] == "QS-CG-003" and not left_the_form(events)
+
+
+def test_a_letter_order_is_read_back_by_pointing_at_the_summary_just_shown(service, dispatcher):
+    service.reply("POST", "/api/tickets", {"id": 42, "feedback_code": "3f9a0c1d2b4e5f60"}, status=201)
+    filed = guide_tracker("…", "file_complaint", [], {
+        "complaint_text": LETTER, "complaint_place": "青山区滨江路和建设路交叉口",
+        "contact": "13886071234（女儿刘女士）",
+        "complaint_title": "青山区滨江路和建设路交叉口：公交站旁边的人行道砖翘起来好几块", "complaint_kind": "投诉"})
+    ActionSubmitComplaint().run(dispatcher, filed, DOMAIN)
+    assert "登记内容就是上面为您整理的地点、问题和电话" in texts(dispatcher)[0]
+    assert service.calls("POST", "/api/tickets")[0]["body"]["text"] == LETTER
