@@ -252,9 +252,9 @@ def wait_text(now: datetime, said_before: bool) -> str:
 
 
 def waited_before(tracker: Tracker) -> bool:
-    """Whether the bot has already told this citizen where the wait stands since the last handoff."""
+    """Whether the bot has already told this citizen where the wait stands (the handoff itself did)."""
     shown = [e.get("text") or "" for e in tracker.events if e.get("event") == "bot"]
-    return sum("工作人员接入" in text or "工作人员上班" in text for text in shown) >= 2
+    return any("工作人员接入" in text or "工作人员上班" in text for text in shown)
 
 
 def said_meanwhile(tracker: Tracker) -> bool:
