@@ -248,7 +248,8 @@ class ActionStartComplaint(Action):
         followed = precheck_follow_up(dispatcher, tracker)  # 平面图还没画: news for the pre-check under way
         if followed is not None:
             return followed + [FollowupAction("action_listen")]
-        if GUIDE_QUESTION.search(text) or self.asks_for_information(text):
+        if GUIDE_QUESTION.search(text) or self.asks_for_information(text) or \
+                self.asks_about_item(tracker, text):
             from actions.guide import ActionAnswerItem
 
             return ActionAnswerItem().run(dispatcher, tracker, domain) + [FollowupAction("action_listen")]
@@ -260,6 +261,14 @@ class ActionStartComplaint(Action):
             return ActionTicketStatus().run(dispatcher, tracker, domain) + [FollowupAction("action_listen")]
         events = start_complaint_events(tracker, "建议" if intent == "file_suggestion" else "投诉", text)
         return [e for e in events if e.get("event") != "followup"]
+
+    @staticmethod
+    def asks_about_item(tracker: Tracker, text: str) -> bool:
+        """要她回青山跑一趟吗 right after an item's answer: a short question about an aspect of that item, with
+        nothing wrong in it, is no complaint."""
+        said = wording.clean(text)
+        return (bool(tracker.get_slot("item_code")) and len(said) <= 40 and asks(said)
+                and bool(aspects_named(said)) and not wording.PROBLEM_WORDS.search(said))
 
     @staticmethod
     def asks_for_information(text: str) -> bool:
@@ -286,6 +295,7 @@ class ActionStartComplaint(Action):
 
 class ValidateComplaintForm(GuardedFormValidation):
     form_slots = FORM_SLOTS
+    answers_from_whole_sentence = True
     cancelled_text = "好的，已取消，没有提交任何工单。" + HOTLINE_LATER
 
     def name(self) -> Text:

@@ -46,6 +46,10 @@ class GuardedFormValidation(FormValidationAction, metaclass=ABCMeta):
     def name(self) -> Text:
         """validate_<form name>."""
 
+    #: Whether a question the item search hesitates on is answered when the whole sentence clearly leads to
+    #: one item (the complaint form: the question is about something else than the complaint; in the
+    #: pre-check it is about the item being checked, which a guess from the sentence would replace).
+    answers_from_whole_sentence = False
     #: The form's slots, reset when it is left.
     form_slots: tuple[str, ...] = ()
     cancelled_text = "好的，已取消。"
@@ -143,6 +147,9 @@ class GuardedFormValidation(FormValidationAction, metaclass=ABCMeta):
             if code is None:
                 found = search_item(tracker)
                 if not found["matches"] or found["ambiguous"]:
+                    if not self.answers_from_whole_sentence:
+                        dispatcher.utter_message(text="这个问题我稍后再帮您查，我们先把这件事办完。")
+                        return []
                     # the whole sentence may still lead clearly (装修垃圾要办什么手续: one item far ahead)
                     answered = answer_from_text(dispatcher, tracker, text)
                     if answered is None:
