@@ -365,7 +365,8 @@ def test_a_letter_order_is_read_back_by_pointing_at_the_summary_just_shown(servi
 
 def test_an_aspect_question_about_the_item_just_answered_is_answered_not_filed(service, dispatcher):
     service.reply("GET", "/api/catalogue/items", {"decision": "not_found", "ambiguous": False, "matches": []})
-    service.reply("GET", "/api/catalogue/items/QS-YB-003", {"kind": "item", "text": "【异地就医备案】网上办理：全程网办"})
+    service.reply("GET", "/api/catalogue/items/QS-YB-003",
+                  {"kind": "item", "text": "【异地就医备案】网上办理：全程网办"})
     asked = guide_tracker("要她回青山跑一趟吗", "file_complaint", [],
                           {"item_code": "QS-YB-003", "service_item": "异地就医备案", "topic": "item"})
     events = ActionStartComplaint().run(dispatcher, asked, DOMAIN)
