@@ -79,6 +79,7 @@ class GuardedFormValidation(FormValidationAction, metaclass=ABCMeta):
         if early is not None:
             return early
         if wording.asks_for_person(text) or (intent == "request_human" and confidence >= 0.8 and len(text) <= 12):
+            self.rate_before_leaving(dispatcher, tracker, text)
             events = self.leave() + hand_over(dispatcher, tracker, "requested")
             said_so_far = self.said_so_far(tracker)
             if said_so_far and events[-1:] and events[-1].get("name") == "with_person":
@@ -113,6 +114,20 @@ class GuardedFormValidation(FormValidationAction, metaclass=ABCMeta):
 
     def answers_questions_at(self, requested: str) -> bool:
         return True
+
+    @staticmethod
+    def rate_before_leaving(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> None:
+        """不满意，给我转人工: the answer just given is rated before the person is asked for."""
+        from actions.cues import rating_in
+        from actions.service_client import client
+        from actions.turns import last_rateable_turn
+
+        rating, turn_id = rating_in(text), last_rateable_turn(tracker)
+        if rating is None or turn_id is None:
+            return
+        client.rate(tracker.sender_id, turn_id, rating)
+        if rating == "unsatisfied":
+            dispatcher.utter_message(text="抱歉没能帮到您，已记下您的评价。")
 
     def rating(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Optional[List[Dict]]:
         """A rating reply to an answer given inside the form (不满意，太笼统了) is that answer's rating."""

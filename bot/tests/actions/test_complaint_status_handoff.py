@@ -25,6 +25,7 @@ from actions.complaint import (
 )
 from actions.handoff import CHINA, ActionHandoff, ActionHandoffWait, next_opening
 from actions.letters import read_letter
+from actions.precheck import ValidatePrecheckForm
 from actions.status import ActionTicketStatus
 
 WASTE = {"code": "QS-CG-003", "name": "城市建筑垃圾处置核准", "kind": "item", "score": 0.9, "matched": "建筑垃圾"}
@@ -372,3 +373,19 @@ def test_an_aspect_question_about_the_item_just_answered_is_answered_not_filed(s
     events = ActionStartComplaint().run(dispatcher, asked, DOMAIN)
     assert texts(dispatcher)[0] == "【异地就医备案】网上办理：全程网办"
     assert "complaint_text" not in slots_set(events)
+
+
+def test_unsatisfied_and_a_person_asked_for_inside_a_form_rates_the_answer_then_hands_over(service, dispatcher):
+    service.reply("POST", "/api/bot/ratings", {}, status=201)
+    service.reply("POST", "/api/handoffs", {"id": 8, "status": "待接入"}, status=201)
+    latest = {"text": "不满意，给我转个人工吧", "intent": {"name": "request_human", "confidence": 0.9}, "entities": []}
+    asked = Tracker.from_dict({
+        "sender_id": "c-rate-person", "slots": {"requested_slot": "materials_text"}, "latest_message": latest,
+        "paused": False, "followup_action": None, "active_loop": {"name": "precheck_form"},
+        "latest_action_name": "action_listen",
+        "events": [{"event": "bot", "text": "【不动产登记资料查询】…", "data": {"custom": {"rate": {"turn_id": "t-7"}}}},
+                   {"event": "bot", "text": "请告诉我您现在手上有哪些材料"},
+                   {"event": "user", "text": latest["text"], "parse_data": latest}]})
+    events = asyncio.run(ValidatePrecheckForm().run(dispatcher, asked, DOMAIN))
+    assert service.calls("POST", "/api/bot/ratings")[0]["body"]["rating"] == "unsatisfied"
+    assert texts(dispatcher)[0] == "抱歉没能帮到您，已记下您的评价。" and slots_set(events)["with_person"] is True
