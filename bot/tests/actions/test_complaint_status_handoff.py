@@ -383,7 +383,8 @@ def test_unsatisfied_and_a_person_asked_for_inside_a_form_rates_the_answer_then_
         "sender_id": "c-rate-person", "slots": {"requested_slot": "materials_text"}, "latest_message": latest,
         "paused": False, "followup_action": None, "active_loop": {"name": "precheck_form"},
         "latest_action_name": "action_listen",
-        "events": [{"event": "bot", "text": "【不动产登记资料查询】…", "data": {"custom": {"rate": {"turn_id": "t-7"}}}},
+        "events": [{"event": "bot", "text": "【不动产登记资料查询】…",
+                    "data": {"custom": {"rate": {"turn_id": "t-7"}}}},
                    {"event": "bot", "text": "请告诉我您现在手上有哪些材料"},
                    {"event": "user", "text": latest["text"], "parse_data": latest}]})
     events = asyncio.run(ValidatePrecheckForm().run(dispatcher, asked, DOMAIN))
