@@ -264,11 +264,13 @@ class ActionStartComplaint(Action):
 
     @staticmethod
     def asks_about_item(tracker: Tracker, text: str) -> bool:
-        """要她回青山跑一趟吗 right after an item's answer: a short question about an aspect of that item, with
-        nothing wrong in it, is no complaint."""
+        """要她回青山跑一趟吗 / 医院那个鉴定要先做吗 right after an item's answer: a short question with nothing
+        wrong in it and no place is a follow-up about that item, no complaint."""
         said = wording.clean(text)
-        return (bool(tracker.get_slot("item_code")) and len(said) <= 40 and asks(said)
-                and bool(aspects_named(said)) and not wording.PROBLEM_WORDS.search(said))
+        if not (tracker.get_slot("item_code") and asks(said) and not wording.PROBLEM_WORDS.search(said)):
+            return False
+        return len(said) <= 40 and bool(aspects_named(said)) or (
+            len(said) <= 30 and tracker.get_slot("topic") != "order" and not place_named(said))
 
     @staticmethod
     def asks_for_information(text: str) -> bool:

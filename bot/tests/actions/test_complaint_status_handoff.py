@@ -390,3 +390,12 @@ def test_unsatisfied_and_a_person_asked_for_inside_a_form_rates_the_answer_then_
     events = asyncio.run(ValidatePrecheckForm().run(dispatcher, asked, DOMAIN))
     assert service.calls("POST", "/api/bot/ratings")[0]["body"]["rating"] == "unsatisfied"
     assert texts(dispatcher)[0] == "抱歉没能帮到您，已记下您的评价。" and slots_set(events)["with_person"] is True
+
+
+def test_a_short_question_right_after_an_items_answer_is_a_follow_up_not_a_complaint(service, dispatcher):
+    service.reply("GET", "/api/catalogue/items", {"decision": "not_found", "ambiguous": False, "matches": []})
+    service.reply("GET", "/api/catalogue/items/QS-CL-001", {"kind": "item", "text": "【残疾人证办理】办理条件：…"})
+    asked = guide_tracker("医院那个鉴定要先做吗", "file_complaint", [],
+                          {"item_code": "QS-CL-001", "service_item": "残疾人证办理", "topic": "item"})
+    events = ActionStartComplaint().run(dispatcher, asked, DOMAIN)
+    assert "complaint_text" not in slots_set(events) and texts(dispatcher)[0].startswith("【残疾人证办理】")
