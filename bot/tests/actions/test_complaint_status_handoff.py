@@ -401,7 +401,7 @@ def test_a_short_question_right_after_an_items_answer_is_a_follow_up_not_a_compl
     assert "complaint_text" not in slots_set(events) and texts(dispatcher)[0].startswith("【残疾人证办理】")
 
 
-def test_会不会_asks_so_it_is_a_follow_up_about_the_item_not_a_complaint(service, dispatcher):
+def test_asking_whether_it_will_fail_is_a_follow_up_about_the_item_not_a_complaint(service, dispatcher):
     service.reply("GET", "/api/catalogue/items", {"decision": "not_found", "ambiguous": False, "matches": []})
     service.reply("GET", "/api/catalogue/items/QS-GA-001", {"kind": "item", "text": "【出生登记】结婚证【可告知承诺】"})
     asked = guide_tracker("我们还没领结婚证 上户口会不会办不了", "file_complaint", [],
