@@ -90,8 +90,9 @@ def test_after_its_action_the_bot_listens_and_inside_a_form_the_policy_stays_out
 def test_urging_an_order_goes_to_the_status_action_whatever_the_intent():
     assert predict({"text": "能不能快点 帮我催一下", "intent": "out_of_scope"},
                    {"text": "那你帮我催一下总行吧", "intent": "request_human"},
-                   {"text": "催一下", "intent": "out_of_scope", "form": "complaint_form"}) == [
-        "action_ticket_status", "action_ticket_status", None]
+                   {"text": "催一下", "intent": "out_of_scope", "form": "complaint_form"},
+                   {"text": "我们楼的水压小、楼道灯坏了半年，去社区反映过两次都没解决，" * 3 + "请你们帮忙催一催",
+                    "intent": "file_complaint"}) == ["action_ticket_status", "action_ticket_status", None, None]
 
 
 def test_asking_whether_it_was_filed_is_about_the_order_once_one_was_filed():

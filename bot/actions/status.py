@@ -134,6 +134,10 @@ class ActionTicketStatus(Action):
         from actions.complaint import start_complaint_events
 
         text = tracker.latest_message.get("text") or ""
+        if wording.is_letter(text):
+            from actions.complaint import letter_events
+
+            return letter_events(dispatcher, tracker)  # a letter that asks to 催一催 is still a letter
         reference = wording.order_reference(text)
         if reference.code:
             return answer_order(dispatcher, tracker, reference.code, reference.number)

@@ -109,7 +109,8 @@ class ContextPolicy(Policy):
         if is_english(tracker.latest_message.text or ""):
             return "action_out_of_scope"
         intent = (tracker.latest_message.intent or {}).get("name")
-        if intent != "ask_ticket_status" and (urges(text) or tracker.get_slot("ticket_code") and asks_if_filed(text)):
+        if intent != "ask_ticket_status" and len(text) <= self.max_chars and (
+                urges(text) or tracker.get_slot("ticket_code") and asks_if_filed(text)):
             return "action_ticket_status"  # the rule for ask_ticket_status already leads there
         if asks_about_item(tracker, text, self.max_chars):
             return "action_answer_item"

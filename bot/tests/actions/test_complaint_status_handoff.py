@@ -408,3 +408,9 @@ def test_asking_whether_it_will_fail_is_a_follow_up_about_the_item_not_a_complai
                           {"item_code": "QS-GA-001", "service_item": "出生登记", "topic": "item"})
     events = ActionStartComplaint().run(dispatcher, asked, DOMAIN)
     assert "complaint_text" not in slots_set(events)
+
+
+def test_a_letter_that_asks_to_urge_things_along_is_still_read_as_a_letter(service, dispatcher):
+    letter = "我们楼的水压小、楼道灯坏了半年，去社区反映过两次都没解决，" * 5 + "请你们帮忙催一催。"
+    events = ActionTicketStatus().run(dispatcher, conversation(letter, intent="file_complaint"), DOMAIN)
+    assert texts(dispatcher)[0].startswith("您的来信我已收到") and slots_set(events)["complaint_text"] == letter
