@@ -23,7 +23,7 @@ from actions.status import ASK_CODE, URGE
 
 #: The opening words of a complaint, which say nothing about the problem itself.
 OPENING = re.compile(r"^(你好|您好|喂)?[，,]?(我要|我想|想)?"
-                     r"(投诉|举报|反映(一下)?(问题)?|提(个|点)?(建议|意见)|建议)[，,：:。]?")
+                     r"((投诉|举报|反映)(一下|下)?(问题|个事|件事)?|提(个|点)?(建议|意见)|建议)[，,：:。！!\s]*")
 NO_CONTACT = "不留"
 #: How-to and may-I questions (怎么弄, 能不能…, 可以…吗): information, unless they report a problem.
 HOW_TO = re.compile(r"怎么|如何|咋|能不能|可不可以|可以.{0,10}吗|能.{0,10}吗|是不是要|要不要|需不需要")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from actions import wording
 
@@ -65,6 +65,12 @@ class LetterOrder:
 
 def sentences(text: str) -> List[str]:
     return [s.strip() for s in SENTENCE.split(text) if s.strip()]
+
+
+def sentences_by_paragraph(text: str) -> List[Tuple[int, str]]:
+    """Each sentence with the number of its paragraph."""
+    return [(number, sentence) for number, paragraph in enumerate(text.split("\n"))
+            for sentence in sentences(paragraph)]
 
 
 def clauses(sentence: str) -> List[str]:
@@ -124,7 +130,9 @@ def read_letter(text: str) -> LetterOrder:
     whole = str(text or "").strip()[:wording.LETTER_MAX_CHARS]
     problems: List[str] = []
     asked: List[str] = []
-    for sentence in sentences(whole):
+    paragraphs_taken: set = set()
+    several_paragraphs = len([p for p in whole.split("\n") if p.strip()]) >= 3
+    for paragraph, sentence in sentences_by_paragraph(whole):
         if is_question(sentence) and not PROBLEM.search(sentence):
             asked.append(sentence)
             continue
@@ -133,9 +141,12 @@ def read_letter(text: str) -> LetterOrder:
             continue
         if NOT_PROBLEM.search(sentence) or (CONTACT.search(sentence) and wording.phone_in(sentence)):
             continue
+        if several_paragraphs and paragraph in paragraphs_taken:
+            continue  # a letter written in paragraphs (第一件…第二件…) gives one problem from each
         span = problem_span(sentence, FIRST_CHARS if not problems else OTHER_CHARS)
         if span and len(problems) < MAX_PROBLEMS and not any(span in seen for seen in problems):
             problems.append(span)
+            paragraphs_taken.add(paragraph)
     problem = "；".join(problems) or re.sub(r"\s+", "", whole)[:FIRST_CHARS]
     return LetterOrder(text=whole, problem=problem, place=place_of_letter(whole), contact=wording.phone_in(whole),
                        contact_person=contact_person(whole), question="".join(asked) or None)

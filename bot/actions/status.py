@@ -164,13 +164,16 @@ class ActionTicketStatus(Action):
             events = answer_order(dispatcher, tracker, own, None)
             dispatcher.utter_message(text=f"您的查询码是 {own}，以后发“查询码 {own}”给我，随时可以查进度。")
             return events
-        if LOST_CODE.search(wording.clean(text)) or asked_for_code(tracker):
+        if LOST_CODE.search(wording.clean(text)):
             dispatcher.utter_message(text=without_code(number_said(tracker)))
             return []
-        if number:
+        if number:  # the number given (again): the code is still needed, said in plain words
             said = number.group(1) or number.group(2)
             dispatcher.utter_message(text=f"收到，工单编号 {said}。为保护隐私，只凭编号不能查询，请再发一下登记时给您的"
                                           "查询码（一串字母和数字）；找不到的话告诉我，我告诉您别的办法。")
+            return []
+        if asked_for_code(tracker):
+            dispatcher.utter_message(text=without_code(number_said(tracker)))
             return []
         dispatcher.utter_message(text=ASK_CODE)
         return []
