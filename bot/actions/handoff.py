@@ -137,9 +137,38 @@ class ActionHandoff(Action):
         text = tracker.latest_message.get("text") or ""
         confidence = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
         if not wording.asks_for_person(text) and confidence < SURE_OF_PERSON and not text.startswith("/"):
+            if just_filed(tracker):
+                return self.about_the_order(dispatcher, tracker, domain, text)
             dispatcher.utter_message(text="需要为您转人工客服吗？需要的话请回复“转人工”。")
             return []
         return hand_over(dispatcher, tracker, "requested")
+
+
+    @staticmethod
+    def about_the_order(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any],
+                        text: str) -> List[Dict]:
+        """说了不留！你们直接派人去查就行 right after filing: about the order, not a request for a person."""
+        from actions.complaint import refuses_phone
+        from actions.status import ActionTicketStatus
+
+        if refuses_phone(text) or re.search(r"派人|去查|去看|现场", text):
+            dispatcher.utter_message(text="好的，不留电话也没关系，工单已经登记，承办部门会按工单上的地点去现场核查处理。")
+            return []
+        return ActionTicketStatus().run(dispatcher, tracker, domain)
+
+
+def just_filed(tracker: Tracker) -> bool:
+    """The bot's messages right before this one filed a work order."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return False
+            seen_user = True
+        elif event.get("event") == "bot" and seen_user and ((event.get("data") or {}).get("custom") or {}).get(
+                "ticket"):
+            return True
+    return False
 
 
 class ActionHandoffWait(Action):

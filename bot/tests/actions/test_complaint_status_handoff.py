@@ -414,3 +414,16 @@ def test_a_letter_that_asks_to_urge_things_along_is_still_read_as_a_letter(servi
     letter = "我们楼的水压小、楼道灯坏了半年，去社区反映过两次都没解决，" * 5 + "请你们帮忙催一催。"
     events = ActionTicketStatus().run(dispatcher, conversation(letter, intent="file_complaint"), DOMAIN)
     assert texts(dispatcher)[0].startswith("您的来信我已收到") and slots_set(events)["complaint_text"] == letter
+
+
+def test_a_remark_right_after_filing_taken_for_a_handoff_is_answered_about_the_order(service, dispatcher):
+    latest = {"text": "说了不留！你们直接派人去查就行", "intent": {"name": "request_human", "confidence": 0.7},
+              "entities": []}
+    asked = Tracker.from_dict({
+        "sender_id": "c-filed", "slots": {"ticket_code": "3f9a0c1d2b4e5f60"}, "latest_message": latest,
+        "paused": False, "followup_action": None, "active_loop": {}, "latest_action_name": "action_listen",
+        "events": [{"event": "bot", "text": "已为您登记投诉工单，编号 17", "data": {"custom": {"ticket": {"id": 17}}}},
+                   {"event": "user", "text": latest["text"], "parse_data": latest}]})
+    events = ActionHandoff().run(dispatcher, asked, DOMAIN)
+    assert "工单已经登记" in texts(dispatcher)[0] and events == []
+    assert service.calls("POST", "/api/handoffs") == []
