@@ -55,7 +55,7 @@ HOTLINE_LATER = "以后想反映，随时可以再找我（可以不留电话）
 #: A complaint is read back in full up to this length; a longer one by its problem clauses (letters.py).
 READ_BACK_CHARS = 120
 #: A letter's order was summarised just before it was filed.
-LETTER_FILED = "登记内容就是上面为您整理的地点、问题和电话，来信原文全部随工单保存。"
+LETTER_FILED = "登记内容就是上面为您整理的地点和问题，联系电话：{phone}；来信原文全部随工单保存。"
 
 
 def channel_of(tracker: Tracker) -> str:
@@ -444,7 +444,8 @@ class ActionSubmitComplaint(Action):
         place = tracker.get_slot("complaint_place")
         recorded = [f"地点：{place}" if place else "", f"问题：{read_back(text)}",
                     "联系电话：未留（匿名）" if contact == NO_CONTACT else f"联系电话：{contact}"]
-        summary = (LETTER_FILED if tracker.get_slot("complaint_title")
+        phone = "未留（匿名）" if contact == NO_CONTACT else contact
+        summary = (LETTER_FILED.format(phone=phone) if tracker.get_slot("complaint_title")
                    else f"登记内容：{'；'.join(r for r in recorded if r)}（您说的原话全部随工单保存）。")
         dispatcher.utter_message(
             text=f"已为您登记{kind}工单，编号 {ticket['id']}，查询码 {code}（请保存好，查进度和评价都要用它）。\n"

@@ -26,7 +26,8 @@ PROBLEM = re.compile(
 NOT_PROBLEM = re.compile(r"^(尊敬|您好|你好|小同志|同志|谢谢|感谢|此致|祝|我叫|我姓|今年)|请多包涵|别见怪|"
                          r"^(麻烦|希望|恳请|请求|请|拜托|盼|望)|(麻烦|希望|恳请|请求|拜托)(你们|政府|有关|相关|领导)")
 #: A clause that opens without its subject (被…, 又…, 去年开始…): the clause before it names the subject.
-NO_SUBJECT = re.compile(r"^(去年|今年|前年|上个?月|最近|现在|后来|结果|一直|开始|又|也|还|都|就|被|连)")
+NO_SUBJECT = re.compile(r"^(去年|今年|前年|上个?月|最近|现在|后来|结果|一直|开始|有时候?|经常|天天|每天|"
+                        r"又|也|还|都|就|被|连)")
 #: Passing questions in a letter: introduced as such, or a sentence that asks how/where/what to bring.
 ASIDE = re.compile(r"顺便问|想问|问一下|问问|请问|咨询一下|打听")
 HOW = re.compile(r"怎么(办|申请|领|弄)|去哪|在哪|哪里|要带|带什么|什么材料|能不能|可不可以|是不是要|要不要")
@@ -35,7 +36,7 @@ SENTENCE = re.compile(r"(?<=[。！!？?\n])")
 CLAUSE = re.compile(r"[，,；;：:“”\"\s]")
 #: The first problem sentence is read back up to this many characters, the others by their key clause.
 FIRST_CHARS = 80
-OTHER_CHARS = 30
+OTHER_CHARS = 40
 MAX_PROBLEMS = 3
 #: A problem read back is at least this long (a clause such as 头一个是吵 takes the next one with it).
 MIN_CHARS = 10

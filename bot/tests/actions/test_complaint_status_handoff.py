@@ -360,7 +360,7 @@ def test_a_letter_order_is_read_back_by_pointing_at_the_summary_just_shown(servi
         "contact": "13886071234（女儿刘女士）",
         "complaint_title": "青山区滨江路和建设路交叉口：公交站旁边的人行道砖翘起来好几块", "complaint_kind": "投诉"})
     ActionSubmitComplaint().run(dispatcher, filed, DOMAIN)
-    assert "登记内容就是上面为您整理的地点、问题和电话" in texts(dispatcher)[0]
+    assert "登记内容就是上面为您整理的地点和问题，联系电话：13886071234（女儿刘女士）" in texts(dispatcher)[0]
     assert service.calls("POST", "/api/tickets")[0]["body"]["text"] == LETTER
 
 
