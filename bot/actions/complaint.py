@@ -43,6 +43,12 @@ REFUSAL = re.compile(r"(怕|担心|不想|不愿|不希望).{0,6}(泄露|泄漏|
 #: Declining words opening a clause (算了吧 / 不用了 / 那就不要了 / 不想被打扰).
 DECLINE_CLAUSE = re.compile(r"(^|[，,。！!\s])(就|还是|那就|那|我)?"
                             r"(算了|不用|不要|不留|不给|不想|不方便|免了|别|没有|不必|不需要)")
+#: A question about how the complaint will be handled (你们一般多久能处理 / 会派人来吗).
+HANDLING_ASK = re.compile(r"(多久|几天|多长时间|什么时候|啥时候|会不会|能不能|有没有人)[^，,。]{0,6}"
+                          r"(处理|解决|来人|派人|来看|来修|管|回复|答复)|(处理|解决|回复|答复)[^，,。]{0,4}(多久|几天|多长时间)|"
+                          r"(会|能)(派人|来人)")
+HANDLING = ("登记后工单会转给承办部门，在规定的办结时限内处理并答复；具体时限登记时告诉您，"
+            "之后也可以随时用查询码查进度。")
 #: A question about the phone itself (还要留电话啊？/ 一定要留吗): it may be left out.
 ABOUT_THE_PHONE = re.compile(r"电话|号码|手机|联系方式|^(一定|必须|非得|非要)?(要|得)?留")
 PHONE_OPTIONAL = ("留电话只是方便承办部门联系您、答复处理结果，不留也可以，工单照样受理（匿名反映）。"
@@ -333,6 +339,14 @@ class ValidateComplaintForm(GuardedFormValidation):
                 and not re.search(r"[0-9０-９]", text)):
             dispatcher.utter_message(text=PHONE_OPTIONAL)
             return [SlotSet("contact", None)]
+        if requested == "complaint_place" and ABOUT_THE_PHONE.search(text) and refuses_phone(text) \
+                and not place_named(text):
+            dispatcher.utter_message(text="好的，电话不留。")  # 我的电话不想给你们, said before the phone was asked
+            return [SlotSet("contact", NO_CONTACT), SlotSet("complaint_place", None)]
+        if requested in ("complaint_place", "contact") and asks(text) and HANDLING_ASK.search(text) \
+                and not wording.item_entities(tracker.latest_message.get("entities") or []):
+            dispatcher.utter_message(text=HANDLING)  # 你们一般多久能处理: about this complaint, not a service
+            return [SlotSet(requested, None)]
         return None
 
     def digression(self, dispatcher: CollectingDispatcher, tracker: Tracker, requested: str,

@@ -78,7 +78,7 @@ def test_a_service_question_at_the_phone_step_is_answered_and_the_form_asks_for_
 def test_a_question_the_catalogue_does_not_know_at_the_phone_step_gets_a_way_forward_not_a_format_error(
         service, dispatcher):
     service.reply("GET", "/api/catalogue/items", {"decision": "not_found", "ambiguous": False, "matches": []})
-    events = validate(dispatcher, at_the_phone_step("你们一般几天能来处理啊？"))
+    events = validate(dispatcher, at_the_phone_step("这附近哪里有公共停车场？"))
     assert "12345" in texts(dispatcher)[0] and not any("格式" in t for t in texts(dispatcher))
     assert slots_set(events)["contact"] is None
 
@@ -427,3 +427,15 @@ def test_a_remark_right_after_filing_taken_for_a_handoff_is_answered_about_the_o
     events = ActionHandoff().run(dispatcher, asked, DOMAIN)
     assert "工单已经登记" in texts(dispatcher)[0] and events == []
     assert service.calls("POST", "/api/handoffs") == []
+
+
+def test_asking_how_long_the_complaint_takes_at_the_phone_step_is_told_how_it_is_handled(service, dispatcher):
+    events = validate(dispatcher, at_the_phone_step("你们一般多久能处理？", "ask_time_limit", 0.8))
+    assert "办结时限" in texts(dispatcher)[0] and slots_set(events)["contact"] is None
+    assert service.calls("GET", "/api/catalogue/items") == []
+
+
+def test_refusing_the_phone_at_the_place_step_is_a_refusal_not_a_place(service, dispatcher):
+    asked = in_form("complaint_form", "complaint_place", "我的电话不想给你们", slots={"complaint_text": "隔壁饭店油烟"})
+    events = validate(dispatcher, asked)
+    assert slots_set(events)["contact"] == "不留" and slots_set(events)["complaint_place"] is None
