@@ -43,6 +43,8 @@ REFUSAL = re.compile(r"(怕|担心|不想|不愿|不希望).{0,6}(泄露|泄漏|
 #: Declining words opening a clause (算了吧 / 不用了 / 那就不要了 / 不想被打扰).
 DECLINE_CLAUSE = re.compile(r"(^|[，,。！!\s])(就|还是|那就|那|我)?"
                             r"(算了|不用|不要|不留|不给|不想|不方便|免了|别|没有|不必|不需要)")
+#: How-to wording of a service question (怎么办 / 怎么申请 / 去哪办).
+HOW_TO_ASK = re.compile(r"怎么(办|申请|弄|领|交)|咋(办|弄|申请)|如何(办|申请)|去哪|在哪")
 #: A question about how the complaint will be handled (你们一般多久能处理 / 会派人来吗).
 HANDLING_ASK = re.compile(r"(多久|几天|多长时间|什么时候|啥时候|会不会|能不能|有没有人)[^，,。]{0,6}"
                           r"(处理|解决|来人|派人|来看|来修|管|回复|答复)|(处理|解决|回复|答复)[^，,。]{0,4}(多久|几天|多长时间)|"
@@ -354,6 +356,8 @@ class ValidateComplaintForm(GuardedFormValidation):
         """At the place and phone steps, what is not their answer: a service question is answered; at the
         phone step a place corrects the place and anything else adds to the complaint (only an attempt at a
         number is a malformed phone)."""
+        if requested == "complaint_text":
+            return self.question_instead_of_the_problem(dispatcher, tracker, text)
         if requested not in ("complaint_place", "contact"):
             return None
         if requested == "contact" and (wording.phone_in(text) or tries_a_number(text)):
@@ -381,6 +385,22 @@ class ValidateComplaintForm(GuardedFormValidation):
             if not place:
                 dispatcher.utter_message(text="好的，已补充到您反映的内容里。")
         return events
+
+    @staticmethod
+    def question_instead_of_the_problem(dispatcher: CollectingDispatcher, tracker: Tracker,
+                                        text: str) -> Optional[List[Dict]]:
+        """先问一下，办营业执照要多久？ asked when the problem was asked for: a service question with nothing
+        wrong in it is answered (when the catalogue is sure of its item) and the problem asked for again."""
+        said = wording.clean(text)
+        how_to = GUIDE_QUESTION.search(said)  # 要办什么手续: a service question even when it names 垃圾
+        if not asks(said) or place_named(said) or not how_to and (
+                wording.PROBLEM_WORDS.search(said) or not (aspects_named(said) or HOW_TO_ASK.search(said))):
+            return None
+        answered = answer_from_text(dispatcher, tracker, said)
+        if answered is None:
+            return None
+        dispatcher.utter_message(text="我们接着刚才的事：")
+        return answered + [SlotSet("complaint_text", None)]
 
     def validate_complaint_text(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                 domain: DomainDict) -> Dict[Text, Any]:

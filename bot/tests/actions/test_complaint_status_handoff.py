@@ -439,3 +439,20 @@ def test_refusing_the_phone_at_the_place_step_is_a_refusal_not_a_place(service, 
     asked = in_form("complaint_form", "complaint_place", "我的电话不想给你们", slots={"complaint_text": "隔壁饭店油烟"})
     events = validate(dispatcher, asked)
     assert slots_set(events)["contact"] == "不留" and slots_set(events)["complaint_place"] is None
+
+
+def test_a_service_question_when_the_problem_was_asked_for_is_answered_and_the_problem_asked_again(
+        service, dispatcher):
+    catalogue_knows(service, WASTE, "【城市建筑垃圾处置核准】办理时限：承诺3个工作日")
+    asked = in_form("complaint_form", "complaint_text", "先问一下，装修垃圾清运要办什么手续？", "ask_materials", 0.9)
+    events = validate(dispatcher, asked)
+    assert texts(dispatcher)[:2] == ["【城市建筑垃圾处置核准】办理时限：承诺3个工作日", "我们接着刚才的事："]
+    assert slots_set(events)["complaint_text"] is None and not left_the_form(events)
+
+
+def test_a_problem_worded_as_a_question_is_still_the_problem(service, dispatcher):
+    asked = in_form("complaint_form", "complaint_text", "为什么小区门口的路灯坏了一个月都没人修？",
+                    "file_complaint", 0.9)
+    events = validate(dispatcher, asked)
+    assert slots_set(events)["complaint_text"] == "为什么小区门口的路灯坏了一个月都没人修？"
+    assert service.calls("GET", "/api/catalogue/items") == []
