@@ -34,7 +34,8 @@ for case in json.loads(sys.stdin.read()):
     if case.get("form"):
         events.append(ActiveLoop(case["form"]))
     events += [UserUttered("上一句", {"name": "ask_materials", "confidence": 0.9}),
-               BotUttered("【普通护照签发】……", data={"custom": {"rate": {"turn_id": "t1"}}} if case.get("rated")
+               BotUttered("请发一下登记时给您的查询码" if case.get("asked_code") else "【普通护照签发】……",
+                          data={"custom": {"rate": {"turn_id": "t1"}}} if case.get("rated")
                           else {"custom": {"ticket": {"id": 7}}} if case.get("filed") else {}),
                ActionExecuted("action_listen"),
                UserUttered(case["text"], {"name": case["intent"], "confidence": 0.9})]
@@ -102,3 +103,8 @@ def test_asking_whether_it_was_filed_is_about_the_order_once_one_was_filed():
 
 def test_thanks_right_after_filing_are_thanks():
     assert predict({"text": "谢谢小同志", "intent": "thank", "filed": True}) == [None]
+
+
+def test_the_reply_to_being_asked_for_the_query_code_is_about_the_order():
+    assert predict({"text": "找不到了", "intent": "inform_materials", "asked_code": True},
+                   {"text": "找不到了", "intent": "inform_materials"}) == ["action_ticket_status", None]

@@ -363,7 +363,7 @@ class ValidateComplaintForm(GuardedFormValidation):
         if requested == "contact" and (wording.phone_in(text) or tries_a_number(text)):
             return None
         if asks(text) and (requested == "contact" or not wording.place_in(text)):
-            answered = answer_from_text(dispatcher, tracker, text)
+            answered = answer_from_text(dispatcher, tracker, text, [a for a in aspects_named(text) if a != "sequence"])
             if answered is not None:
                 dispatcher.utter_message(text="我们接着刚才的事：")
                 return answered + [SlotSet(requested, None)]
@@ -396,7 +396,8 @@ class ValidateComplaintForm(GuardedFormValidation):
         if not asks(said) or place_named(said) or not how_to and (
                 wording.PROBLEM_WORDS.search(said) or not (aspects_named(said) or HOW_TO_ASK.search(said))):
             return None
-        answered = answer_from_text(dispatcher, tracker, said)
+        asked = [a for a in aspects_named(said) if a != "sequence"]
+        answered = answer_from_text(dispatcher, tracker, said, asked)
         if answered is None:
             return None
         dispatcher.utter_message(text="我们接着刚才的事：")

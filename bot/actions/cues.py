@@ -18,6 +18,7 @@ QUESTION = re.compile(_CUES["question"])
 NOT_ASKING = re.compile(_CUES["not_asking"])
 URGE = re.compile(_CUES["urge"])
 FILED = re.compile(_CUES["filed"])
+CODE_REPLY = re.compile(_CUES["code_reply"])
 
 
 def compact(text: str) -> str:
@@ -51,3 +52,8 @@ def urges(text: str) -> bool:
 def asks_if_filed(text: str) -> bool:
     """登记上了吗: whether the order was filed."""
     return bool(FILED.search(compact(text)))
+
+
+def replies_about_code(text: str) -> bool:
+    """找不到了 / 没收到 / a code or number: a reply to being asked for the 查询码."""
+    return bool(CODE_REPLY.search(compact(text)))

@@ -182,9 +182,11 @@ class GuardedFormValidation(FormValidationAction, metaclass=ABCMeta):
         return events  # the item answered stays under discussion for the next follow-up
 
 
-def answer_from_text(dispatcher: CollectingDispatcher, tracker: Tracker, question: str) -> Optional[List[Dict]]:
-    """A question asked in passing (in a letter, at a form's step) answered with the whole guide of the item the
-    catalogue search is sure of; None when it is not sure (nothing is said then)."""
+def answer_from_text(dispatcher: CollectingDispatcher, tracker: Tracker, question: str,
+                     aspects: Optional[List[str]] = None) -> Optional[List[Dict]]:
+    """A question asked in passing (in a letter, at a form's step) answered from the guide of the item the
+    catalogue search is sure of (the parts asked, else the whole guide); None when it is not sure (nothing is
+    said then)."""
     from actions.guide import answer_aspects, best_clause, clear_lead
     from actions.service_client import ServiceUnavailable, client
     from actions.turns import answer_rated
@@ -198,7 +200,7 @@ def answer_from_text(dispatcher: CollectingDispatcher, tracker: Tracker, questio
         if not (found.get("matches") and sure):
             return None
         best = found["matches"][0]
-        answer_rated(dispatcher, tracker, answer_aspects(best["code"], ["all"]), best["code"])
+        answer_rated(dispatcher, tracker, answer_aspects(best["code"], aspects or ["all"]), best["code"])
     except ServiceUnavailable:
         return None
     return [SlotSet("item_code", best["code"]), SlotSet("service_item", best["name"]), SlotSet("topic", "item")]

@@ -9,7 +9,8 @@ mean is clear only from what the bot just said, so this policy (above the rules 
   English in simple English, or files an English complaint);
 * ``action_ticket_status`` for a short remark right after a work order was filed (单号记一下, 别打给我),
   which that action answers about the order (and files a new one only for a new problem), for urging
-  an order (催一下, often taken for out of scope) and for 登记上了吗 once an order was filed;
+  an order (催一下, often taken for out of scope), for 登记上了吗 once an order was filed, and for the
+  reply to being asked for the 查询码 (找不到了 / the code);
 * ``action_answer_item`` for a short question about an aspect of the item under discussion (时限,
   收费, 地点, 网上办, 材料, 条件) outside any form, whatever intent the NLU gave it;
 * ``action_listen`` after either, and nothing otherwise (the other policies decide).
@@ -31,7 +32,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.actions.cues import asks, asks_if_filed, aspects_named, compact, rating_in, urges
+from bot.actions.cues import asks, asks_if_filed, aspects_named, compact, rating_in, replies_about_code, urges
 
 #: Intents whose own actions handle an aspect question better (a complaint, an order, a person, a pre-check).
 #: Intents that, right after filing, still mean something else than the order (a person, a service question).
@@ -53,6 +54,12 @@ def offered_rating(tracker: DialogueStateTracker) -> bool:
 def just_filed(tracker: DialogueStateTracker) -> bool:
     """The bot's messages right before the latest user message filed a work order."""
     return any(((event.data or {}).get("custom") or {}).get("ticket") for event in previous_bot_turn(tracker))
+
+
+def asked_for_code(tracker: DialogueStateTracker) -> bool:
+    """The bot's messages right before the latest user message asked for the order's 查询码."""
+    return any("查询码" in (event.text or "") and re.search(r"请(告诉我|发|再发)", event.text or "")
+               for event in previous_bot_turn(tracker))
 
 
 def previous_bot_turn(tracker: DialogueStateTracker) -> List[BotUttered]:
@@ -112,6 +119,8 @@ class ContextPolicy(Policy):
         if intent != "ask_ticket_status" and len(text) <= self.max_chars and (
                 urges(text) or tracker.get_slot("ticket_code") and asks_if_filed(text)):
             return "action_ticket_status"  # the rule for ask_ticket_status already leads there
+        if asked_for_code(tracker) and len(text) <= 20 and replies_about_code(text):
+            return "action_ticket_status"  # 找不到了 right after "请发一下查询码"
         if asks_about_item(tracker, text, self.max_chars):
             return "action_answer_item"
         if just_filed(tracker) and self.about_the_order(tracker, text):

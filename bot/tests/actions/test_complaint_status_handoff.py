@@ -456,3 +456,10 @@ def test_a_problem_worded_as_a_question_is_still_the_problem(service, dispatcher
     events = validate(dispatcher, asked)
     assert slots_set(events)["complaint_text"] == "为什么小区门口的路灯坏了一个月都没人修？"
     assert service.calls("GET", "/api/catalogue/items") == []
+
+
+def test_a_service_question_inside_the_complaint_is_answered_for_the_parts_it_asks(service, dispatcher):
+    passport = {"code": "QS-GA-010", "name": "普通护照签发", "kind": "item", "score": 0.92, "matched": "护照"}
+    catalogue_knows(service, passport, "【普通护照签发】办理时限：承诺7个工作日")
+    validate(dispatcher, in_form("complaint_form", "complaint_text", "先问一下，办护照要多久？", "ask_time_limit"))
+    assert [c["query"]["aspect"] for c in service.calls("GET", "/api/catalogue/items/QS-GA-010")] == ["time_limit"]
