@@ -34,7 +34,8 @@ for case in json.loads(sys.stdin.read()):
     if case.get("form"):
         events.append(ActiveLoop(case["form"]))
     events += [UserUttered("上一句", {"name": "ask_materials", "confidence": 0.9}),
-               BotUttered("【普通护照签发】……", data={"custom": {"rate": {"turn_id": "t1"}}} if case.get("rated")
+               BotUttered("请发一下登记时给您的查询码" if case.get("asked_code") else "【普通护照签发】……",
+                          data={"custom": {"rate": {"turn_id": "t1"}}} if case.get("rated")
                           else {"custom": {"ticket": {"id": 7}}} if case.get("filed") else {}),
                ActionExecuted("action_listen"),
                UserUttered(case["text"], {"name": case["intent"], "confidence": 0.9})]
@@ -85,3 +86,25 @@ def test_after_its_action_the_bot_listens_and_inside_a_form_the_policy_stays_out
                    {"text": "收钱不", "intent": "greet", "slots": ITEM, "form": "complaint_form"},
                    {"text": "能不能催一下多久", "intent": "ask_ticket_status", "slots": ITEM}) \
         == ["action_listen", None, None]
+
+
+def test_urging_an_order_goes_to_the_status_action_whatever_the_intent():
+    assert predict({"text": "能不能快点 帮我催一下", "intent": "out_of_scope"},
+                   {"text": "那你帮我催一下总行吧", "intent": "request_human"},
+                   {"text": "催一下", "intent": "out_of_scope", "form": "complaint_form"},
+                   {"text": "我们楼的水压小、楼道灯坏了半年，去社区反映过两次都没解决，" * 3 + "请你们帮忙催一催",
+                    "intent": "file_complaint"}) == ["action_ticket_status", "action_ticket_status", None, None]
+
+
+def test_asking_whether_it_was_filed_is_about_the_order_once_one_was_filed():
+    assert predict({"text": "小同志 登记上了吗", "intent": "inform_item", "slots": {"ticket_code": "3f9a0c1d2b4e5f60"}},
+                   {"text": "小同志 登记上了吗", "intent": "inform_item"}) == ["action_ticket_status", None]
+
+
+def test_thanks_right_after_filing_are_thanks():
+    assert predict({"text": "谢谢小同志", "intent": "thank", "filed": True}) == [None]
+
+
+def test_the_reply_to_being_asked_for_the_query_code_is_about_the_order():
+    assert predict({"text": "找不到了", "intent": "inform_materials", "asked_code": True},
+                   {"text": "找不到了", "intent": "inform_materials"}) == ["action_ticket_status", None]

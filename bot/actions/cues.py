@@ -16,6 +16,9 @@ UNSATISFIED = re.compile(_CUES["rating"]["unsatisfied"])
 ASPECT_WORDS: List[Tuple[str, "re.Pattern[str]"]] = [(name, re.compile(p)) for name, p in _CUES["aspects"].items()]
 QUESTION = re.compile(_CUES["question"])
 NOT_ASKING = re.compile(_CUES["not_asking"])
+URGE = re.compile(_CUES["urge"])
+FILED = re.compile(_CUES["filed"])
+CODE_REPLY = re.compile(_CUES["code_reply"])
 
 
 def compact(text: str) -> str:
@@ -39,3 +42,18 @@ def aspects_named(text: str) -> List[str]:
 
 def asks(text: str) -> bool:
     return bool(QUESTION.search(compact(text)))
+
+
+def urges(text: str) -> bool:
+    """催一下 / 加急: urging a work order along."""
+    return bool(URGE.search(compact(text)))
+
+
+def asks_if_filed(text: str) -> bool:
+    """登记上了吗: whether the order was filed."""
+    return bool(FILED.search(compact(text)))
+
+
+def replies_about_code(text: str) -> bool:
+    """找不到了 / 没收到 / a code or number: a reply to being asked for the 查询码."""
+    return bool(CODE_REPLY.search(compact(text)))

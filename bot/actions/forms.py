@@ -22,6 +22,12 @@ from actions import wording
 from actions.cues import asks, aspects_named
 
 GUIDE_INTENTS = {"ask_materials", "ask_conditions", "ask_time_limit", "ask_fee", "ask_place", "ask_online"}
+#: A question about how to get something done (装修垃圾要办什么手续), not a problem to report.
+GUIDE_QUESTION = re.compile(r"(要|需要|得)办(什么|啥|哪些)(手续|证)|要(带|准备)(什么|啥|哪些)(材料|东西)?|"
+                            r"需要(什么|哪些)材料|怎么(申请|办理)|去哪(儿|里)?办")
+#: A service question inside a form is answered only when the catalogue search is this sure of the item.
+SURE_OF_ITEM = 0.6
+NOT_IN_CATALOGUE = "这个问题我在办事指南里没有查到，办完这件事后您可以换个说法再问我，或拨打12345热线咨询。"
 #: A cancel said inside a longer sentence (不投诉了，我自己找物业去).
 CANCEL_ANYWHERE = re.compile(r"不(投诉|投|反映|举报|预审)了|取消(投诉|反映|预审|工单|吧)|"
                              r"不想(投诉|反映)了|不用(投诉|反映|登记)了")
@@ -40,6 +46,10 @@ class GuardedFormValidation(FormValidationAction, metaclass=ABCMeta):
     def name(self) -> Text:
         """validate_<form name>."""
 
+    #: Whether a question the item search hesitates on is answered when the whole sentence clearly leads to
+    #: one item (the complaint form: the question is about something else than the complaint; in the
+    #: pre-check it is about the item being checked, which a guess from the sentence would replace).
+    answers_from_whole_sentence = False
     #: The form's slots, reset when it is left.
     form_slots: tuple[str, ...] = ()
     cancelled_text = "好的，已取消。"
@@ -69,6 +79,7 @@ class GuardedFormValidation(FormValidationAction, metaclass=ABCMeta):
         if early is not None:
             return early
         if wording.asks_for_person(text) or (intent == "request_human" and confidence >= 0.8 and len(text) <= 12):
+            self.rate_before_leaving(dispatcher, tracker, text)
             events = self.leave() + hand_over(dispatcher, tracker, "requested")
             said_so_far = self.said_so_far(tracker)
             if said_so_far and events[-1:] and events[-1].get("name") == "with_person":
@@ -86,9 +97,15 @@ class GuardedFormValidation(FormValidationAction, metaclass=ABCMeta):
         if intent == "ask_ticket_status" and wording.asks_status(text) and not wording.place_in(text):
             dispatcher.utter_message(text=ASK_CODE)
             return [SlotSet(requested, None)]
-        if ((intent in GUIDE_INTENTS and confidence >= 0.6 or aspects_named(text)) and asks(text)
-                and self.answers_questions_at(requested)):
+        if ((intent in GUIDE_INTENTS and confidence >= 0.6 or aspects_named(text) or GUIDE_QUESTION.search(text))
+                and asks(text) and self.answers_questions_at(requested)):
             return self.answer_question(dispatcher, tracker) + [SlotSet(requested, None)]
+        return self.digression(dispatcher, tracker, requested, text)
+
+    def digression(self, dispatcher: CollectingDispatcher, tracker: Tracker, requested: str,
+                   text: str) -> Optional[List[Dict]]:
+        """Something said at a step that is neither its answer nor an exit (a form-specific reading); None
+        lets the slot's own validation decide."""
         return None
 
     def said_so_far(self, tracker: Tracker) -> str:
@@ -97,6 +114,20 @@ class GuardedFormValidation(FormValidationAction, metaclass=ABCMeta):
 
     def answers_questions_at(self, requested: str) -> bool:
         return True
+
+    @staticmethod
+    def rate_before_leaving(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> None:
+        """不满意，给我转人工: the answer just given is rated before the person is asked for."""
+        from actions.cues import rating_in
+        from actions.service_client import client
+        from actions.turns import last_rateable_turn
+
+        rating, turn_id = rating_in(text), last_rateable_turn(tracker)
+        if rating is None or turn_id is None:
+            return
+        client.rate(tracker.sender_id, turn_id, rating)
+        if rating == "unsatisfied":
+            dispatcher.utter_message(text="抱歉没能帮到您，已记下您的评价。")
 
     def rating(self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> Optional[List[Dict]]:
         """A rating reply to an answer given inside the form (不满意，太笼统了) is that answer's rating."""
@@ -131,8 +162,15 @@ class GuardedFormValidation(FormValidationAction, metaclass=ABCMeta):
             if code is None:
                 found = search_item(tracker)
                 if not found["matches"] or found["ambiguous"]:
-                    dispatcher.utter_message(text="这个问题我稍后再帮您查，我们先把这件事办完。")
-                    return []
+                    if not self.answers_from_whole_sentence:
+                        dispatcher.utter_message(text="这个问题我稍后再帮您查，我们先把这件事办完。")
+                        return []
+                    # the whole sentence may still lead clearly (装修垃圾要办什么手续: one item far ahead)
+                    answered = answer_from_text(dispatcher, tracker, text)
+                    if answered is None:
+                        dispatcher.utter_message(text=NOT_IN_CATALOGUE)
+                    dispatcher.utter_message(text="我们接着刚才的事：")
+                    return answered or []
                 code = found["matches"][0]["code"]
                 events = [SlotSet("item_code", code), SlotSet("service_item", found["matches"][0]["name"])]
                 aspects = ["all"]  # a first answer about an item is its whole guide
@@ -142,3 +180,27 @@ class GuardedFormValidation(FormValidationAction, metaclass=ABCMeta):
             dispatcher.utter_message(text=SORRY)
         dispatcher.utter_message(text="我们接着刚才的事：")
         return events  # the item answered stays under discussion for the next follow-up
+
+
+def answer_from_text(dispatcher: CollectingDispatcher, tracker: Tracker, question: str,
+                     aspects: Optional[List[str]] = None) -> Optional[List[Dict]]:
+    """A question asked in passing (in a letter, at a form's step) answered from the guide of the item the
+    catalogue search is sure of (the parts asked, else the whole guide); None when it is not sure (nothing is
+    said then)."""
+    from actions.guide import answer_aspects, best_clause, clear_lead
+    from actions.service_client import ServiceUnavailable, client
+    from actions.turns import answer_rated
+
+    try:
+        found = client.search(question)
+        sure = found.get("decision") == "answer" and found.get("confidence", 0) >= SURE_OF_ITEM or clear_lead(found)
+        if not (found.get("matches") and sure):
+            found = best_clause(question) or found
+            sure = found.get("decision") == "answer" and found.get("confidence", 0) >= SURE_OF_ITEM or clear_lead(found)
+        if not (found.get("matches") and sure):
+            return None
+        best = found["matches"][0]
+        answer_rated(dispatcher, tracker, answer_aspects(best["code"], aspects or ["all"]), best["code"])
+    except ServiceUnavailable:
+        return None
+    return [SlotSet("item_code", best["code"]), SlotSet("service_item", best["name"]), SlotSet("topic", "item")]

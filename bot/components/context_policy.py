@@ -8,7 +8,9 @@ mean is clear only from what the bot just said, so this policy (above the rules 
 * ``action_out_of_scope`` for a message in English (the model is trained on Chinese; that action answers
   English in simple English, or files an English complaint);
 * ``action_ticket_status`` for a short remark right after a work order was filed (单号记一下, 别打给我),
-  which that action answers about the order (and files a new one only for a new problem);
+  which that action answers about the order (and files a new one only for a new problem), for urging
+  an order (催一下, often taken for out of scope), for 登记上了吗 once an order was filed, and for the
+  reply to being asked for the 查询码 (找不到了 / the code);
 * ``action_answer_item`` for a short question about an aspect of the item under discussion (时限,
   收费, 地点, 网上办, 材料, 条件) outside any form, whatever intent the NLU gave it;
 * ``action_listen`` after either, and nothing otherwise (the other policies decide).
@@ -30,12 +32,12 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.actions.cues import asks, aspects_named, compact, rating_in
+from bot.actions.cues import asks, asks_if_filed, aspects_named, compact, rating_in, replies_about_code, urges
 
 #: Intents whose own actions handle an aspect question better (a complaint, an order, a person, a pre-check).
 #: Intents that, right after filing, still mean something else than the order (a person, a service question).
-NOT_ABOUT_THE_ORDER = {"request_human", "greet", "goodbye", "ask_materials", "ask_conditions", "ask_time_limit",
-                       "ask_fee", "ask_place", "ask_online", "inform_item", "start_precheck"}
+NOT_ABOUT_THE_ORDER = {"request_human", "greet", "thank", "goodbye", "ask_materials", "ask_conditions",
+                       "ask_time_limit", "ask_fee", "ask_place", "ask_online", "inform_item", "start_precheck"}
 OWN_HANDLING = {"file_complaint", "file_suggestion", "ask_ticket_status", "request_human", "start_precheck"}
 
 
@@ -52,6 +54,12 @@ def offered_rating(tracker: DialogueStateTracker) -> bool:
 def just_filed(tracker: DialogueStateTracker) -> bool:
     """The bot's messages right before the latest user message filed a work order."""
     return any(((event.data or {}).get("custom") or {}).get("ticket") for event in previous_bot_turn(tracker))
+
+
+def asked_for_code(tracker: DialogueStateTracker) -> bool:
+    """The bot's messages right before the latest user message asked for the order's 查询码."""
+    return any("查询码" in (event.text or "") and re.search(r"请(告诉我|发|再发)", event.text or "")
+               for event in previous_bot_turn(tracker))
 
 
 def previous_bot_turn(tracker: DialogueStateTracker) -> List[BotUttered]:
@@ -107,6 +115,12 @@ class ContextPolicy(Policy):
             return "action_rate"
         if is_english(tracker.latest_message.text or ""):
             return "action_out_of_scope"
+        intent = (tracker.latest_message.intent or {}).get("name")
+        if intent != "ask_ticket_status" and len(text) <= self.max_chars and (
+                urges(text) or tracker.get_slot("ticket_code") and asks_if_filed(text)):
+            return "action_ticket_status"  # the rule for ask_ticket_status already leads there
+        if asked_for_code(tracker) and len(text) <= 20 and replies_about_code(text):
+            return "action_ticket_status"  # 找不到了 right after "请发一下查询码"
         if asks_about_item(tracker, text, self.max_chars):
             return "action_answer_item"
         if just_filed(tracker) and self.about_the_order(tracker, text):

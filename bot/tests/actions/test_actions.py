@@ -89,7 +89,7 @@ def test_a_complaint_keeps_what_the_first_message_said_without_the_opening_words
     said = tracker("我要投诉，湖滨路楼下烧烤店油烟太大每天熏得开不了窗", "file_complaint", {"place": "湖滨路"})
     events = ActionStartComplaint().run(dispatcher, said, DOMAIN)
     assert slots_set(events) == {"complaint_kind": "投诉", "complaint_text": "湖滨路楼下烧烤店油烟太大每天熏得开不了窗",
-                                 "complaint_place": "湖滨路", "contact": None, "complaint_title": None}
+                                 "complaint_place": "湖滨路楼下", "contact": None, "complaint_title": None}
 
 
 def test_an_opening_alone_leaves_the_problem_to_be_asked(dispatcher, tracker):
@@ -200,7 +200,7 @@ def test_a_complaint_taken_for_a_status_question_starts_the_complaint(service, d
     events = ActionTicketStatus().run(dispatcher, tracker("人民路120号门口的井盖丢了晚上很危险", "ask_ticket_status"),
                                       DOMAIN)
     assert slots_set(events)["complaint_text"] == "人民路120号门口的井盖丢了晚上很危险"
-    assert slots_set(events)["complaint_place"] == "人民路120号"
+    assert slots_set(events)["complaint_place"] == "人民路120号门口"
     assert events[-1] == {"event": "followup", "name": "complaint_form", "timestamp": None}
     assert service.requests == []
 
@@ -238,7 +238,7 @@ def test_asking_for_a_human_hands_over_the_transcript(service, dispatcher, track
     assert handoff["transcript"] == [{"speaker": "user", "text": "办护照要带啥"},
                                      {"speaker": "bot", "text": "【普通护照签发】…"},
                                      {"speaker": "user", "text": "转人工"}]
-    assert dispatcher.messages[0]["response"] == "utter_handoff"
+    assert "人工客服" in dispatcher.messages[0]["text"]
 
 
 def test_a_first_misunderstanding_asks_to_rephrase_and_forgets_the_message(service, dispatcher, tracker):
@@ -254,7 +254,7 @@ def test_a_second_misunderstanding_in_a_row_brings_a_human(service, dispatcher, 
     history = conversation("?嗯嗯那个", "抱歉，我没有理解", "?就是那个呀")
     ActionFallback().run(dispatcher, tracker(events=history), DOMAIN)
     assert service.calls("POST", "/api/handoffs")[0]["body"]["reason"] == "fallback"
-    assert dispatcher.messages[0]["response"] == "utter_handoff"
+    assert "人工客服" in dispatcher.messages[0]["text"]
 
 
 # ---- 自助预审 ---------------------------------------------------------------------------------------

