@@ -18,7 +18,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import wording
-from actions.cues import aspects_named
+from actions.cues import asks, aspects_named
+from actions.points import covered_aspects, point_answer, points_asked
 from actions.service_client import ServiceUnavailable, client
 from actions.turns import answer_rated, channel_name, record_turn
 
@@ -181,6 +182,29 @@ def answer_in_english(dispatcher: CollectingDispatcher, tracker: Tracker) -> Lis
         return []
     answer_rated(dispatcher, tracker, answer, best["code"])
     return [SlotSet("service_item", best["name"]), SlotSet("item_code", best["code"]), SlotSet("topic", "item")]
+
+
+COURTESY_REPLIES = {"thank": "utter_thank", "goodbye": "utter_goodbye"}
+COURTESY_OK = "好的。还有其他问题可以随时问我。"
+ENGLISH_COURTESY_REPLIES = {"thank": "You're welcome! If you have another question, just ask. 不客气。",
+                            "goodbye": "Goodbye, and good luck with your application! 再见。",
+                            "ok": "OK. If you have another question, just ask. 好的。"}
+
+
+def answer_courtesy(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[Dict]]:
+    """Thanks, goodbye or 好的 after an answer, whatever intent the NLU gave it, is answered in kind
+    (never with the guide again); None for any other message."""
+    text = tracker.latest_message.get("text") or ""
+    kind = wording.courtesy(text)
+    if kind is None:
+        return None
+    if wording.is_english(text) or not re.search(r"[\u4e00-\u9fff]", text):
+        dispatcher.utter_message(text=ENGLISH_COURTESY_REPLIES[kind])
+    elif kind in COURTESY_REPLIES:
+        dispatcher.utter_message(response=COURTESY_REPLIES[kind])
+    else:
+        dispatcher.utter_message(text=COURTESY_OK)
+    return []
 
 
 def letter_or_english(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[Dict]]:
@@ -401,6 +425,48 @@ def answer_aspects(code: str, aspects: List[str]) -> str:
     return "\n".join(texts)
 
 
+#: Aspects a first question about an item may ask alone and get alone (多少钱, 多久, 能网上办吗); any other
+#: first question (要带什么, 在哪办, 怎么办) gets the whole guide, the 一次性告知 of the catalogue.
+NARROW_ASPECTS = {"fee", "time_limit", "online"}
+
+
+def narrow_question(text: str, aspects: List[str], points: List[str]) -> bool:
+    """A first question about an item that asks one point or a narrow aspect is answered on that point."""
+    named = [a for a in aspects_named(text) if a not in ("sequence",)]
+    return bool(points) or bool(named) and set(named) <= NARROW_ASPECTS
+
+
+def without_heading(text: str) -> str:
+    return text.split("\n", 1)[1] if text.startswith("【") and "\n" in text else text
+
+
+def answer_points(code: str, aspects: List[str], points: List[str], text: str) -> str:
+    """The points asked (周六能办吗 / 要本人去吗) from the guide's fields, then any other aspect asked with them."""
+    if not points:
+        return answer_aspects(code, aspects)
+    record = client.item(code, "all") or {}
+    if record.get("kind") == "bundle":
+        items = [(client.item(c, "all") or {}).get("item") for c in (record.get("bundle") or {}).get("items") or []]
+    else:
+        items = [record.get("item")]
+    parts = [point_answer(text, item, points) for item in items if item]
+    rest = [a for a in aspects if a not in covered_aspects(points) and a != "all"]
+    if rest:
+        parts.append(without_heading(answer_aspects(code, rest)))
+    return "\n".join(parts)
+
+
+def full_guide_offer(tracker: Tracker, best: Dict[str, Any]) -> Dict[str, Any]:
+    """The rest of the guide one click away after a point answer: a button in /chat, a line in WeChat
+    (where numbered replies are the rating)."""
+    name = best.get("name") or tracker.get_slot("service_item")
+    if not name:
+        return {}
+    if channel_name(tracker) == "wechat":
+        return {"suffix": f"\n（想看这项的完整办事指南，回复“{name}”即可。）"}
+    return {"buttons": [{"title": "查看完整办事指南", "payload": f'/inform_item{{"service_item": "{name}"}}'}]}
+
+
 def named_items(tracker: Tracker) -> List[Dict[str, Any]]:
     """Two or more distinct items named in one question (办护照和身份证要带什么), each found for sure."""
     text = tracker.latest_message.get("text") or ""
@@ -439,6 +505,9 @@ class ActionAnswerItem(Action):
         from actions.status import answer_order
 
         text = tracker.latest_message.get("text") or ""
+        courteous = answer_courtesy(dispatcher, tracker)
+        if courteous is not None:
+            return courteous
         redirected = letter_or_english(dispatcher, tracker)
         if redirected is not None:
             return redirected
@@ -510,15 +579,18 @@ class ActionAnswerItem(Action):
                             SlotSet("topic", "guess")]
                 else:
                     best = matches[0]
-            if best["code"] != remembered or tracker.get_slot("topic") == "guess":
+            points = points_asked(text) if asks(text) else []
+            if (best["code"] != remembered or tracker.get_slot("topic") == "guess") \
+                    and not narrow_question(text, aspects, points):
                 aspects = ["all"]  # a first answer covers what citizens usually need: the whole guide
-            answer = answer_aspects(best["code"], aspects)
+            answer = answer_points(best["code"], aspects, points, text)
             if wording.looks_like_question(text):
                 answer = "\n".join(filter(None, [asked_materials(best["code"], tracker), answer]))
         except ServiceUnavailable:
             dispatcher.utter_message(text=SORRY)
             return []
-        answer_rated(dispatcher, tracker, answer, best["code"])
+        offer = full_guide_offer(tracker, best) if aspects != ["all"] else {}
+        answer_rated(dispatcher, tracker, answer + offer.pop("suffix", ""), best["code"], **offer)
         if others and channel_name(tracker) == "wechat":  # numbered replies there are the rating
             names = "”或“".join(m["name"] for m in others)
             dispatcher.utter_message(text=f"以上按“{best['name']}”回答；如果您问的是“{names}”，请直接说名称。")
@@ -539,6 +611,9 @@ class ActionOutOfScope(Action):
         return "action_out_of_scope"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        courteous = answer_courtesy(dispatcher, tracker)
+        if courteous is not None:
+            return courteous
         redirected = letter_or_english(dispatcher, tracker)
         if redirected is not None:
             return redirected

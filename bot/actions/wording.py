@@ -73,6 +73,28 @@ def clean(text: Any) -> str:
     return re.sub(r"\s+", " ", str(text or "")).strip()
 
 
+#: Thanks, goodbye or a plain "ok / got it" after an answer: said alone, it asks nothing more.
+COURTESY_WORD = (r"(好的|好滴|好嘞|好吧|好哒|好|嗯嗯|嗯|哦哦|哦|噢|行吧|行|可以了|ok|okay|知道了|明白了|了解了|懂了|收到|清楚了|"
+                 r"谢谢|谢了|多谢|感谢|辛苦|麻烦(你|您)?了|再见|拜拜|回见|没事了|没有了|没问题了|就这些|先这样|那就这样)")
+COURTESY = re.compile(r"^(" + COURTESY_WORD + r"(你|您|你们|您们|小同志|同志|小助手|机器人|啦|了|哈|呀|啊|哦|呢|哒|嘞|吧|啦|"
+                      r"[～~！!。，,.、…\s]|[\U0001F300-\U0001FAFF\u2600-\u27BF])*)+$", re.IGNORECASE)
+GOODBYE = re.compile(r"再见|拜拜|回见|\bbye\b|goodbye", re.IGNORECASE)
+ENGLISH_COURTESY = re.compile(r"^((great|good|ok|okay|thanks|thank you|thank u|thx|many thanks|cheers|bye|goodbye|got it|"
+                              r"perfect|nice|fine|understood|alright|all right|noted|cool|that'?s all|very much|so much|a lot|"
+                              r"that'?s helpful|very helpful|appreciate it)[\s,.!~]*)+$", re.IGNORECASE)
+THANKS = re.compile(r"谢|辛苦|麻烦")
+
+
+def courtesy(text: Any) -> Optional[str]:
+    """"thank", "goodbye" or "ok" for a message that is only courtesy (好的 谢谢你哈 辛苦啦); None otherwise."""
+    said = clean(text)
+    if not said or not (COURTESY.match(said) or ENGLISH_COURTESY.match(said)):
+        return None
+    if GOODBYE.search(said):
+        return "goodbye"
+    return "thank" if THANKS.search(said) or re.search(r"thank|thx|cheers|appreciate", said, re.IGNORECASE) else "ok"
+
+
 #: A message that opens with giving up (算了，不投了，…) gives up, whatever reason follows.
 CANCEL_OPENING = re.compile(r"^(好吧|那|哎|唉|嗯|那就|还是|我)?[，,。 ]*" + CANCEL_WORD
                             + r"(吧|了|啊|呀|哈)?[，,。！!…\s]")
