@@ -42,6 +42,9 @@ CONJUNCTION = re.compile(r"和|跟|与|以及|还有|、|及|一是|二是|三�
 QUESTION_TAIL = re.compile(r"(要|需要|得)?(带|准备|交)?(什么|啥|哪些).*$")
 #: A follow-up about every item just answered together (这两个都能网上办吗).
 BOTH = re.compile(r"两个|两项|两件|都|分别|这几个|各自")
+#: Words saying a message is about more than one matter (这两个分别…, 孩子明年也要在这边上小学, 顺便问问).
+TWO_MATTERS = re.compile(r"两个|两项|两件|两样|分别|各自|这几个|也(要|想|得|需要|准备|打算)|顺便|同时")
+CLAUSE_BREAK = re.compile(r"[，,。；;！!？?\s]+")
 
 #: A search that hesitates between items ("clarify") is still answered with its first match when that one
 #: scores this many times the second (其余选项 offered after the answer); siblings are always asked.
@@ -62,11 +65,25 @@ def clear_lead(found: Dict[str, Any]) -> bool:
 WHOLE_SURE = 0.6
 #: At most this many clauses of a message are searched one by one when the whole finds nothing.
 MAX_CLAUSES = 4
+#: At most this many parts of a message are searched for the items it names.
+MAX_PARTS = 5
 #: A follow-up without an item entity moves to another item only when the search is this sure of it.
 NEW_ITEM_CONFIDENCE = 0.8
 
 SORRY = "抱歉，办事指南服务暂时无法访问，请稍后再试，或拨打12345咨询。"
-NOT_FOUND = "没有找到您说的事项，请换个说法，比如“办护照”“小孩上户口”。"
+NOT_FOUND = ("我们的办事指南目录里没有找到您说的事项，可以换个说法（比如“办护照”“小孩上户口”）；"
+             "也可以拨打12345热线（0710-12345）咨询，或回复“转人工”。")
+NOT_IN_CATALOGUE = ("我们青山区的办事指南目录里没有“{what}”这一项，我没法告诉您它的材料、地点和时间，以免说错。"
+                    "可以拨打12345热线（0710-12345）咨询，或回复“转人工”；如果您说的是别的事项，请换个说法。")
+#: A phrase names a service (not a circumstance like 临时的) when it holds one of these.
+SERVICE_NOUN = re.compile(r"证|照|卡|许可|登记|补贴|津贴|金|保险|医保|社保|户口|备案|审批|手续|签证|居留|执照|牌")
+#: Below this confidence the search's first item must share most of the named thing's words to be taken for it.
+COVERED_CONFIDENCE = 0.6
+#: ...that share: of the named thing's character pairs, how many the item's name and aliases hold.
+COVERED_SHARE = 0.5
+#: Verbs and fillers around a named thing that say nothing of which service it is (办个健康证).
+SUBJECT_FILLER = re.compile(r"^(我|想|要|去|来|在|给|帮|把)*(办|补|换|领|开|申请|申领|考|弄)?(个|一个|张|本|一下)?|"
+                            r"(的事|的手续|手续|这个|那个)$")
 ENGLISH_HINT = ("本服务使用中文。This service is in Chinese: please write your question in Chinese "
                 "(for example “办护照要带什么”), or call the 12345 hotline for help.")
 
@@ -283,6 +300,63 @@ def best_clause(text: str) -> Optional[Dict[str, Any]]:
     return max(results, key=lambda r: r.get("confidence", 0), default=None)
 
 
+def asked_subject(tracker: Tracker) -> Optional[str]:
+    """The thing the citizen names as the service wanted (老年公交卡, 驾照, 居留许可): a confident item entity,
+    else a material entity, when it holds a service noun."""
+    entities = tracker.latest_message.get("entities") or []
+    named = wording.item_entities(entities)
+    materials = [str(e.get("value") or "") for e in entities if e.get("entity") == "material"]
+    for value in named + materials:
+        subject = SUBJECT_FILLER.sub("", value)
+        if len(subject) >= 2 and SERVICE_NOUN.search(subject):
+            return subject
+    return None
+
+
+def pairs(text: str) -> set:
+    said = re.sub(r"[^\u4e00-\u9fff]", "", text or "")
+    return {said[i:i + 2] for i in range(len(said) - 1)}
+
+
+def labels_of(code: str) -> List[str]:
+    """An item's (or bundle's) name and aliases: what the catalogue calls it."""
+    record = client.item(code, "conditions") or {}
+    own = record.get("item") or record.get("bundle") or {}
+    return [str(label) for label in [own.get("name"), *(own.get("aliases") or [])] if label]
+
+
+def covered_share(subject: str, code: str, *known: Optional[str]) -> float:
+    """How much of the named thing the item's own names hold (驾照 in 网约车驾驶员证核发: none of it); the
+    ``known`` names (the match's name and matched alias) are read first, the record only when they fall short."""
+    wanted = pairs(subject)
+    if not wanted:
+        return 1.0
+    held = set().union(*(pairs(label) for label in known if label))
+    if len(wanted & held) / len(wanted) < COVERED_SHARE:
+        held |= set().union(*(pairs(label) for label in labels_of(code)))
+    return len(wanted & held) / len(wanted)
+
+
+def not_in_catalogue(found: Dict[str, Any], subject: Optional[str]) -> bool:
+    """The search's own unsure decision, read with what the citizen named: the catalogue does not have it when
+    the search is not sure and its first item's names do not hold the thing named (居留许可 is not 施工许可)."""
+    matches = found.get("matches") or []
+    if not matches:
+        return True
+    if not subject or found.get("decision") == "answer" and found.get("confidence", 0) >= COVERED_CONFIDENCE:
+        return False
+    best = matches[0]
+    return covered_share(subject, best["code"], best.get("name"), best.get("matched")) < COVERED_SHARE
+
+
+def say_not_in_catalogue(dispatcher: CollectingDispatcher, tracker: Tracker, subject: Optional[str]) -> List[Dict]:
+    """Honestly not covered, with the way forward; the item under discussion is kept."""
+    text = NOT_IN_CATALOGUE.format(what=subject) if subject else NOT_FOUND
+    dispatcher.utter_message(text=text)
+    record_turn(tracker, "fallback", text)
+    return []
+
+
 def choice_buttons(matches: List[Dict[str, Any]], intent: str) -> List[Dict[str, str]]:
     return [{"title": m["name"], "payload": f'/{intent}{{"service_item": "{m["name"]}"}}'} for m in matches]
 
@@ -471,17 +545,20 @@ def named_items(tracker: Tracker) -> List[Dict[str, Any]]:
     """Two or more distinct items named in one question (办护照和身份证要带什么), each found for sure."""
     text = tracker.latest_message.get("text") or ""
     candidates = wording.item_entities(tracker.latest_message.get("entities") or [])
-    if len(candidates) < 2 and CONJUNCTION.search(text):
+    several = CONJUNCTION.search(text) or TWO_MATTERS.search(text)
+    if len(candidates) < 2 and several:
+        # 办护照和身份证 / 领证，领完想把她户口迁过来，这两个分别要…: the parts or the clauses name the items
+        pieces = [piece for part in CONJUNCTION.split(text) for piece in CLAUSE_BREAK.split(part)]
         candidates = [p for p in (QUESTION_TAIL.sub("", part).strip(" ？?，,：:")
-                                  for part in CONJUNCTION.split(text)) if len(p) >= 2]
-    if len(candidates) < 2 or not CONJUNCTION.search(text):
+                                  for part in pieces) if len(p) >= 2]
+    if len(candidates) < 2 or not several:
         return []  # 公积金那个，我房子…: a follow-up names one item, the rest is its circumstances
     whole = client.search(text)
     if whole["matches"] and whole["matches"][0].get("kind") == "bundle" and (
             whole.get("decision") == "answer" or clear_lead(whole)):
         return []  # 执照跟发票一起办: the 一件事 that holds both is the answer
     found: List[Dict[str, Any]] = []
-    for candidate in candidates[:4]:
+    for candidate in candidates[:MAX_PARTS]:
         result = client.search(candidate)
         sure = result.get("decision") in (None, "answer") and not result.get("ambiguous") or clear_lead(result)
         if not result["matches"] or not sure:
@@ -560,12 +637,13 @@ class ActionAnswerItem(Action):
             else:
                 found = search_item(tracker)
                 matches = found["matches"]
+                subject = asked_subject(tracker)
+                if not_in_catalogue(found, subject) and not (
+                        remembered and aspects_named(text) and (not subject or covered_share(
+                            subject, remembered, tracker.get_slot("service_item")) >= COVERED_SHARE)):
+                    return say_not_in_catalogue(dispatcher, tracker, subject)
                 if remembered and aspects_named(text) and (not matches or found["ambiguous"]):
                     best = {"code": remembered, "name": tracker.get_slot("service_item")}  # a follow-up
-                elif not matches:
-                    dispatcher.utter_message(text=NOT_FOUND)
-                    record_turn(tracker, "fallback", NOT_FOUND)
-                    return []
                 elif found["ambiguous"] and clear_lead(found):
                     best = matches[0]  # answered, the other options offered after the answer
                     others = matches[1:]

@@ -42,7 +42,8 @@ PAST_ORDER = re.compile(r"(上周|上星期|上个?礼拜|上个?月|前几天|�
 #: A question about a service (so that inside a form it is answered, then the form goes on).
 QUESTION = re.compile(r"[？?]|吗|什么|哪些|哪里|哪儿|多少|多久|几天|怎么|如何|能不能|可不可以|要不要")
 #: "Cannot get it": said of a material, it means the citizen does not have it.
-CANNOT_GET = re.compile(r"(开|办|拿|弄|补|找|要|取|带)不(出|了|到|下|回|来|着)|"
+CANNOT_GET = re.compile(r"(开|办|拿|弄|补|找|要|取|带)不(出|了|到|下|回|来|着)|不(给|肯|让|愿意?)(开|办|出|给|发)?|拖着|"
+                        r"(还|正)在(办|体检|审|走|等|做|考|申请|弄|补)|(申请|办理|审核|审批)中|没(考|过|批|下来|出来)|"
                         r"还没(有)?(去)?(办|开|拿|领|下|弄|出|做|考|补|照|拍|画|写|交|体检)|没(能)?(办|开|拿|领)(下来|出来|到)|过期|丢|不见了|没带|忘带|忘了带|被扣|"
                         r"才.{0,4}(给|发|拿|办|下来|出来)|(还没|尚未)(下来|出来|办好|拿到)|过(一|几)(阵|天|周|个月)|不知道.{0,8}(在哪|去哪|哪儿|哪里)")
 CLAUSES = re.compile(r"([，,。.；;！!？? \n])")
@@ -51,6 +52,8 @@ ASKING_CLAUSE = re.compile(r"吗|么|什么|啥|哪|多少|多久|几|怎么|咋
                            r"|不[？?]?$")
 #: A clause saying the citizen has something (身份证有, 户口本也在, 带了).
 HAVING = re.compile(r"有|在|带了|齐|拿到了|(办|做|弄|开|准备)好了")
+#: A clause saying the citizen lacks something (the pre-check's own negations).
+LACKING = re.compile(r"没有|没带|没办|没拿|没下来|还没|缺|丢|遗失|找不到|不在")
 #: Tokens that the entity extractor may tag but that name no item: punctuation and single function words.
 NOT_AN_ITEM = re.compile(r"^[\W\d_a-zA-Z]*$"
                          r"|^(办|交|丢|补|换|领|开|住院|合照|办理|申请|材料|证|证明|手续|东西|这个|那个|它)$")
@@ -194,7 +197,10 @@ def materials_said(text: str) -> str:
             continue
         if CLAUSES.fullmatch(part):
             if clauses:
-                clauses[-1] += part
+                # 身份证有 户口本没有: a space after a clause that says having (or not) ends it; in
+                # 身份证 户口本 结婚证都没有 the names share the verdict at the end
+                told = HAVING.search(clauses[-1]) or CANNOT_GET.search(clauses[-1]) or LACKING.search(clauses[-1])
+                clauses[-1] += "，" if part == " " and told else part
             continue
         if CANNOT_GET.search(part):
             previous = clauses[-1] if clauses else ""

@@ -128,3 +128,117 @@ def test_thanks_after_an_answer_is_answered_in_kind_not_with_the_guide_again(ser
 def test_thanks_in_english_is_answered_in_english(service, dispatcher):
     ActionOutOfScope().run(dispatcher, guide_tracker("Great, thanks!", "out_of_scope", [], ON_PASSPORT), DOMAIN)
     assert texts(dispatcher)[0].startswith("You're welcome") and service.requests == []
+
+
+# ---- services the catalogue does not cover ---------------------------------------------------------
+
+PERMIT = {"code": "QS-ZJ-001", "name": "建筑工程施工许可", "kind": "item", "score": 0.9, "matched": "开工许可"}
+ELDERLY = {"code": "QS-MZ-020", "name": "高龄津贴申领", "kind": "item", "score": 0.68, "matched": "老年人津贴"}
+ID_RENEWAL = {"code": "QS-GA-002", "name": "居民身份证换领、补领", "kind": "item", "score": 0.69,
+              "matched": "身份证到期换证"}
+ON_ID_CARD = {"service_item": "居民身份证换领、补领", "item_code": "QS-GA-002", "topic": "item"}
+
+
+def unsure(*matches: Dict[str, Any], confidence: float = 0.1) -> Dict[str, Any]:
+    return {"decision": "clarify", "confidence": confidence, "ambiguous": True, "matches": list(matches)}
+
+
+def record(name: str, *aliases: str) -> Dict[str, Any]:
+    return {"kind": "item", "text": f"【{name}】", "item": {"name": name, "aliases": list(aliases)}}
+
+
+def test_a_service_the_unsure_search_only_half_matches_is_said_not_in_the_catalogue(service, dispatcher):
+    service.reply("GET", "/api/catalogue/items", unsure(PERMIT, {**PERMIT, "code": "QS-X", "name": "娱乐场所经营许可"}))
+    service.reply("GET", "/api/catalogue/items/QS-ZJ-001", record("建筑工程施工许可", "开工许可", "施工证"))
+    events = answer(service, dispatcher, "外国人居留许可在哪办", {}, "ask_place",
+                    [{"entity": "service_item", "value": "居留许可", "confidence_entity": 0.9}])
+    assert texts(dispatcher)[0].startswith("我们青山区的办事指南目录里没有“居留许可”")
+    assert "0710-12345" in texts(dispatcher)[0] and "转人工" in texts(dispatcher)[0]
+    assert events == [] and not dispatcher.messages[0]["buttons"]
+
+
+def test_an_unknown_service_asked_after_an_answer_is_not_answered_with_the_item_under_discussion(service, dispatcher):
+    service.reply("GET", "/api/catalogue/items", unsure(ELDERLY, confidence=0.17))
+    service.reply("GET", "/api/catalogue/items/QS-MZ-020", record("高龄津贴申领", "老年人津贴", "80岁补贴"))
+    service.reply("GET", "/api/catalogue/items/QS-GA-002", record("居民身份证换领、补领", "补办身份证"))
+    events = answer(service, dispatcher, "还有老年公交卡在哪里办", ON_ID_CARD, "ask_place",
+                    [{"entity": "service_item", "value": "老年公交卡", "confidence_entity": 0.8}])
+    assert "没有“老年公交卡”" in texts(dispatcher)[0] and "item_code" not in slots_set(events)
+
+
+def test_a_document_wanted_for_itself_is_not_taken_for_an_item_that_only_asks_for_it(service, dispatcher):
+    service.reply("GET", "/api/catalogue/items", unsure(ID_RENEWAL, confidence=0.3))
+    service.reply("GET", "/api/catalogue/items/QS-GA-002", record("居民身份证换领、补领", "身份证到期换证"))
+    answer(service, dispatcher, "驾照快到期了 在哪换", {}, "ask_place",
+           [{"entity": "material", "value": "驾照", "confidence_entity": 0.8}])
+    assert "没有“驾照”" in texts(dispatcher)[0]
+
+
+def test_a_confident_search_is_answered_though_the_citizen_used_other_words(service, dispatcher):
+    service.reply("GET", "/api/catalogue/items", {"decision": "answer", "confidence": 0.64, "ambiguous": False,
+                                                  "matches": [{**ELDERLY, "matched": "80岁补贴"}]})
+    service.reply("GET", "/api/catalogue/items/QS-MZ-020", record("高龄津贴申领"))
+    events = answer(service, dispatcher, "老人补贴怎么领", {}, "ask_materials",
+                    [{"entity": "service_item", "value": "老人补贴", "confidence_entity": 0.8}])
+    assert slots_set(events)["item_code"] == "QS-MZ-020"
+
+
+def test_an_item_follow_up_in_the_items_own_other_words_stays_on_it(service, dispatcher):
+    service.reply("GET", "/api/catalogue/items", unsure(ELDERLY, confidence=0.1))
+    service.reply("GET", "/api/catalogue/items/QS-GA-002", record("居民身份证换领、补领", "补办身份证", "身份证丢了"))
+    events = answer(service, dispatcher, "补办身份证要多久", ON_ID_CARD, "ask_time_limit",
+                    [{"entity": "service_item", "value": "补办身份证", "confidence_entity": 0.8}])
+    assert "没有" not in texts(dispatcher)[0] and slots_set(events)["item_code"] == "QS-GA-002"
+
+
+# ---- two matters in one message ------------------------------------------------------------------
+
+MARRY = {"code": "QS-MZ-001", "name": "内地居民结婚登记", "kind": "item", "score": 0.9, "matched": "领证"}
+MOVE = {"code": "QS-GA-020", "name": "户口迁移（投靠、购房落户）", "kind": "item", "score": 0.88, "matched": "户口迁入"}
+
+
+def by_clause(request: Dict[str, Any]):
+    said = request["query"]["q"]
+    sure = {"decision": "answer", "confidence": 0.8, "ambiguous": False}
+    if "，" in said:
+        return 200, {"decision": "not_found", "confidence": 0, "ambiguous": False, "matches": []}
+    if "领证" in said:
+        return 200, {**sure, "matches": [MARRY]}
+    if "户口" in said:
+        return 200, {**sure, "matches": [MOVE]}
+    return 200, {"decision": "not_found", "confidence": 0, "ambiguous": False, "matches": []}
+
+
+def test_two_matters_in_clauses_of_one_question_are_both_answered(service, dispatcher):
+    service.answer("GET", "/api/catalogue/items", by_clause)
+    service.reply("GET", "/api/catalogue/items/QS-MZ-001", record("内地居民结婚登记"))
+    service.reply("GET", "/api/catalogue/items/QS-GA-020", record("户口迁移（投靠、购房落户）"))
+    events = answer(service, dispatcher, "下个月跟女朋友领证，领完想把她户口迁到我这边，这两个分别要准备些什么", {},
+                    "ask_materials")
+    assert texts(dispatcher) == ["【内地居民结婚登记】", "【户口迁移（投靠、购房落户）】"]
+    assert slots_set(events)["item_codes"] == ["QS-MZ-001", "QS-GA-020"]
+
+
+def test_one_matter_told_with_its_circumstances_is_not_split(service, dispatcher):
+    service.answer("GET", "/api/catalogue/items", by_clause)
+    service.reply("GET", "/api/catalogue/items/QS-GA-020", record("户口迁移（投靠、购房落户）"))
+    answer(service, dispatcher, "我们刚买了房，想把户口迁过来", {}, "ask_materials")
+    assert texts(dispatcher) == ["【户口迁移（投靠、购房落户）】"]
+
+
+# ---- the pre-check reads negations and each clause's own verdict -----------------------------------
+
+
+@pytest.mark.parametrize("said, lacking", [("厂里拖着不给开离职证明", "离职证明"), ("厨师健康证还在体检 没拿到", "健康证"),
+                                           ("普通话证还没考", "普通话证")])
+def test_a_material_not_given_or_still_in_progress_is_marked_as_not_had(said, lacking):
+    told = wording.materials_said(said)
+    assert lacking in told and "没有" in told.split(lacking, 1)[1]
+
+
+def test_a_space_after_a_clause_that_says_having_ends_that_clause():
+    assert wording.materials_said("身份证有 户口本没有") == "身份证有，户口本没有"
+
+
+def test_names_listed_with_spaces_share_the_verdict_at_the_end():
+    assert wording.materials_said("身份证 户口本 结婚证都没有") == "身份证 户口本 结婚证都没有"
