@@ -242,3 +242,35 @@ def test_a_space_after_a_clause_that_says_having_ends_that_clause():
 
 def test_names_listed_with_spaces_share_the_verdict_at_the_end():
     assert wording.materials_said("身份证 户口本 结婚证都没有") == "身份证 户口本 结婚证都没有"
+
+
+# ---- a letter that also asks about a service --------------------------------------------------------
+
+LETTER = ("小同志你好，我住在滨江路和建设路交叉口那边。公交站旁边的人行道砖翘起来好几块，还有一个下水道井盖是松的，"
+          "人踩上去咣当咣当响，上个礼拜楼里的老人就在那绊了一跤。麻烦你们让管路的部门来修一修，井盖最要紧。"
+          "有事打我女儿电话13886071234。还有个事想顺便问问，我今年正好满八十了，听说政府有老人补贴，"
+          "是要我自己去哪里申请吗？要带什么？谢谢你们。")
+
+
+def test_a_letter_that_also_asks_about_a_service_gets_the_guide_beside_its_work_order(service, dispatcher, tracker):
+    def search(request):
+        if "老人补贴" in request["query"]["q"]:
+            return 200, {"decision": "answer", "confidence": 0.7, "ambiguous": False, "matches": [ELDERLY]}
+        return 200, {"decision": "not_found", "confidence": 0, "ambiguous": False, "matches": []}
+
+    service.answer("GET", "/api/catalogue/items", search)
+    service.reply("GET", "/api/catalogue/items/QS-MZ-020", record("高龄津贴申领"))
+    from actions.complaint import letter_events
+
+    events = letter_events(dispatcher, tracker(LETTER, "file_complaint"))
+    assert texts(dispatcher)[0].startswith("您的来信我已收到") and "【高龄津贴申领】" in texts(dispatcher)
+    assert slots_set(events)["complaint_text"] == LETTER and slots_set(events)["item_code"] == "QS-MZ-020"
+
+
+def test_a_letter_without_a_service_question_answers_no_guide(service, dispatcher, tracker):
+    service.reply("GET", "/api/catalogue/items", {"decision": "answer", "confidence": 0.9, "ambiguous": False,
+                                                  "matches": [ELDERLY]})
+    from actions.complaint import letter_events
+
+    letter_events(dispatcher, tracker(LETTER.split("还有个事")[0] + "万一着了火，我们怎么跑得出来？", "file_complaint"))
+    assert len(texts(dispatcher)) == 1 and service.calls("GET", "/api/catalogue/items") == []
