@@ -563,7 +563,7 @@ def answer_points(code: str, aspects: List[str], points: List[str], text: str) -
     else:
         items = [record.get("item")]
     parts = [point_answer(text, item, points) for item in items if item]
-    rest = [a for a in aspects if a not in covered_aspects(points) and a != "all"]
+    rest = [a for a in aspects if a not in covered_aspects(points, text) and a != "all"]
     if rest:
         parts.append(without_heading(answer_aspects(code, rest)))
     return "\n".join(parts)

@@ -16,8 +16,8 @@ POINT_WORDS: Dict[str, "re.Pattern[str]"] = {
     "weekend": re.compile(r"周六|周日|周天|星期六|星期天|星期日|礼拜六|礼拜天|礼拜日|周末|双休|节假日|放假"),
     "proxy": re.compile(r"代办|代领|代交|代理|委托|帮(他|她|我妈|我爸|家里人|家人|老人|孩子|别人|亲戚|老公|老婆)(去)?(办|领|交|跑)"
                         r"|替(他|她|我|别人|家人)(去)?(办|领|交|跑)|(家属|家人|子女|亲戚|别人|老公|老婆)(能|可以)?(去|帮忙)?(代|替|帮)?(办|领)"),
-    "in_person": re.compile(r"本人|亲自|(要|得|需要|必须|还要|用)(去|到|跑|回)[^，,。？?]{0,6}(现场|窗口|大厅|一趟|一次|趟)"
-                            r"|跑现场|去现场|到现场|到场|跑一趟|跑几趟|跑几次|跑多少趟|不用跑|用不用跑|要不要跑|不去行|不去可以"),
+    "in_person": re.compile(r"本人|亲自|不去|不用去|不跑|不用跑|跑现场|去现场|到现场|到场|跑一趟|跑几趟|跑几次|跑多少|"
+                            r"(要|得|需要|必须|还要|用)(去|到|跑|回)[^，,。？?]{0,6}(现场|窗口|大厅|一趟|一次|趟)"),
     "online": re.compile(r"网上|线上|手机上|网办|在家(就)?(能|可以)?办|小程序|[Aa][Pp][Pp]|电脑上|邮寄"),
 }
 #: Of the guide's aspects, those a point answers (the place's hours, online and visits).
@@ -34,8 +34,14 @@ def points_asked(text: str) -> List[str]:
     return [name for name, words in POINT_WORDS.items() if words.search(said)]
 
 
-def covered_aspects(points: List[str]) -> set:
-    return set().union(*(COVERS[p] for p in points)) if points else set()
+#: Asking where, beside a point (在哪办的，周末开门不): the place is answered too.
+WHERE = re.compile(r"在哪|去哪|哪里|哪儿|地址|地点|窗口|几楼")
+
+
+def covered_aspects(points: List[str], text: str = "") -> set:
+    """The guide's aspects the points' answers already give (the hours of 周六能办吗 are the place's)."""
+    covered = set().union(*(COVERS[p] for p in points)) if points else set()
+    return covered - {"place"} if WHERE.search(text) else covered
 
 
 def ask_further(place: Optional[Dict[str, Any]]) -> str:

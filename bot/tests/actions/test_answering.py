@@ -274,3 +274,14 @@ def test_a_letter_without_a_service_question_answers_no_guide(service, dispatche
 
     letter_events(dispatcher, tracker(LETTER.split("还有个事")[0] + "万一着了火，我们怎么跑得出来？", "file_complaint"))
     assert len(texts(dispatcher)) == 1 and service.calls("GET", "/api/catalogue/items") == []
+
+
+def test_where_and_a_weekend_question_together_get_the_place_and_the_weekend_answer(service, dispatcher):
+    service.reply("GET", "/api/catalogue/items", {"decision": "not_found", "ambiguous": False, "matches": []})
+    service.reply("GET", "/api/catalogue/items/QS-GA-010", PASSPORT_RECORD)
+    answer(service, dispatcher, "在哪办的，周末开门不", ON_PASSPORT)
+    assert "place" in aspects_fetched(service) and "周六不办公" in texts(dispatcher)[0]
+
+
+def test_can_she_not_go_asks_about_going_in_person():
+    assert points_asked("她腿脚不方便 能不能不去") == ["in_person"]
