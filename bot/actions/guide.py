@@ -35,6 +35,8 @@ ASPECTS = {
 }
 ASPECT_NAMES = {"time_limit": "办理时限", "fee": "收费", "online": "网上办理", "place": "办理地点",
                 "materials": "申请材料", "conditions": "办理条件"}
+#: A yes/no question whether something is possible (我是青山户口 可以吗), with no aspect named: the conditions.
+YES_NO = re.compile(r"(可以|行|能行|能办|成)(吗|不|么)[？?。！!\s]*$|可不可以|能不能|行不行")
 #: Words of a follow-up about the order just filed (大概多久会有人来处理 / 什么时候回复我).
 ORDER_FOLLOW_UP = re.compile(r"有人(来)?(处理|管|联系|回复)|(处理|回复|答复|解决)(我)?|"
                              r"多久.*(处理|回复|解决)|工单|投诉")
@@ -172,8 +174,8 @@ def answer_in_english(dispatcher: CollectingDispatcher, tracker: Tracker) -> Lis
             if found["matches"] and (found.get("decision") in (None, "answer")
                                      or found.get("confidence", 0) >= ENGLISH_SURE):
                 best = found["matches"][0]
-        elif tracker.get_slot("item_code"):
-            best = {"code": tracker.get_slot("item_code"), "name": tracker.get_slot("service_item")}
+        elif tracker.get_slot("item_code") and aspects and not any(w in said for w in ENGLISH_TERMS["problems"]):
+            best = {"code": tracker.get_slot("item_code"), "name": tracker.get_slot("service_item")}  # how much?
         if best is None and tracker.get_slot("ticket_code") and any(w in said for w in ENGLISH_TERMS["orders"]):
             dispatcher.utter_message(text=ENGLISH_ORDER.format(number=tracker.get_slot("ticket_no"),
                                                                code=tracker.get_slot("ticket_code")))
@@ -287,6 +289,8 @@ def aspects_of(tracker: Tracker, intent: str) -> List[str]:
     intent, else the intent's."""
     text = tracker.latest_message.get("text") or ""
     named = [a for a in (aspects_named(text) if len(text) <= 60 else []) if a != "sequence"]
+    if not named and intent in ("inform_item", "inform_materials") and YES_NO.search(text):
+        return ["conditions"]  # 我是青山户口 可以吗: whether one qualifies
     return named or [ASPECTS.get(intent, "all")]
 
 
@@ -414,7 +418,15 @@ def materials_of(code: str) -> List[Dict[str, Any]]:
 
 
 #: A material named right after a verb of getting it done (补个身份证) is an item of its own.
-GETTING_DONE = re.compile(r"(补|补办|办|换|领|申领|考|开|做)(个|一个|张|本|一下)?\|$")
+GETTING_DONE = re.compile(r"(补|补办|办|换|领|申领|考|开|做|迁|上|落)(个|一个|张|本|一下)?\|$")
+#: ...or right before one (无犯罪证明去哪开, 户口怎么迁).
+DONE_AFTER = re.compile(r"^(要|得|能|可以)?(去|到|在)?(哪|哪里|哪儿|怎么|咋|如何)?(开|办|补|领|换|考|迁|申请)")
+
+
+def getting_done(text: str, span: str) -> bool:
+    """``span`` is named as something to get done (补个身份证, 无犯罪证明去哪开), not as a material to bring."""
+    before, _, after = text.partition(span)
+    return bool(GETTING_DONE.search(before[-4:] + "|") or DONE_AFTER.match(after))
 
 
 def material_labels(material: Dict[str, Any]) -> List[str]:
@@ -439,14 +451,16 @@ def names_own_material(code: str, words: str, text: str) -> bool:
     """``words`` (an entity, or the message) name a material of item ``code`` (一定要结婚证吗), not as
     something to get done itself (补个身份证要多久 is about another item)."""
     found = named_materials(materials_of(code), words)
-    return bool(found) and not any(GETTING_DONE.search(text.split(label)[0][-4:] + "|")
-                                   for material in found for label in material_labels(material) if label in text)
+    spans = [label for material in found for label in material_labels(material) if label in text]
+    spans += [word for word in words.split() if word in text and word != text]
+    return bool(found) and not any(getting_done(text, span) for span in spans)
 
 
-def named_materials(materials: List[Dict[str, Any]], text: str) -> List[Dict[str, Any]]:
-    """The materials a message names: by a label, or by a telling two-character part (照片 → 数码照片回执)."""
+def named_materials(materials: List[Dict[str, Any]], text: str, item_name: str = "") -> List[Dict[str, Any]]:
+    """The materials a message names: by a label, or by a telling two-character part (照片 → 数码照片回执);
+    a part of the item's own name says nothing of a material (办护照 is not 原护照, 迁户口 not 户口簿)."""
     said = re.sub(r"\s", "", text or "")
-    bigrams = {said[i:i + 2] for i in range(len(said) - 1)} - GENERIC_BIGRAMS
+    bigrams = {said[i:i + 2] for i in range(len(said) - 1)} - GENERIC_BIGRAMS - pairs(item_name)
     bigrams = {b for b in bigrams if re.fullmatch(r"[\u4e00-\u9fff]{2}", b)}
     by_label = [m for m in materials if any(label in said for label in material_labels(m))]
     if by_label:
@@ -501,12 +515,20 @@ def materials_told(tracker: Tracker, code: str) -> List[Dict[str, Any]]:
             SlotSet("precheck_code", code)]
 
 
-def asked_materials(code: str, tracker: Tracker) -> str:
+def asks_only_material(text: str, best: Dict[str, Any], remembered: Optional[str]) -> bool:
+    """A question about the item under discussion that names no aspect: about the material it names."""
+    return best["code"] == remembered and not aspects_named(text)
+
+
+def asked_materials(code: str, tracker: Tracker, item_name: str = "") -> str:
     """What a question says about materials (一定要结婚证吗): each one of the item's named is answered
     directly, and a material the NLU found that the item does not list is said not to be needed."""
     text = tracker.latest_message.get("text") or ""
+    for value in wording.item_entities(tracker.latest_message.get("entities") or []):
+        if pairs(value) & pairs(item_name):
+            text = text.replace(value, " ")  # 办护照要多少钱: the item named, not its 原护照
     materials = materials_of(code)
-    lines = [material_notes(named_materials(materials, text))]
+    lines = [material_notes(named_materials(materials, text, item_name))]
     for entity in tracker.latest_message.get("entities") or []:
         value = str(entity.get("value") or "")
         mentioned = any(value in str(m.get("note") or "") for m in materials)
@@ -608,6 +630,18 @@ def named_items(tracker: Tracker) -> List[Dict[str, Any]]:
     return found if len(found) >= 2 else []
 
 
+def bundle_part(code: str, named: List[str]) -> Optional[Dict[str, Any]]:
+    """The item of the 一件事 ``code`` that the named words lead the search to (食品许可 in 开餐馆一件事), if any."""
+    record = client.item(code, "materials") or {}
+    if record.get("kind") != "bundle":
+        return None
+    found = client.search(named[0])
+    matches = found.get("matches") or []
+    if matches and matches[0]["code"] in ((record.get("bundle") or {}).get("items") or []):
+        return matches[0]
+    return None
+
+
 def recent_order_code(tracker: Tracker) -> Optional[str]:
     """The 查询码 of an order filed in this conversation after the last item answer, if any."""
     return tracker.get_slot("ticket_code") if tracker.get_slot("topic") == "order" else None
@@ -663,9 +697,12 @@ class ActionAnswerItem(Action):
             def own_material() -> bool:
                 return names_own_material(remembered, " ".join(named) or text, text)
 
-            if named and remembered and not picked_offered(tracker, named[0]) and own_material():
+            part = bundle_part(remembered, named) if remembered and named else None
+            if part is None and named and remembered and not picked_offered(tracker, named[0]) and own_material():
                 named = []  # 结婚证 in "一定要结婚证吗" is a material of the item under discussion
-            if not named and remembered:
+            if part is not None:
+                best = part  # 那食品许可要跑几趟: one item of the 一件事 under discussion
+            elif not named and remembered:
                 best = {"code": remembered, "name": tracker.get_slot("service_item")}
                 if tracker.get_slot("topic") == "guess":
                     dispatcher.utter_message(text=f"您没有选择，我先按“{best['name']}”回答；如果不是，请点上面的选项或说出事项名称。")
@@ -701,8 +738,13 @@ class ActionAnswerItem(Action):
                     and not narrow_question(text, aspects, points):
                 aspects = ["all"]  # a first answer covers what citizens usually need: the whole guide
             answer = answer_points(best["code"], aspects, points, text)
-            if wording.looks_like_question(text):
-                answer = "\n".join(filter(None, [asked_materials(best["code"], tracker), answer]))
+            notes = asked_materials(best["code"], tracker, best.get("name") or "") \
+                if wording.looks_like_question(text) or asks(text) else ""
+            if notes and not points and asks_only_material(text, best, remembered):
+                answer = notes  # 他还没身份证咋办 / 普通话证还没考 是不是就认定不了了: that material's answer
+                aspects = ["materials"]
+            else:
+                answer = "\n".join(filter(None, [notes, answer]))
         except ServiceUnavailable:
             dispatcher.utter_message(text=SORRY)
             return []

@@ -47,6 +47,8 @@ class ValidatePrecheckForm(GuardedFormValidation):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
         """On activation, the item named (or already under discussion) is the one to pre-check, and
         materials named in the activating message (户口本也在) are taken, not asked for again."""
+        if not tracker.get_slot("requested_slot") and self.not_materials_news(tracker):
+            return self.answer_instead(dispatcher, tracker, domain)
         if not tracker.get_slot("requested_slot"):
             events: Dict[Text, Any] = {}
             named = wording.item_entities(tracker.latest_message.get("entities") or [])
@@ -65,6 +67,39 @@ class ValidatePrecheckForm(GuardedFormValidation):
             if events:
                 return [SlotSet(k, v) for k, v in events.items()]
         return await super().run(dispatcher, tracker, domain)
+
+    @staticmethod
+    def not_materials_news(tracker: Tracker) -> bool:
+        """Taken for materials by the NLU, the message is a question (身份证掉了咋办 / 他还没身份证咋办) that
+        tells nothing of having, or, for the item under discussion, names none of its materials (我老公户口
+        不在这边 可以吗 about 生育登记): it is answered, not pre-checked."""
+        intent, _ = intent_of(tracker)
+        if intent != "inform_materials":
+            return False
+        text = wording.clean(tracker.latest_message.get("text"))
+        told = wording.materials_said(text)
+        if asks(text) and not (wording.HAVING.search(told) or wording.CANNOT_GET.search(told)):
+            return True
+        code = tracker.get_slot("item_code")
+        try:
+            materials = materials_of(code) if code else []
+        except ServiceUnavailable:
+            return False
+        return bool(materials) and not named_materials(materials, told)
+
+    def answer_instead(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
+        """Leave the pre-check (nothing stored) and answer the question as an item question."""
+        from actions.guide import ActionAnswerItem
+
+        return self.leave() + ActionAnswerItem().run(dispatcher, tracker, domain)
+
+    def interruption(self, dispatcher: CollectingDispatcher, tracker: Tracker, requested: str) -> Optional[List[Dict]]:
+        """At "which item?", a question is about the item it names, not a detour to come back from."""
+        text = wording.clean(tracker.latest_message.get("text"))
+        if requested == "service_item" and asks(text) and not wording.asks_for_person(text) \
+                and not wording.is_cancel(text):
+            return self.answer_instead(dispatcher, tracker, {})
+        return super().interruption(dispatcher, tracker, requested)
 
     def item_in_sentence(self, tracker: Tracker, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
         """The item a request to pre-check names without the extractor seeing it (想认定教师资格证，帮我看看材料)."""

@@ -285,3 +285,114 @@ def test_where_and_a_weekend_question_together_get_the_place_and_the_weekend_ans
 
 def test_can_she_not_go_asks_about_going_in_person():
     assert points_asked("她腿脚不方便 能不能不去") == ["in_person"]
+
+
+# ---- follow-ups about a material, a part of a 一件事, or another item ---------------------------------
+
+SOCIAL_CARD = {"kind": "item", "text": "【社会保障卡申领】\n申请材料：……", "item": {
+    "name": "社会保障卡申领", "materials": [
+        {"name": "居民身份证", "aliases": ["身份证"], "required": True, "form": "原件", "note": "未满16周岁的可提供户口簿"},
+        {"name": "数码照片回执", "aliases": ["照片回执"], "required": True}]}}
+ON_SOCIAL_CARD = {"service_item": "社会保障卡申领", "item_code": "QS-RS-003", "topic": "item"}
+
+
+def test_a_question_about_one_material_of_the_item_gets_that_materials_answer_not_the_guide(service, dispatcher):
+    service.reply("GET", "/api/catalogue/items", {"decision": "not_found", "ambiguous": False, "matches": []})
+    service.reply("GET", "/api/catalogue/items/QS-RS-003", SOCIAL_CARD)
+    answer(service, dispatcher, "他还没身份证咋办", ON_SOCIAL_CARD, "inform_materials",
+           [{"entity": "material", "value": "身份证"}])
+    assert texts(dispatcher)[0].startswith("关于“居民身份证”") and "未满16周岁的可提供户口簿" in texts(dispatcher)[0]
+    assert "申请材料" not in texts(dispatcher)[0] and dispatcher.messages[0]["buttons"]
+
+
+def test_the_items_own_name_in_a_question_is_not_read_as_a_material(service, dispatcher):
+    passport = {**PASSPORT_RECORD, "item": {**PASSPORT_ITEM, "materials": [
+        {"name": "原护照", "required": False, "note": "换发时提供"}]}}
+    service.reply("GET", "/api/catalogue/items", {"decision": "answer", "confidence": 0.9, "ambiguous": False,
+                                                  "matches": [PASSPORT]})
+    service.reply("GET", "/api/catalogue/items/QS-GA-010", passport)
+    answer(service, dispatcher, "办护照要多少钱啊", {}, "ask_fee",
+           [{"entity": "service_item", "value": "护照", "confidence_entity": 0.9}])
+    assert "原护照" not in texts(dispatcher)[0]
+
+
+def test_a_material_of_the_item_asked_where_to_get_is_an_item_of_its_own(service, dispatcher):
+    ride = {"kind": "item", "text": "【网络预约出租汽车驾驶员证核发】", "item": {
+        "name": "网络预约出租汽车驾驶员证核发", "materials": [{"name": "无犯罪记录证明", "aliases": ["无犯罪证明"]}]}}
+    record_check = {"code": "QS-GA-030", "name": "无犯罪记录证明开具", "kind": "item", "score": 0.6,
+                    "matched": "无犯罪记录证明"}
+    service.reply("GET", "/api/catalogue/items", {"decision": "answer", "confidence": 0.5, "ambiguous": False,
+                                                  "matches": [record_check]})
+    service.reply("GET", "/api/catalogue/items/QS-JT-001", ride)
+    service.reply("GET", "/api/catalogue/items/QS-GA-030", record("无犯罪记录证明开具"))
+    events = answer(service, dispatcher, "无犯罪证明去哪开", {"service_item": ride["item"]["name"],
+                                                       "item_code": "QS-JT-001", "topic": "item"}, "ask_place",
+                    [{"entity": "service_item", "value": "无犯罪证明", "confidence_entity": 0.9}])
+    assert slots_set(events)["item_code"] == "QS-GA-030"
+
+
+def test_an_item_of_the_bundle_under_discussion_is_answered_on_its_own(service, dispatcher):
+    food = {"code": "QS-SC-010", "name": "食品经营许可", "kind": "item", "score": 0.8, "matched": "食品许可"}
+    service.reply("GET", "/api/catalogue/items", unsure(food, confidence=0.4))
+    service.reply("GET", "/api/catalogue/items/QS-YS-001", {"kind": "bundle", "text": "【开餐馆一件事】", "checklist": [
+        {"material": {"name": "食品安全管理制度文本"}, "items": ["QS-SC-010"]}],
+        "bundle": {"name": "开餐馆一件事", "items": ["QS-SC-001", "QS-SC-010"]}})
+    service.reply("GET", "/api/catalogue/items/QS-SC-010", {"kind": "item", "text": "【食品经营许可】", "item": {
+        "name": "食品经营许可", "visits": 1, "place": {"hall": "青山区政务服务中心", "window": "食品药品综合窗口（7号）"},
+        "online": {"available": True, "level": "网上预审"}}})
+    events = answer(service, dispatcher, "那食品许可要跑几趟", {"service_item": "开餐馆一件事", "item_code": "QS-YS-001",
+                                                         "topic": "item"}, "ask_online",
+                    [{"entity": "service_item", "value": "食品许可", "confidence_entity": 0.9}])
+    assert "最多跑1次" in texts(dispatcher)[0] and slots_set(events)["item_code"] == "QS-SC-010"
+
+
+def test_an_english_complaint_after_an_english_answer_is_filed_not_answered_with_the_guide(service, dispatcher):
+    events = ActionOutOfScope().run(dispatcher, guide_tracker(
+        "ok. another thing, the bar under my apartment plays loud music till 2am every night", "out_of_scope", [],
+        ON_PASSPORT), DOMAIN)
+    assert texts(dispatcher)[0].startswith("I will file this as a complaint") and slots_set(events)["complaint_kind"]
+
+
+# ---- a question taken for materials at the start of a pre-check --------------------------------------
+
+
+def start_precheck(text: str, slots: Dict[str, Any], entities: List[Dict[str, Any]] = ()):
+    from rasa_sdk import Tracker
+
+    latest = {"text": text, "intent": {"name": "inform_materials", "confidence": 0.8}, "entities": list(entities)}
+    return Tracker.from_dict({"sender_id": "c-5", "slots": slots, "latest_message": latest, "paused": False,
+                              "events": [{"event": "user", "text": text, "parse_data": latest}],
+                              "followup_action": None, "active_loop": {"name": "precheck_form"},
+                              "latest_action_name": "action_listen"})
+
+
+def test_a_question_that_tells_no_materials_leaves_the_precheck_and_is_answered(service, dispatcher):
+    import asyncio
+
+    from actions.precheck import ValidatePrecheckForm
+
+    service.reply("GET", "/api/catalogue/items", {"decision": "answer", "confidence": 0.8, "ambiguous": False,
+                                                  "matches": [ID_RENEWAL]})
+    service.reply("GET", "/api/catalogue/items/QS-GA-002", record("居民身份证换领、补领", "补办身份证"))
+    events = asyncio.run(ValidatePrecheckForm().run(dispatcher, start_precheck(
+        "身份证掉了咋办", {}, [{"entity": "service_item", "value": "身份证", "confidence_entity": 0.9}]), DOMAIN))
+    assert {"event": "active_loop", "name": None, "timestamp": None} in events
+    assert slots_set(events)["item_code"] == "QS-GA-002" and "materials_text" not in {
+        k for k, v in slots_set(events).items() if v}
+
+
+def test_circumstances_naming_none_of_the_items_materials_are_answered_not_prechecked(service, dispatcher):
+    import asyncio
+
+    from actions.precheck import ValidatePrecheckForm
+
+    birth = {"kind": "item", "text": "【生育登记】\n办理条件：夫妻一方户籍在本区或在本区居住", "item": {
+        "name": "生育登记", "materials": [{"name": "夫妻双方居民身份证", "aliases": ["身份证"]}, {"name": "结婚证"}]}}
+    service.reply("GET", "/api/catalogue/items", {"decision": "not_found", "ambiguous": False, "matches": []})
+    service.reply("GET", "/api/catalogue/items/QS-WJ-001", birth)
+    events = asyncio.run(ValidatePrecheckForm().run(dispatcher, start_precheck(
+        "我老公户口不在这边 我是青山户口 可以吗", {"service_item": "生育登记", "item_code": "QS-WJ-001", "topic": "item"}),
+        DOMAIN))
+    assert {"event": "active_loop", "name": None, "timestamp": None} in events
+    assert "办理条件" in texts(dispatcher)[0] and service.calls("POST", "/api/catalogue/precheck") == []
+    assert "conditions" in [c["query"]["aspect"] for c in service.calls("GET", "/api/catalogue/items/QS-WJ-001")]
