@@ -382,14 +382,16 @@ def covered_share(subject: str, code: str, *known: Optional[str]) -> float:
 
 def not_in_catalogue(found: Dict[str, Any], subject: Optional[str]) -> bool:
     """The search's own unsure decision, read with what the citizen named: the catalogue does not have it when
-    the search is not sure and its first item's names do not hold the thing named (居留许可 is not 施工许可)."""
+    the search is not sure and the names of the items it offers do not hold the thing named (居留许可 is not
+    施工许可)."""
     matches = found.get("matches") or []
     if not matches:
         return True
     if not subject or found.get("decision") == "answer" and found.get("confidence", 0) >= COVERED_CONFIDENCE:
         return False
-    best = matches[0]
-    return covered_share(subject, best["code"], best.get("name"), best.get("matched")) < COVERED_SHARE
+    if found.get("decision") == "answer":
+        matches = matches[:1]  # a sure search stands or falls with its item; an unsure one with any it offers
+    return all(covered_share(subject, m["code"], m.get("name"), m.get("matched")) < COVERED_SHARE for m in matches)
 
 
 def say_not_in_catalogue(dispatcher: CollectingDispatcher, tracker: Tracker, subject: Optional[str]) -> List[Dict]:
@@ -520,10 +522,13 @@ def asks_only_material(text: str, best: Dict[str, Any], remembered: Optional[str
     return best["code"] == remembered and not aspects_named(text)
 
 
-def asked_materials(code: str, tracker: Tracker, item_name: str = "") -> str:
+def asked_materials(code: str, tracker: Tracker, item_name: str = "", asking_only: bool = False) -> str:
     """What a question says about materials (一定要结婚证吗): each one of the item's named is answered
-    directly, and a material the NLU found that the item does not list is said not to be needed."""
+    directly, and a material the NLU found that the item does not list is said not to be needed. With
+    ``asking_only`` (a first question about an item) only the clauses that ask count: 笔试面试都过了 tells."""
     text = tracker.latest_message.get("text") or ""
+    if asking_only:
+        text = "，".join(c for c in re.split(r"[，,。；;！!？?\s]+", text) if asks(c))
     for value in wording.item_entities(tracker.latest_message.get("entities") or []):
         if pairs(value) & pairs(item_name):
             text = text.replace(value, " ")  # 办护照要多少钱: the item named, not its 原护照
@@ -603,21 +608,30 @@ def full_guide_offer(tracker: Tracker, best: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def named_items(tracker: Tracker) -> List[Dict[str, Any]]:
-    """Two or more distinct items named in one question (办护照和身份证要带什么), each found for sure."""
+    """Two or more distinct items named in one question (办护照和身份证要带什么), each found for sure: by the
+    item entities, else (or also) by the parts and clauses of the message."""
     text = tracker.latest_message.get("text") or ""
-    candidates = wording.item_entities(tracker.latest_message.get("entities") or [])
+    entities = wording.item_entities(tracker.latest_message.get("entities") or [])
     several = CONJUNCTION.search(text) or TWO_MATTERS.search(text)
-    if len(candidates) < 2 and several:
-        # 办护照和身份证 / 领证，领完想把她户口迁过来，这两个分别要…: the parts or the clauses name the items
-        pieces = [piece for part in CONJUNCTION.split(text) for piece in CLAUSE_BREAK.split(part)]
-        candidates = [p for p in (QUESTION_TAIL.sub("", part).strip(" ？?，,：:")
-                                  for part in pieces) if len(p) >= 2]
-    if len(candidates) < 2 or not several:
+    if not several:
         return []  # 公积金那个，我房子…: a follow-up names one item, the rest is its circumstances
+    # 办护照和身份证 / 领证，领完想把她户口迁过来，这两个分别要…: the parts or the clauses name the items
+    pieces = [piece for part in CONJUNCTION.split(text) for piece in CLAUSE_BREAK.split(part)]
+    parts = [p for p in (QUESTION_TAIL.sub("", part).strip(" ？?，,：:") for part in pieces) if len(p) >= 2]
+    if len(entities) < 2 and len(parts) < 2:
+        return []
     whole = client.search(text)
     if whole["matches"] and whole["matches"][0].get("kind") == "bundle" and (
             whole.get("decision") == "answer" or clear_lead(whole)):
         return []  # 执照跟发票一起办: the 一件事 that holds both is the answer
+    found = sure_items(entities) if len(entities) >= 2 else []
+    if len(found) < 2:
+        found = sure_items(parts)
+    return found if len(found) >= 2 else []
+
+
+def sure_items(candidates: List[str]) -> List[Dict[str, Any]]:
+    """The distinct items the search is sure of, one per candidate phrase, in order."""
     found: List[Dict[str, Any]] = []
     for candidate in candidates[:MAX_PARTS]:
         result = client.search(candidate)
@@ -627,7 +641,7 @@ def named_items(tracker: Tracker) -> List[Dict[str, Any]]:
         best = result["matches"][0]
         if best["code"] not in {f["code"] for f in found}:
             found.append(best)
-    return found if len(found) >= 2 else []
+    return found
 
 
 def bundle_part(code: str, named: List[str]) -> Optional[Dict[str, Any]]:
@@ -640,6 +654,25 @@ def bundle_part(code: str, named: List[str]) -> Optional[Dict[str, Any]]:
     if matches and matches[0]["code"] in ((record.get("bundle") or {}).get("items") or []):
         return matches[0]
     return None
+
+
+def names_another(named: List[str], matches: List[Dict[str, Any]], remembered: str, name: Optional[str]) -> bool:
+    """The item entity is what the search's first item is called, not the item under discussion (食品许可 after
+    户外广告设施设置审批): an unsure search still leads away from the item under discussion."""
+    if not named or not matches:
+        return False
+    first = matches[0]
+    return covered_share(named[0], first["code"], first.get("name"), first.get("matched")) >= COVERED_SHARE \
+        > covered_share(named[0], remembered, name)
+
+
+def one_of(codes: List[str], named: str) -> Optional[Dict[str, Any]]:
+    """Of the items answered together, the one whose own names hold the item entity (户口 → 户口迁移)."""
+    held = [code for code in codes if covered_share(named, code) >= COVERED_SHARE]
+    if len(held) != 1:
+        return None
+    record = client.item(held[0], "conditions") or {}
+    return {"code": held[0], "name": (record.get("item") or record.get("bundle") or {}).get("name") or named}
 
 
 def recent_order_code(tracker: Tracker) -> Optional[str]:
@@ -684,8 +717,10 @@ class ActionAnswerItem(Action):
             if several:
                 for item in several:
                     new = item["code"] not in together and item["code"] != tracker.get_slot("item_code")
-                    answer_rated(dispatcher, tracker, answer_aspects(item["code"], ["all"] if new else aspects),
-                                 item["code"])
+                    notes = asked_materials(item["code"], tracker, item.get("name") or "", asking_only=new) \
+                        if asks(text) else ""
+                    answer = answer_aspects(item["code"], ["all"] if new else aspects)
+                    answer_rated(dispatcher, tracker, "\n".join(filter(None, [notes, answer])), item["code"])
                 last = several[-1]
                 events = [SlotSet("item_codes", [item["code"] for item in several]), SlotSet("topic", "item")]
                 if last["name"]:
@@ -698,6 +733,8 @@ class ActionAnswerItem(Action):
                 return names_own_material(remembered, " ".join(named) or text, text)
 
             part = bundle_part(remembered, named) if remembered and named else None
+            if part is None and named and len(together) > 1:
+                part = one_of(together, named[0])  # 户口要多久能迁好 after 户口迁移 and 入学报名 answered together
             if part is None and named and remembered and not picked_offered(tracker, named[0]) and own_material():
                 named = []  # 结婚证 in "一定要结婚证吗" is a material of the item under discussion
             if part is not None:
@@ -712,15 +749,19 @@ class ActionAnswerItem(Action):
                     best = fresh["matches"][0]
             else:
                 found = search_item(tracker)
-                matches = found["matches"]
                 subject = asked_subject(tracker)
+                if subject and not found["matches"] and subject != text:
+                    found = client.search(subject)  # 身份证掉了咋办: the thing named, when the sentence finds nothing
+                matches = found["matches"]
                 if not_in_catalogue(found, subject) and not (
                         remembered and aspects_named(text) and (not subject or covered_share(
                             subject, remembered, tracker.get_slot("service_item")) >= COVERED_SHARE)):
                     return say_not_in_catalogue(dispatcher, tracker, subject)
-                if remembered and aspects_named(text) and (not matches or found["ambiguous"]):
+                if remembered and aspects_named(text) and (not matches or found["ambiguous"]) \
+                        and not names_another(named, matches, remembered, tracker.get_slot("service_item")):
                     best = {"code": remembered, "name": tracker.get_slot("service_item")}  # a follow-up
-                elif found["ambiguous"] and clear_lead(found):
+                elif found["ambiguous"] and (clear_lead(found) or remembered and names_another(
+                        named, matches, remembered, tracker.get_slot("service_item"))):
                     best = matches[0]  # answered, the other options offered after the answer
                     others = matches[1:]
                 elif found["ambiguous"]:
@@ -738,7 +779,8 @@ class ActionAnswerItem(Action):
                     and not narrow_question(text, aspects, points):
                 aspects = ["all"]  # a first answer covers what citizens usually need: the whole guide
             answer = answer_points(best["code"], aspects, points, text)
-            notes = asked_materials(best["code"], tracker, best.get("name") or "") \
+            first = best["code"] != remembered or tracker.get_slot("topic") == "guess"
+            notes = asked_materials(best["code"], tracker, best.get("name") or "", asking_only=first) \
                 if wording.looks_like_question(text) or asks(text) else ""
             if notes and not points and asks_only_material(text, best, remembered):
                 answer = notes  # 他还没身份证咋办 / 普通话证还没考 是不是就认定不了了: that material's answer

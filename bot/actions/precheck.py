@@ -37,6 +37,12 @@ def accumulated(tracker: Tracker, said: str) -> str:
     return notes[-NOTES_MAX_CHARS:]
 
 
+def activating(tracker: Tracker) -> bool:
+    """The form is being activated by this message: Rasa runs the validation before it records the loop as
+    active (and with ``requested_slot`` already set to the first slot to fill)."""
+    return not (tracker.active_loop or {}).get("name") or not tracker.get_slot("requested_slot")
+
+
 class ValidatePrecheckForm(GuardedFormValidation):
     form_slots = ("materials_text",)
     cancelled_text = "好的，预审已取消。"
@@ -47,7 +53,7 @@ class ValidatePrecheckForm(GuardedFormValidation):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
         """On activation, the item named (or already under discussion) is the one to pre-check, and
         materials named in the activating message (户口本也在) are taken, not asked for again."""
-        if not tracker.get_slot("requested_slot") and self.not_materials_news(tracker):
+        if activating(tracker) and self.not_materials_news(tracker):
             return self.answer_instead(dispatcher, tracker, domain)
         if not tracker.get_slot("requested_slot"):
             events: Dict[Text, Any] = {}

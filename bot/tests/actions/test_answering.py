@@ -396,3 +396,60 @@ def test_circumstances_naming_none_of_the_items_materials_are_answered_not_prech
     assert {"event": "active_loop", "name": None, "timestamp": None} in events
     assert "办理条件" in texts(dispatcher)[0] and service.calls("POST", "/api/catalogue/precheck") == []
     assert "conditions" in [c["query"]["aspect"] for c in service.calls("GET", "/api/catalogue/items/QS-WJ-001")]
+
+
+def test_a_sentence_the_search_finds_nothing_for_is_searched_by_the_thing_it_names(service, dispatcher):
+    first = {"code": "QS-GA-003", "name": "居民身份证首次申领", "kind": "item", "score": 0.3, "matched": "办身份证"}
+
+    def search(request):
+        if request["query"]["q"] == "身份证":
+            return 200, unsure(first, ID_RENEWAL, confidence=0.27)
+        return 200, {"decision": "not_found", "confidence": 0, "ambiguous": False, "matches": []}
+
+    service.answer("GET", "/api/catalogue/items", search)
+    answer(service, dispatcher, "身份证掉了咋办", {}, "inform_materials", [{"entity": "material", "value": "身份证"}])
+    assert "没有" not in texts(dispatcher)[0] and dispatcher.messages[0]["buttons"]
+
+
+def test_an_unsure_search_offering_an_item_called_by_the_named_thing_is_asked_not_refused(service, dispatcher):
+    low = {"code": "QS-MZ-030", "name": "最低生活保障申请", "kind": "item", "score": 0.02, "matched": "低保户"}
+    birth = {"code": "QS-GA-001", "name": "出生登记", "kind": "item", "score": 0.01, "matched": "给娃上户口"}
+    service.reply("GET", "/api/catalogue/items", unsure(low, birth, confidence=0.13))
+    service.reply("GET", "/api/catalogue/items/QS-MZ-030", record("最低生活保障申请", "低保"))
+    answer(service, dispatcher, "户口怎么弄", {}, "inform_item",
+           [{"entity": "service_item", "value": "户口", "confidence_entity": 0.9}])
+    assert "没有" not in texts(dispatcher)[0] and dispatcher.messages[0]["buttons"]
+
+
+def test_an_item_named_by_its_own_words_leads_away_from_the_item_under_discussion(service, dispatcher):
+    food = {"code": "QS-SC-010", "name": "食品经营许可", "kind": "item", "score": 0.8, "matched": "食品许可"}
+    service.reply("GET", "/api/catalogue/items", unsure(food, confidence=0.4))
+    service.reply("GET", "/api/catalogue/items/QS-CG-002", record("户外广告设施设置审批", "门头招牌"))
+    service.reply("GET", "/api/catalogue/items/QS-SC-010", {"kind": "item", "text": "【食品经营许可】", "item": {
+        "name": "食品经营许可", "visits": 1, "online": {"available": True, "level": "网上预审"}}})
+    events = answer(service, dispatcher, "那食品许可要跑几趟", {"service_item": "户外广告设施设置审批",
+                                                         "item_code": "QS-CG-002", "topic": "item"}, "ask_online",
+                    [{"entity": "service_item", "value": "食品许可", "confidence_entity": 0.9}])
+    assert slots_set(events)["item_code"] == "QS-SC-010" and "最多跑1次" in texts(dispatcher)[0]
+
+
+def test_of_two_items_answered_together_the_one_called_by_the_named_word_is_answered(service, dispatcher):
+    service.reply("GET", "/api/catalogue/items", unsure(ELDERLY, confidence=0.1))
+    service.reply("GET", "/api/catalogue/items/QS-GA-020", {**record("户口迁移（投靠、购房落户）", "迁户口"),
+                                                          "text": "【户口迁移（投靠、购房落户）】\n办理时限：承诺5个工作日"})
+    service.reply("GET", "/api/catalogue/items/QS-JY-001", record("义务教育阶段新生入学报名", "上小学"))
+    events = answer(service, dispatcher, "户口要多久能迁好", {"service_item": "义务教育阶段新生入学报名",
+                                                       "item_code": "QS-JY-001", "topic": "item",
+                                                       "item_codes": ["QS-GA-020", "QS-JY-001"]}, "ask_time_limit",
+                    [{"entity": "service_item", "value": "户口", "confidence_entity": 0.9}])
+    assert slots_set(events)["item_code"] == "QS-GA-020"
+
+
+def test_a_first_question_notes_only_materials_it_asks_about(service, tracker):
+    from actions.guide import asked_materials
+
+    service.reply("GET", "/api/catalogue/items/QS-JY-002", {"kind": "item", "item": {"materials": [
+        {"name": "教师资格考试合格证明", "aliases": ["笔试面试合格证"]}]}})
+    told = tracker("教资笔试面试都过了 想认定 要准备啥", "ask_materials")
+    assert asked_materials("QS-JY-002", told, "教师资格认定", asking_only=True) == ""
+    assert asked_materials("QS-JY-002", told, "教师资格认定").startswith("关于“教师资格考试合格证明”")
