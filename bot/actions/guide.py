@@ -35,6 +35,10 @@ ASPECTS = {
 }
 ASPECT_NAMES = {"time_limit": "办理时限", "fee": "收费", "online": "网上办理", "place": "办理地点",
                 "materials": "申请材料", "conditions": "办理条件"}
+#: Asking the bot to look up one's own records (你能不能直接帮我查一下我名下有没有房): it cannot.
+LOOK_UP_FOR_ME = re.compile(r"(帮|替|给)我(直接)?(查|看|调)(一下|下|一查)?.{0,6}(我|名下|我家|个人|记录|信息|有没有)")
+CANNOT_LOOK_UP = ("我是办事指南助手，不能查询您个人的房产、社保、户籍等信息，也看不到查询结果。"
+                  "您可以按下面的方式自己查询（带上身份证），或回复“转人工”：")
 #: A yes/no question whether something is possible (我是青山户口 可以吗), with no aspect named: the conditions.
 YES_NO = re.compile(r"(可以|行|能行|能办|成)(吗|不|么)[？?。！!\s]*$|可不可以|能不能|行不行")
 #: Words of a follow-up about the order just filed (大概多久会有人来处理 / 什么时候回复我).
@@ -449,6 +453,29 @@ def picked_offered(tracker: Tracker, value: str) -> bool:
     return False
 
 
+#: Characters too common in item names to tell offered options apart.
+COMMON_CHARS = set("的了个一是在有和与及办理证申请登记事项服务业")
+
+
+def option_named(tracker: Tracker, text: str) -> Optional[Dict[str, Any]]:
+    """The one option offered last time that the message names by a character only its name has (补 of
+    居民身份证换领、补领 among 首次申领 and 居住证申领), searched to get its code; None otherwise."""
+    offered: List[str] = []
+    for event in reversed(list(tracker.events)[:-1]):
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "bot":
+            offered += [b.get("title") for b in (event.get("data") or {}).get("buttons") or [] if b.get("title")]
+    own = {title: set(title) - COMMON_CHARS - set().union(*(set(t) for t in offered if t != title))
+           for title in offered}
+    named = [title for title, chars in own.items() if chars & set(text)]
+    if len(named) != 1:
+        return None
+    found = client.search(named[0])
+    matches = [m for m in found.get("matches") or [] if m.get("name") == named[0]]
+    return matches[0] if matches else None
+
+
 def names_own_material(code: str, words: str, text: str) -> bool:
     """``words`` (an entity, or the message) name a material of item ``code`` (一定要结婚证吗), not as
     something to get done itself (补个身份证要多久 is about another item)."""
@@ -616,7 +643,7 @@ def named_items(tracker: Tracker) -> List[Dict[str, Any]]:
     if not several:
         return []  # 公积金那个，我房子…: a follow-up names one item, the rest is its circumstances
     # 办护照和身份证 / 领证，领完想把她户口迁过来，这两个分别要…: the parts or the clauses name the items
-    pieces = [piece for part in CONJUNCTION.split(text) for piece in CLAUSE_BREAK.split(part)]
+    pieces = [wanted(piece) for part in CONJUNCTION.split(text) for piece in CLAUSE_BREAK.split(part)]
     parts = [p for p in (QUESTION_TAIL.sub("", part).strip(" ？?，,：:") for part in pieces) if len(p) >= 2]
     if len(entities) < 2 and len(parts) < 2:
         return []
@@ -628,6 +655,16 @@ def named_items(tracker: Tracker) -> List[Dict[str, Any]]:
     if len(found) < 2:
         found = sure_items(parts)
     return found if len(found) >= 2 else []
+
+
+#: What a clause wants comes after its verb of intention (领完想把她户口迁到我这边 → 她户口迁到我这边).
+INTENTION = re.compile(r"^.*?(想|打算|准备|也要|还要)(把|给|去|来)?")
+
+
+def wanted(clause: str) -> str:
+    """The part of a clause after its verb of intention, when a service can still be named there."""
+    tail = INTENTION.sub("", clause, count=1)
+    return tail if len(tail) >= 3 else clause
 
 
 def sure_items(candidates: List[str]) -> List[Dict[str, Any]]:
@@ -741,7 +778,10 @@ class ActionAnswerItem(Action):
                 best = part  # 那食品许可要跑几趟: one item of the 一件事 under discussion
             elif not named and remembered:
                 best = {"code": remembered, "name": tracker.get_slot("service_item")}
-                if tracker.get_slot("topic") == "guess":
+                picked = option_named(tracker, text) if tracker.get_slot("topic") == "guess" else None
+                if picked:
+                    best = picked  # 补一个要多少钱 after 首次申领 / 居住证申领 / 换领、补领 were offered
+                elif tracker.get_slot("topic") == "guess":
                     dispatcher.utter_message(text=f"您没有选择，我先按“{best['name']}”回答；如果不是，请点上面的选项或说出事项名称。")
                 fresh = client.search(text)
                 if fresh.get("decision") == "answer" and fresh.get("confidence", 0) >= NEW_ITEM_CONFIDENCE \
@@ -778,7 +818,11 @@ class ActionAnswerItem(Action):
             if (best["code"] != remembered or tracker.get_slot("topic") == "guess") \
                     and not narrow_question(text, aspects, points):
                 aspects = ["all"]  # a first answer covers what citizens usually need: the whole guide
+            if LOOK_UP_FOR_ME.search(text) and best["code"] == remembered:
+                aspects = ["online", "place"]  # how to look it up oneself
             answer = answer_points(best["code"], aspects, points, text)
+            if LOOK_UP_FOR_ME.search(text):
+                answer = CANNOT_LOOK_UP + "\n" + answer
             first = best["code"] != remembered or tracker.get_slot("topic") == "guess"
             notes = asked_materials(best["code"], tracker, best.get("name") or "", asking_only=first) \
                 if wording.looks_like_question(text) or asks(text) else ""

@@ -25,6 +25,8 @@ from actions.turns import record_turn
 
 #: A pre-check request names its item when the catalogue search is this sure of it.
 SURE_OF_ITEM = 0.6
+#: Words of a request to check materials (帮我看看材料齐不齐 / 预审一下); a question without them is not one.
+PRECHECK_WORDS = re.compile(r"预审|材料|资料|证件|齐|够不够|缺|核对|对一下|看看.{0,4}(行不行|可以吗)")
 #: The pre-check API reads at most this much text (service_guide PrecheckIn).
 NOTES_MAX_CHARS = 2000
 
@@ -80,9 +82,11 @@ class ValidatePrecheckForm(GuardedFormValidation):
         tells nothing of having, or, for the item under discussion, names none of its materials (我老公户口
         不在这边 可以吗 about 生育登记): it is answered, not pre-checked."""
         intent, _ = intent_of(tracker)
+        text = wording.clean(tracker.latest_message.get("text"))
+        if intent == "start_precheck":
+            return asks(text) and not PRECHECK_WORDS.search(text)  # 你能不能帮我查一下我名下有没有房
         if intent != "inform_materials":
             return False
-        text = wording.clean(tracker.latest_message.get("text"))
         told = wording.materials_said(text)
         if asks(text) and not (wording.HAVING.search(told) or wording.CANNOT_GET.search(told)):
             return True

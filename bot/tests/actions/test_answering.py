@@ -453,3 +453,54 @@ def test_a_first_question_notes_only_materials_it_asks_about(service, tracker):
     told = tracker("教资笔试面试都过了 想认定 要准备啥", "ask_materials")
     assert asked_materials("QS-JY-002", told, "教师资格认定", asking_only=True) == ""
     assert asked_materials("QS-JY-002", told, "教师资格认定").startswith("关于“教师资格考试合格证明”")
+
+
+def test_what_a_clause_wants_comes_after_its_verb_of_intention():
+    from actions.guide import wanted
+
+    assert wanted("领完想把她户口迁到我这边") == "她户口迁到我这边" and wanted("想认定") == "想认定"
+
+
+def test_asking_the_bot_to_look_up_ones_own_records_is_told_it_cannot_and_how_to(service, dispatcher):
+    service.reply("GET", "/api/catalogue/items", {"decision": "not_found", "ambiguous": False, "matches": []})
+    service.reply("GET", "/api/catalogue/items/QS-GA-010", PASSPORT_RECORD)
+    answer(service, dispatcher, "你能不能直接帮我查一下我名下有没有房", ON_PASSPORT, "start_precheck")
+    assert texts(dispatcher)[0].startswith("我是办事指南助手，不能查询您个人的")
+    assert {"online", "place"} <= set(aspects_fetched(service))
+
+
+def test_a_request_to_look_something_up_is_not_a_precheck(service, dispatcher):
+    import asyncio
+
+    from rasa_sdk import Tracker
+
+    from actions.precheck import ValidatePrecheckForm
+
+    latest = {"text": "你能不能直接帮我查一下我名下有没有房", "intent": {"name": "start_precheck", "confidence": 0.7},
+              "entities": []}
+    service.reply("GET", "/api/catalogue/items", {"decision": "not_found", "ambiguous": False, "matches": []})
+    service.reply("GET", "/api/catalogue/items/QS-GA-010", PASSPORT_RECORD)
+    started = Tracker.from_dict({"sender_id": "c-6", "slots": ON_PASSPORT, "latest_message": latest, "paused": False,
+                                 "events": [{"event": "user", "text": latest["text"], "parse_data": latest}],
+                                 "followup_action": None, "active_loop": {}, "latest_action_name": "action_listen"})
+    events = asyncio.run(ValidatePrecheckForm().run(dispatcher, started, DOMAIN))
+    assert {"event": "active_loop", "name": None, "timestamp": None} in events
+
+
+def test_a_follow_up_naming_one_offered_option_by_its_own_word_takes_that_option(service, dispatcher):
+    from rasa_sdk import Tracker
+
+    titles = ["居民身份证首次申领", "居住证申领", "居民身份证换领、补领"]
+    buttons = [{"title": t, "payload": "/x"} for t in titles]
+    service.reply("GET", "/api/catalogue/items", {"decision": "answer", "confidence": 0.9, "ambiguous": False,
+                                                  "matches": [ID_RENEWAL]})
+    service.reply("GET", "/api/catalogue/items/QS-GA-002", record("居民身份证换领、补领"))
+    latest = {"text": "补一个要多少钱", "intent": {"name": "ask_fee", "confidence": 0.9}, "entities": []}
+    asked = Tracker.from_dict({"sender_id": "c-7", "latest_message": latest, "paused": False,
+                               "slots": {"service_item": titles[0], "item_code": "QS-GA-003", "topic": "guess"},
+                               "events": [{"event": "user", "text": "身份证掉了咋办"},
+                                          {"event": "bot", "text": "您问的是下面哪一项？", "data": {"buttons": buttons}},
+                                          {"event": "user", "text": latest["text"], "parse_data": latest}],
+                               "followup_action": None, "active_loop": {}, "latest_action_name": "action_listen"})
+    events = ActionAnswerItem().run(dispatcher, asked, DOMAIN)
+    assert slots_set(events)["item_code"] == "QS-GA-002" and "您没有选择" not in texts(dispatcher)[0]
