@@ -44,6 +44,8 @@ YES_NO = re.compile(r"(可以|行|能行|能办|成)(吗|不|么)[？?。！!\s]
 #: Words of a follow-up about the order just filed (大概多久会有人来处理 / 什么时候回复我).
 ORDER_FOLLOW_UP = re.compile(r"有人(来)?(处理|管|联系|回复)|(处理|回复|答复|解决)(我)?|"
                              r"多久.*(处理|回复|解决)|工单|投诉")
+#: Asking whether the order just filed went through (小同志 登记上了吗), whatever item word it holds.
+ORDER_TAKEN = re.compile(r"(登记|记|收到|提交|受理|报|交)(上|下|好|到|进去)?了(吗|没|么|没有)")
 CONJUNCTION = re.compile(r"和|跟|与|以及|还有|、|及|一是|二是|三是|第一|第二|另外|；|;")
 QUESTION_TAIL = re.compile(r"(要|需要|得)?(带|准备|交)?(什么|啥|哪些).*$")
 #: A follow-up about every item just answered together (这两个都能网上办吗).
@@ -461,7 +463,9 @@ def option_named(tracker: Tracker, text: str) -> Optional[Dict[str, Any]]:
     """The one option offered last time that the message names by a character only its name has (补 of
     居民身份证换领、补领 among 首次申领 and 居住证申领), searched to get its code; None otherwise."""
     offered: List[str] = []
-    for event in reversed(list(tracker.events)[:-1]):
+    events = list(tracker.events)
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
+    for event in reversed(events[:last_user]):
         if event.get("event") == "user":
             break
         if event.get("event") == "bot":
@@ -703,9 +707,15 @@ def names_another(named: List[str], matches: List[Dict[str, Any]], remembered: s
         > covered_share(named[0], remembered, name)
 
 
-def one_of(codes: List[str], named: str) -> Optional[Dict[str, Any]]:
-    """Of the items answered together, the one whose own names hold the item entity (户口 → 户口迁移)."""
-    held = [code for code in codes if covered_share(named, code) >= COVERED_SHARE]
+def one_of(codes: List[str], named: Optional[str], text: str = "") -> Optional[Dict[str, Any]]:
+    """Of the items answered together, the one whose own names hold the item entity (户口 → 户口迁移), or
+    without one, the only one whose names share words with the message (领证要钱吗 → 结婚登记, alias 领证)."""
+    if named:
+        held = [code for code in codes if covered_share(named, code) >= COVERED_SHARE]
+    else:
+        shared = {code: len(pairs(text) & set().union(*(pairs(label) for label in labels_of(code))))
+                  for code in codes}
+        held = [code for code, count in shared.items() if count and count == max(shared.values())]
     if len(held) != 1:
         return None
     record = client.item(held[0], "conditions") or {}
@@ -740,7 +750,8 @@ class ActionAnswerItem(Action):
                 return followed
         named = wording.item_entities(tracker.latest_message.get("entities") or [])
         code = recent_order_code(tracker)
-        if code and not named and (ORDER_FOLLOW_UP.search(text) or intent == "ask_time_limit"):
+        if code and (not named and (ORDER_FOLLOW_UP.search(text) or intent == "ask_time_limit")
+                     or ORDER_TAKEN.search(text)):
             return answer_order(dispatcher, tracker, code, None)
         aspects = aspects_of(tracker, intent)
         try:
@@ -770,8 +781,8 @@ class ActionAnswerItem(Action):
                 return names_own_material(remembered, " ".join(named) or text, text)
 
             part = bundle_part(remembered, named) if remembered and named else None
-            if part is None and named and len(together) > 1:
-                part = one_of(together, named[0])  # 户口要多久能迁好 after 户口迁移 and 入学报名 answered together
+            if part is None and len(together) > 1:
+                part = one_of(together, named[0] if named else None, text)  # 户口要多久能迁好 / 领证要钱吗
             if part is None and named and remembered and not picked_offered(tracker, named[0]) and own_material():
                 named = []  # 结婚证 in "一定要结婚证吗" is a material of the item under discussion
             if part is not None:

@@ -504,3 +504,22 @@ def test_a_follow_up_naming_one_offered_option_by_its_own_word_takes_that_option
                                "followup_action": None, "active_loop": {}, "latest_action_name": "action_listen"})
     events = ActionAnswerItem().run(dispatcher, asked, DOMAIN)
     assert slots_set(events)["item_code"] == "QS-GA-002" and "您没有选择" not in texts(dispatcher)[0]
+
+
+def test_asking_whether_the_order_just_filed_went_through_is_about_that_order(service, dispatcher):
+    service.reply("POST", "/api/citizen/lookup", {"ticket_no": 35, "status": "已受理", "status_text": "已受理"})
+    answer(service, dispatcher, "小同志 登记上了吗", {"ticket_code": "782c3f5811f36038", "ticket_no": "35",
+                                                "topic": "order"}, "inform_item",
+           [{"entity": "service_item", "value": "登记", "confidence_entity": 0.7}])
+    assert service.calls("POST", "/api/citizen/lookup") and not service.calls("GET", "/api/catalogue/items")
+
+
+def test_of_two_items_answered_together_the_one_whose_names_share_the_messages_words_is_answered(service,
+                                                                                                 dispatcher):
+    service.reply("GET", "/api/catalogue/items", {"decision": "not_found", "ambiguous": False, "matches": []})
+    service.reply("GET", "/api/catalogue/items/QS-MZ-001", record("内地居民结婚登记", "领证", "扯证"))
+    service.reply("GET", "/api/catalogue/items/QS-GA-020", record("户口迁移（投靠、购房落户）", "迁户口"))
+    events = answer(service, dispatcher, "领证要钱吗 照片要几张", {"service_item": "户口迁移（投靠、购房落户）",
+                                                           "item_code": "QS-GA-020", "topic": "item",
+                                                           "item_codes": ["QS-MZ-001", "QS-GA-020"]}, "ask_fee")
+    assert slots_set(events)["item_code"] == "QS-MZ-001"
