@@ -710,7 +710,11 @@ def names_another(named: List[str], matches: List[Dict[str, Any]], remembered: s
 def one_of(codes: List[str], named: Optional[str], text: str = "") -> Optional[Dict[str, Any]]:
     """Of the items answered together, the one whose own names hold the item entity (户口 → 户口迁移), or
     without one, the only one whose names share words with the message (领证要钱吗 → 结婚登记, alias 领证)."""
-    if named:
+    said = re.sub(r"\s", "", text)
+    held = [code for code in codes if any(len(label) >= 2 and label in said for label in labels_of(code))]
+    if len(held) == 1:
+        pass  # 领证也必须带户口本吗: the item called by a name the message holds whole
+    elif named:
         held = [code for code in codes if covered_share(named, code) >= COVERED_SHARE]
     else:
         shared = {code: len(pairs(text) & set().union(*(pairs(label) for label in labels_of(code))))
@@ -826,8 +830,8 @@ class ActionAnswerItem(Action):
                 else:
                     best = matches[0]
             points = points_asked(text) if asks(text) else []
-            if (best["code"] != remembered or tracker.get_slot("topic") == "guess") \
-                    and not narrow_question(text, aspects, points):
+            answered = best["code"] == remembered or best["code"] in together  # 迁户口多久 after both were answered
+            if (not answered or tracker.get_slot("topic") == "guess") and not narrow_question(text, aspects, points):
                 aspects = ["all"]  # a first answer covers what citizens usually need: the whole guide
             if LOOK_UP_FOR_ME.search(text) and best["code"] == remembered:
                 aspects = ["online", "place"]  # how to look it up oneself

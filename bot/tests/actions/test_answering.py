@@ -523,3 +523,25 @@ def test_of_two_items_answered_together_the_one_whose_names_share_the_messages_w
                                                            "item_code": "QS-GA-020", "topic": "item",
                                                            "item_codes": ["QS-MZ-001", "QS-GA-020"]}, "ask_fee")
     assert slots_set(events)["item_code"] == "QS-MZ-001"
+
+
+def test_of_items_answered_together_one_called_by_a_name_the_message_holds_whole_wins(service, dispatcher):
+    service.reply("GET", "/api/catalogue/items", {"decision": "not_found", "ambiguous": False, "matches": []})
+    service.reply("GET", "/api/catalogue/items/QS-MZ-001", record("内地居民结婚登记", "领证"))
+    service.reply("GET", "/api/catalogue/items/QS-GA-020", record("户口迁移（投靠、购房落户）", "迁户口"))
+    events = answer(service, dispatcher, "她户口本在老家 领证也必须带户口本吗", {
+        "service_item": "户口迁移（投靠、购房落户）", "item_code": "QS-GA-020", "topic": "item",
+        "item_codes": ["QS-MZ-001", "QS-GA-020"]}, "ask_materials",
+        [{"entity": "service_item", "value": "户口本", "confidence_entity": 0.8}])
+    assert slots_set(events)["item_code"] == "QS-MZ-001"
+
+
+def test_a_follow_up_about_an_item_answered_together_gets_the_aspects_asked_not_the_whole_guide(service, dispatcher):
+    service.reply("GET", "/api/catalogue/items", {"decision": "not_found", "ambiguous": False, "matches": []})
+    service.reply("GET", "/api/catalogue/items/QS-MZ-001", record("内地居民结婚登记", "领证"))
+    service.reply("GET", "/api/catalogue/items/QS-GA-020", record("户口迁移（投靠、购房落户）", "迁户口"))
+    answer(service, dispatcher, "迁户口大概多久，在哪办", {"service_item": "内地居民结婚登记", "item_code": "QS-MZ-001",
+                                                "topic": "item", "item_codes": ["QS-MZ-001", "QS-GA-020"]},
+           "ask_time_limit")
+    asked = [c["query"]["aspect"] for c in service.calls("GET", "/api/catalogue/items/QS-GA-020")]
+    assert "all" not in asked and {"time_limit", "place"} <= set(asked)
