@@ -560,9 +560,6 @@ def asked_materials(code: str, tracker: Tracker, item_name: str = "", asking_onl
     text = tracker.latest_message.get("text") or ""
     if asking_only:
         text = "，".join(c for c in re.split(r"[，,。；;！!？?\s]+", text) if asks(c))
-    for value in wording.item_entities(tracker.latest_message.get("entities") or []):
-        if pairs(value) & pairs(item_name):
-            text = text.replace(value, " ")  # 办护照要多少钱: the item named, not its 原护照
     materials = materials_of(code)
     lines = [material_notes(named_materials(materials, text, item_name))]
     for entity in tracker.latest_message.get("entities") or []:

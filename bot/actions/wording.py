@@ -18,7 +18,7 @@ CANCEL_WORD = (r"(算了|不(投诉|投|反映|举报|建议|提|办|弄|搞|预
 CANCEL = re.compile(r"^(好吧|那|哎|唉|嗯|那就|还是|我)?[，,。 ]*(" + CANCEL_WORD + r"(吧|了|啊|呀|哈)?[，,。！!…\s]*)+"
                     r"(谢谢|谢了|再见|拜拜)?[。！!…\s]*$")
 #: A person instead of the bot.
-HANDOFF = re.compile(r"转人工|人工客服|人工服务|找人工|要人工|接人工|真人|人工坐席|接线员|人工$|^人工")
+HANDOFF = re.compile(r"转(个|一下|一个)?人工|人工客服|人工服务|找人工|要人工|接人工|真人|人工坐席|接线员|人工$|^人工")
 #: Refusing to leave a phone number, in any wording (电话就不留了, 不想留, 算了不留, 号码保密 …).
 NO_CONTACT = re.compile(
     r"不留|不想留|不愿意?留|不方便留?|不给|不想给|不提供|不用留|不需要留|不必留|匿名|保密|"

@@ -545,3 +545,18 @@ def test_a_follow_up_about_an_item_answered_together_gets_the_aspects_asked_not_
            "ask_time_limit")
     asked = [c["query"]["aspect"] for c in service.calls("GET", "/api/catalogue/items/QS-GA-020")]
     assert "all" not in asked and {"time_limit", "place"} <= set(asked)
+
+
+def test_asking_for_a_person_in_other_words_is_recognised():
+    assert wording.asks_for_person("不满意，给我转个人工吧") and wording.asks_for_person("帮我转一下人工")
+
+
+def test_a_material_named_by_a_label_sharing_words_with_the_item_is_still_answered(service, dispatcher):
+    fund = {"kind": "item", "text": "【住房公积金提取（租房）】", "item": {"name": "住房公积金提取（租房）", "materials": [
+        {"name": "房屋租赁登记备案证明", "aliases": ["租房备案"], "chengnuo": True, "note": "签署无房承诺即可"}]}}
+    service.reply("GET", "/api/catalogue/items", {"decision": "not_found", "ambiguous": False, "matches": []})
+    service.reply("GET", "/api/catalogue/items/QS-GJJ-001", fund)
+    answer(service, dispatcher, "我没有租房备案 能提吗", {"service_item": "住房公积金提取（租房）",
+                                               "item_code": "QS-GJJ-001", "topic": "item"}, "ask_conditions",
+           [{"entity": "service_item", "value": "租房", "confidence_entity": 0.6}])
+    assert "关于“房屋租赁登记备案证明”：可以签告知承诺书代替" in texts(dispatcher)[0]
