@@ -67,7 +67,8 @@ def weekend_answer(text: str, item: Dict[str, Any]) -> str:
         return f"指南没有写{place.get('hall')}的办公时间，{ask_further(place)}。"
     asked = [day for day, words in DAYS.items() if any(w in text for w in words)] or list(DAYS)
     open_days = days_in(hours)
-    hall = place.get("hall")
+    where = " ".join(filter(None, [place.get("address"), place.get("window")]))
+    hall = place.get("hall") + (f"（{where}）" if where else "")
     if any(day in open_days for day in asked):
         verdict = f"可以，{hall}{'、'.join(d for d in asked if d in open_days)}也办公"
         closed = [d for d in asked if d not in open_days]
