@@ -564,7 +564,8 @@ def asked_materials(code: str, tracker: Tracker, item_name: str = "", asking_onl
     lines = [material_notes(named_materials(materials, text, item_name))]
     for entity in tracker.latest_message.get("entities") or []:
         value = str(entity.get("value") or "")
-        mentioned = any(value in str(m.get("note") or "") for m in materials)
+        told = set().union(*(pairs(" ".join([str(m.get("note") or ""), *material_labels(m)])) for m in materials))
+        mentioned = any(value in str(m.get("note") or "") for m in materials) or bool(pairs(value) & told)
         if (entity.get("entity") == "material" and DOCUMENT.search(value) and not mentioned
                 and not named_materials(materials, value)):
             lines.append(f"“{value}”不在本事项的材料清单里，办理时不需要提供。")

@@ -179,19 +179,22 @@ class ActionPrecheckVerdict(Action):
         if not said:
             return []  # the pre-check was left (取消 / 转人工)
         notes = tracker.get_slot("precheck_notes") or wording.materials_said(said)
-        try:
-            verdict = client.precheck(code or "", notes)
-        except ServiceUnavailable:
-            dispatcher.utter_message(text=SORRY)
-            return [SlotSet("materials_text", None)]
-        if verdict is None:
-            dispatcher.utter_message(text="预审的事项没有找到，请重新说一下要办的事项。")
-            return [SlotSet("materials_text", None)]
-        text = verdict["text"]
-        if verdict.get("missing") or verdict.get("rongque") or verdict.get("chengnuo"):
-            text += "\n（有新情况可以直接告诉我，比如“户口本也有”，我会在刚才的基础上重新核对。）"
-        dispatcher.utter_message(text=text, json_message={"precheck": verdict})
-        record_turn(tracker, "answer", text, code)
+        together = tracker.get_slot("item_codes") or []
+        codes = together if code in together else [code or ""]  # 两件事: each item answered together
+        for each in codes:
+            try:
+                verdict = client.precheck(each, notes)
+            except ServiceUnavailable:
+                dispatcher.utter_message(text=SORRY)
+                return [SlotSet("materials_text", None)]
+            if verdict is None:
+                dispatcher.utter_message(text="预审的事项没有找到，请重新说一下要办的事项。")
+                return [SlotSet("materials_text", None)]
+            text = verdict["text"]
+            if verdict.get("missing") or verdict.get("rongque") or verdict.get("chengnuo"):
+                text += "\n（有新情况可以直接告诉我，比如“户口本也有”，我会在刚才的基础上重新核对。）"
+            dispatcher.utter_message(text=text, json_message={"precheck": verdict})
+            record_turn(tracker, "answer", text, each)
         return [SlotSet("materials_text", None), SlotSet("topic", "item")]
 
 

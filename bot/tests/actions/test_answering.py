@@ -560,3 +560,30 @@ def test_a_material_named_by_a_label_sharing_words_with_the_item_is_still_answer
                                                "item_code": "QS-GJJ-001", "topic": "item"}, "ask_conditions",
            [{"entity": "service_item", "value": "租房", "confidence_entity": 0.6}])
     assert "关于“房屋租赁登记备案证明”：可以签告知承诺书代替" in texts(dispatcher)[0]
+
+
+def test_a_precheck_after_two_items_were_answered_together_checks_both(service, dispatcher):
+    from rasa_sdk import Tracker
+
+    from actions.precheck import ActionPrecheckVerdict
+
+    service.answer("POST", "/api/catalogue/precheck", lambda r: (200, {"text": f"【预审结果：{r['body']['code']}】",
+                                                                       "missing": []}))
+    done = Tracker.from_dict({"sender_id": "c-8", "latest_message": {"text": "身份证户口本都有"}, "paused": False,
+                              "slots": {"item_code": "QS-JY-001", "item_codes": ["QS-GA-020", "QS-JY-001"],
+                                        "materials_text": "身份证户口本都有", "precheck_notes": "身份证户口本都有"},
+                              "events": [], "followup_action": None, "active_loop": {},
+                              "latest_action_name": "action_listen"})
+    ActionPrecheckVerdict().run(dispatcher, done, DOMAIN)
+    assert texts(dispatcher) == ["【预审结果：QS-GA-020】", "【预审结果：QS-JY-001】"]
+
+
+def test_a_document_like_the_items_own_substitute_is_not_said_to_be_unneeded(service, dispatcher):
+    school = {"kind": "item", "text": "【义务教育阶段新生入学报名】", "item": {"name": "义务教育阶段新生入学报名", "materials": [
+        {"name": "不动产权证书", "aliases": ["房产证"], "rongque": True, "note": "房产证未下发的可凭购房合同先报名"}]}}
+    service.reply("GET", "/api/catalogue/items", {"decision": "not_found", "ambiguous": False, "matches": []})
+    service.reply("GET", "/api/catalogue/items/QS-JY-001", school)
+    answer(service, dispatcher, "房产证还没下来 只有网签合同 能报名吗", {
+        "service_item": "义务教育阶段新生入学报名", "item_code": "QS-JY-001", "topic": "item"}, "ask_conditions",
+        [{"entity": "material", "value": "签合同"}])
+    assert "不需要提供" not in texts(dispatcher)[0]
