@@ -119,3 +119,8 @@ def test_a_short_item_question_the_nlu_took_for_a_complaint_is_still_about_the_i
 
 def test_thanks_right_after_filing_is_not_taken_for_a_question_about_the_order():
     assert predict({"text": "谢谢小同志", "intent": "inform_item", "filed": True}) == [None]
+
+
+def test_after_a_rating_that_also_asked_for_a_person_the_bot_listens():
+    assert predict({"text": "不满意，给我转个人工吧", "intent": "request_human", "rated": True,
+                    "slots": {"with_person": True}, "ran": "action_rate"}) == ["action_listen"]

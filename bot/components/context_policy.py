@@ -145,6 +145,8 @@ class ContextPolicy(Policy):
         probabilities = self._default_predictions(domain)
         chosen = self.choose(tracker)
         latest = next((e for e in reversed(tracker.events) if isinstance(e, (ActionExecuted, UserUttered))), None)
+        if isinstance(latest, ActionExecuted) and latest.action_name == "action_rate":
+            chosen = "action_rate"  # a rating (and the handoff it may ask for) is the whole answer: listen
         if chosen and isinstance(latest, ActionExecuted) and latest.action_name == chosen:
             chosen = "action_listen"  # the chosen action has run for this message
         elif chosen and not isinstance(latest, UserUttered) and not (
