@@ -489,14 +489,15 @@ def names_own_material(code: str, words: str, text: str) -> bool:
     return bool(found) and not any(getting_done(text, span) for span in spans)
 
 
-def named_materials(materials: List[Dict[str, Any]], text: str, item_name: str = "") -> List[Dict[str, Any]]:
+def named_materials(materials: List[Dict[str, Any]], text: str, item_name: str = "",
+                    labels_only: bool = False) -> List[Dict[str, Any]]:
     """The materials a message names: by a label, or by a telling two-character part (照片 → 数码照片回执);
     a part of the item's own name says nothing of a material (办护照 is not 原护照, 迁户口 not 户口簿)."""
     said = re.sub(r"\s", "", text or "")
     bigrams = {said[i:i + 2] for i in range(len(said) - 1)} - GENERIC_BIGRAMS - pairs(item_name)
     bigrams = {b for b in bigrams if re.fullmatch(r"[\u4e00-\u9fff]{2}", b)}
     by_label = [m for m in materials if any(label in said for label in material_labels(m))]
-    if by_label:
+    if by_label or labels_only:
         return by_label  # 要结婚证吗: the material named in full, not those sharing a word with the question
     return [m for m in materials if any(b in label for b in bigrams for label in material_labels(m))]
 
@@ -561,7 +562,7 @@ def asked_materials(code: str, tracker: Tracker, item_name: str = "", asking_onl
     if asking_only:
         text = "，".join(c for c in re.split(r"[，,。；;！!？?\s]+", text) if asks(c))
     materials = materials_of(code)
-    lines = [material_notes(named_materials(materials, text, item_name))]
+    lines = [material_notes(named_materials(materials, text, item_name, labels_only=asking_only))]
     for entity in tracker.latest_message.get("entities") or []:
         value = str(entity.get("value") or "")
         told = set().union(*(pairs(" ".join([str(m.get("note") or ""), *material_labels(m)])) for m in materials))
@@ -601,6 +602,8 @@ NARROW_ASPECTS = {"fee", "time_limit", "online"}
 
 def narrow_question(text: str, aspects: List[str], points: List[str]) -> bool:
     """A first question about an item that asks one point or a narrow aspect is answered on that point."""
+    if not asks(text):
+        return False  # 在青山送快递大半年了 想办个居住证: telling, not asking one point
     named = [a for a in aspects_named(text) if a not in ("sequence",)]
     return bool(points) or bool(named) and set(named) <= NARROW_ASPECTS
 

@@ -27,6 +27,8 @@ from actions.turns import record_turn
 SURE_OF_ITEM = 0.6
 #: Words of a request to check materials (帮我看看材料齐不齐 / 预审一下); a question without them is not one.
 PRECHECK_WORDS = re.compile(r"预审|材料|资料|证件|齐|够不够|缺|核对|对一下|看看.{0,4}(行不行|可以吗)")
+#: Asking what to do about a material one lacks (户口本拿不回来 咋整): the material's answer, not a verdict.
+WHAT_NOW = re.compile(r"咋整|咋办|怎么办|怎么弄|咋弄|如何处理|怎么处理")
 #: The pre-check API reads at most this much text (service_guide PrecheckIn).
 NOTES_MAX_CHARS = 2000
 
@@ -88,8 +90,9 @@ class ValidatePrecheckForm(GuardedFormValidation):
         if intent != "inform_materials":
             return False
         told = wording.materials_said(text)
-        if asks(text) and not (wording.HAVING.search(told) or wording.CANNOT_GET.search(told)):
-            return True
+        if asks(text) and not (wording.HAVING.search(told) or wording.CANNOT_GET.search(told)) \
+                or WHAT_NOW.search(text):
+            return True  # 户口本拿不回来 咋整: what to do about it is asked, not a verdict
         code = tracker.get_slot("item_code")
         try:
             materials = materials_of(code) if code else []

@@ -587,3 +587,28 @@ def test_a_document_like_the_items_own_substitute_is_not_said_to_be_unneeded(ser
         "service_item": "义务教育阶段新生入学报名", "item_code": "QS-JY-001", "topic": "item"}, "ask_conditions",
         [{"entity": "material", "value": "签合同"}])
     assert "不需要提供" not in texts(dispatcher)[0]
+
+
+def test_telling_a_circumstance_that_holds_an_aspect_word_still_gets_the_whole_guide(service, dispatcher):
+    service.reply("GET", "/api/catalogue/items", {"decision": "answer", "confidence": 0.9, "ambiguous": False,
+                                                  "matches": [PASSPORT]})
+    service.reply("GET", "/api/catalogue/items/QS-GA-010", PASSPORT_RECORD)
+    answer(service, dispatcher, "在青山送快递大半年了 想办个护照", {}, "inform_item",
+           [{"entity": "service_item", "value": "护照", "confidence_entity": 0.9}])
+    assert aspects_fetched(service)[0] == "all"
+
+
+def test_asking_what_to_do_about_a_lacking_material_is_answered_not_prechecked(service, dispatcher):
+    import asyncio
+
+    from actions.precheck import ValidatePrecheckForm
+
+    marriage = {"kind": "item", "text": "【内地居民结婚登记】", "item": {"name": "内地居民结婚登记", "materials": [
+        {"name": "双方户口簿", "aliases": ["户口本"], "note": "全国通办后可凭身份证在居住地办理"}]}}
+    service.reply("GET", "/api/catalogue/items", {"decision": "not_found", "ambiguous": False, "matches": []})
+    service.reply("GET", "/api/catalogue/items/QS-MZ-001", marriage)
+    events = asyncio.run(ValidatePrecheckForm().run(dispatcher, start_precheck(
+        "他户口在外省 户口本拿不回来 咋整", {"service_item": "内地居民结婚登记", "item_code": "QS-MZ-001", "topic": "item"}),
+        DOMAIN))
+    assert {"event": "active_loop", "name": None, "timestamp": None} in events
+    assert "全国通办" in texts(dispatcher)[0] and service.calls("POST", "/api/catalogue/precheck") == []
