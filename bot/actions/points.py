@@ -89,9 +89,10 @@ def in_person_answer(text: str, item: Dict[str, Any]) -> str:
     visits = item.get("visits")
     online = item.get("online") or {}
     place = item.get("place") or {}
+    note = f"{online['note']}。" if online.get("note") else ""
     if visits == 0:
         where = f"（{online['url']}）" if online.get("url") else ""
-        return f"不用去现场：这项可以全程网办{where}，一次也不用跑。"
+        return f"不用去现场：这项可以全程网办{where}，一次也不用跑。{note}"
     if visits is None:
         line = "指南没有写要不要到现场"
     else:
@@ -119,13 +120,15 @@ def online_answer(item: Dict[str, Any]) -> str:
         return f"不能网上办，需要到窗口办理{where}。"
     level = online.get("level") or "网上办理"
     url = f"：{online['url']}" if online.get("url") else ""
+    note = f"{online['note']}。" if online.get("note") else ""
     visits = item.get("visits")
     if visits == 0:
-        return f"可以，{level}{url}，一次也不用跑。"
+        return f"可以，{level}{url}，一次也不用跑。{note}"
     if level == "全程网办":
-        return f"可以，全程网办{url}。"
+        return f"可以，全程网办{url}。{note}"
     tail = f"，之后还要到现场{visits}次" if visits else ""
-    return f"可以在网上{level}{url}，但不能全程网办{tail}。"
+    how = level if level.startswith("网上") else f"在网上{level}"
+    return f"可以{how}{url}，但不能全程网办{tail}。{note}"
 
 
 def point_answer(text: str, item: Dict[str, Any], points: List[str]) -> str:

@@ -612,3 +612,10 @@ def test_asking_what_to_do_about_a_lacking_material_is_answered_not_prechecked(s
         DOMAIN))
     assert {"event": "active_loop", "name": None, "timestamp": None} in events
     assert "全国通办" in texts(dispatcher)[0] and service.calls("POST", "/api/catalogue/precheck") == []
+
+
+def test_the_guides_online_note_is_kept_in_a_point_answer():
+    elderly = {**FULLY_ONLINE, "name": "高龄津贴申领",
+               "online": {"available": True, "level": "全程网办", "note": "年满80周岁的可免申请自动发放"}}
+    assert "年满80周岁的可免申请自动发放" in point_answer("她腿脚不方便 能不能不去", elderly, ["in_person"])
+    assert "年满80周岁的可免申请自动发放" in point_answer("网上能办吗", elderly, ["online"])
