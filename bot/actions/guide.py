@@ -455,8 +455,9 @@ def picked_offered(tracker: Tracker, value: str) -> bool:
     return False
 
 
-#: Characters too common in item names to tell offered options apart.
-COMMON_CHARS = set("的了个一是在有和与及办理证申请登记事项服务业")
+#: Characters of what is done that tell sibling items apart (补 of 换领、补领, 迁 of 迁移, 离 of 离婚): a message
+#: naming one of them picks the option whose name alone holds it.
+TELLING_CHARS = set("补换转迁销变续延挂首离结入出买卖租退")
 
 
 def option_named(tracker: Tracker, text: str) -> Optional[Dict[str, Any]]:
@@ -470,14 +471,20 @@ def option_named(tracker: Tracker, text: str) -> Optional[Dict[str, Any]]:
             break
         if event.get("event") == "bot":
             offered += [b.get("title") for b in (event.get("data") or {}).get("buttons") or [] if b.get("title")]
-    own = {title: set(title) - COMMON_CHARS - set().union(*(set(t) for t in offered if t != title))
-           for title in offered}
-    named = [title for title, chars in own.items() if chars & set(text)]
-    if len(named) != 1:
+    named = named_by_own_chars(offered, text)
+    if named is None:
         return None
-    found = client.search(named[0])
-    matches = [m for m in found.get("matches") or [] if m.get("name") == named[0]]
+    found = client.search(named)
+    matches = [m for m in found.get("matches") or [] if m.get("name") == named]
     return matches[0] if matches else None
+
+
+def named_by_own_chars(names: List[str], text: str) -> Optional[str]:
+    """The one of ``names`` the message names by a character only that name has (补 of 居民身份证换领、补领
+    beside 居民身份证首次申领 and 居住证申领), else None."""
+    own = {name: (set(name) & TELLING_CHARS) - set().union(*(set(n) for n in names if n != name)) for name in names}
+    named = [name for name, chars in own.items() if chars & set(text)]
+    return named[0] if len(named) == 1 else None
 
 
 def names_own_material(code: str, words: str, text: str) -> bool:
@@ -785,7 +792,11 @@ class ActionAnswerItem(Action):
             def own_material() -> bool:
                 return names_own_material(remembered, " ".join(named) or text, text)
 
-            part = bundle_part(remembered, named) if remembered and named else None
+            whole_bundle = "all" in aspects_named(text)  # 都包括啥 门口招牌也要批吗: the 一件事 itself
+            part = bundle_part(remembered, named) if remembered and named and not whole_bundle else None
+            if whole_bundle and remembered and named and (client.item(remembered, "materials") or {}).get(
+                    "kind") == "bundle":
+                named = []  # its own items named inside a question about the whole 一件事
             if part is None and len(together) > 1:
                 part = one_of(together, named[0] if named else None, text)  # 户口要多久能迁好 / 领证要钱吗
             if part is None and named and remembered and not picked_offered(tracker, named[0]) and own_material():
@@ -816,6 +827,10 @@ class ActionAnswerItem(Action):
                 if remembered and aspects_named(text) and (not matches or found["ambiguous"]) \
                         and not names_another(named, matches, remembered, tracker.get_slot("service_item")):
                     best = {"code": remembered, "name": tracker.get_slot("service_item")}  # a follow-up
+                elif found["ambiguous"] and named_by_own_chars([m["name"] for m in matches], text):
+                    chosen = named_by_own_chars([m["name"] for m in matches], text)
+                    best = next(m for m in matches if m["name"] == chosen)  # 补个身份证: 换领、补领 of the three
+                    others = [m for m in matches if m is not best]
                 elif found["ambiguous"] and (clear_lead(found) or remembered and names_another(
                         named, matches, remembered, tracker.get_slot("service_item"))):
                     best = matches[0]  # answered, the other options offered after the answer

@@ -619,3 +619,25 @@ def test_the_guides_online_note_is_kept_in_a_point_answer():
                "online": {"available": True, "level": "全程网办", "note": "年满80周岁的可免申请自动发放"}}
     assert "年满80周岁的可免申请自动发放" in point_answer("她腿脚不方便 能不能不去", elderly, ["in_person"])
     assert "年满80周岁的可免申请自动发放" in point_answer("网上能办吗", elderly, ["online"])
+
+
+def test_a_telling_verb_picks_among_sibling_items_the_search_hesitates_over(service, dispatcher):
+    first = {"code": "QS-GA-003", "name": "居民身份证首次申领", "kind": "item", "score": 0.4, "matched": "办身份证"}
+    service.reply("GET", "/api/catalogue/items", unsure(first, ID_RENEWAL, confidence=0.3))
+    service.reply("GET", "/api/catalogue/items/QS-GA-002", record("居民身份证换领、补领"))
+    events = answer(service, dispatcher, "补个身份证要多久", {}, "ask_time_limit",
+                    [{"entity": "service_item", "value": "身份证", "confidence_entity": 0.9}])
+    assert slots_set(events)["item_code"] == "QS-GA-002"
+
+
+def test_asking_what_a_bundle_includes_stays_on_the_bundle_though_one_of_its_items_is_named(service, dispatcher):
+    sign = {"code": "QS-CG-002", "name": "户外广告设施设置审批", "kind": "item", "score": 0.9, "matched": "门头招牌"}
+    service.reply("GET", "/api/catalogue/items", {"decision": "answer", "confidence": 0.7, "ambiguous": False,
+                                                  "matches": [sign]})
+    service.reply("GET", "/api/catalogue/items/QS-YS-001", {"kind": "bundle", "text": "【开餐馆一件事】包含事项：…",
+                                                          "checklist": [], "bundle": {
+                                                              "name": "开餐馆一件事", "items": ["QS-CG-002"]}})
+    events = answer(service, dispatcher, "都包括啥 门口招牌也要批吗", {"service_item": "开餐馆一件事", "item_code": "QS-YS-001",
+                                                          "topic": "item"}, "ask_conditions",
+                    [{"entity": "service_item", "value": "门口招牌", "confidence_entity": 0.9}])
+    assert slots_set(events)["item_code"] == "QS-YS-001" and "包含事项" in texts(dispatcher)[0]
