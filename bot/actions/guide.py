@@ -594,6 +594,20 @@ def answer_text(code: str, aspect: str) -> str:
     return "\n".join(parts)
 
 
+#: Words of asking that say nothing of which condition is meant.
+ASKING_PAIRS = {"是不", "不是", "要等", "一个", "个月", "多久", "多长", "时间", "能不", "可以", "需要", "什么"}
+
+
+def conditions_told(code: str, text: str, item_name: str) -> str:
+    """The item's conditions that share a word with the question (离婚是不是要等一个月冷静期 → 申请后经30日冷静期),
+    so a narrow answer does not miss the condition the citizen is really asking about."""
+    record = client.item(code, "conditions") or {}  # the full record comes with any aspect
+    conditions = (record.get("item") or {}).get("conditions") or []
+    wanted = pairs(text) - pairs(item_name) - GENERIC_BIGRAMS - ASKING_PAIRS
+    told = [c for c in conditions if pairs(str(c)) & wanted]
+    return "办理条件（与您问的有关）：" + "；".join(told) if told else ""
+
+
 def answer_aspects(code: str, aspects: List[str]) -> str:
     """Several parts of one guide in one answer, the item's heading once."""
     texts = [answer_text(code, aspect) for aspect in aspects]
@@ -854,6 +868,8 @@ class ActionAnswerItem(Action):
             answer = answer_points(best["code"], aspects, points, text)
             if LOOK_UP_FOR_ME.search(text):
                 answer = CANNOT_LOOK_UP + "\n" + answer
+            if aspects != ["all"] and "conditions" not in aspects:
+                answer = "\n".join(filter(None, [answer, conditions_told(best["code"], text, best.get("name") or "")]))
             first = best["code"] != remembered or tracker.get_slot("topic") == "guess"
             notes = asked_materials(best["code"], tracker, best.get("name") or "", asking_only=first) \
                 if wording.looks_like_question(text) or asks(text) else ""

@@ -59,7 +59,7 @@ class ValidatePrecheckForm(GuardedFormValidation):
         materials named in the activating message (户口本也在) are taken, not asked for again."""
         if activating(tracker) and self.not_materials_news(tracker):
             return self.answer_instead(dispatcher, tracker, domain)
-        if not tracker.get_slot("requested_slot"):
+        if activating(tracker):
             events: Dict[Text, Any] = {}
             named = wording.item_entities(tracker.latest_message.get("entities") or [])
             intent, _ = intent_of(tracker)

@@ -641,3 +641,15 @@ def test_asking_what_a_bundle_includes_stays_on_the_bundle_though_one_of_its_ite
                                                           "topic": "item"}, "ask_conditions",
                     [{"entity": "service_item", "value": "门口招牌", "confidence_entity": 0.9}])
     assert slots_set(events)["item_code"] == "QS-YS-001" and "包含事项" in texts(dispatcher)[0]
+
+
+def test_a_narrow_answer_adds_the_condition_the_question_names(service, dispatcher):
+    divorce = {"code": "QS-MZ-002", "name": "内地居民离婚登记", "kind": "item", "score": 0.9, "matched": "离婚"}
+    service.reply("GET", "/api/catalogue/items", {"decision": "answer", "confidence": 0.8, "ambiguous": False,
+                                                  "matches": [divorce]})
+    service.reply("GET", "/api/catalogue/items/QS-MZ-002", {"kind": "item", "text": "【内地居民离婚登记】\n办理时限：…",
+                                                          "item": {"name": "内地居民离婚登记", "conditions": [
+                                                              "双方自愿离婚", "申请后经30日冷静期"]}})
+    answer(service, dispatcher, "离婚是不是要等一个月冷静期？", {}, "ask_time_limit",
+           [{"entity": "service_item", "value": "离婚", "confidence_entity": 0.9}])
+    assert "申请后经30日冷静期" in texts(dispatcher)[0] and "双方自愿离婚" not in texts(dispatcher)[0]
