@@ -47,6 +47,17 @@ def activating(tracker: Tracker) -> bool:
     return not (tracker.active_loop or {}).get("name") or not tracker.get_slot("requested_slot")
 
 
+def tells_materials(code: str, tracker: Tracker) -> bool:
+    """A request to check (消防那个检查还没下来，可以先交材料吗) that already tells of one of the item's materials."""
+    told = wording.materials_said(tracker.latest_message.get("text") or "")
+    if not (wording.HAVING.search(told) or wording.CANNOT_GET.search(told)):
+        return False
+    try:
+        return bool(named_materials(materials_of(code), told))
+    except ServiceUnavailable:
+        return False
+
+
 class ValidatePrecheckForm(GuardedFormValidation):
     form_slots = ("materials_text",)
     cancelled_text = "好的，预审已取消。"
@@ -68,7 +79,8 @@ class ValidatePrecheckForm(GuardedFormValidation):
                 events = self.resolve_item(named[0], dispatcher)  # materials news keeps the item being checked
             elif not tracker.get_slot("service_item") and intent == "start_precheck":
                 events = self.item_in_sentence(tracker, dispatcher)
-            if intent == "inform_materials" and (events.get("item_code") or tracker.get_slot("item_code")):
+            code = events.get("item_code") or tracker.get_slot("item_code")
+            if code and (intent == "inform_materials" or tells_materials(code, tracker)):
                 said = wording.clean(tracker.latest_message.get("text"))
                 merged = tracker.copy()
                 merged.slots.update(events)

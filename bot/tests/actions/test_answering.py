@@ -653,3 +653,23 @@ def test_a_narrow_answer_adds_the_condition_the_question_names(service, dispatch
     answer(service, dispatcher, "离婚是不是要等一个月冷静期？", {}, "ask_time_limit",
            [{"entity": "service_item", "value": "离婚", "confidence_entity": 0.9}])
     assert "申请后经30日冷静期" in texts(dispatcher)[0] and "双方自愿离婚" not in texts(dispatcher)[0]
+
+
+def test_a_request_to_check_that_already_tells_of_a_material_is_checked_at_once(service, dispatcher):
+    import asyncio
+
+    from rasa_sdk import Tracker
+
+    from actions.precheck import ValidatePrecheckForm
+
+    ktv = {"kind": "item", "text": "【娱乐场所经营许可】", "item": {"name": "娱乐场所经营许可", "materials": [
+        {"name": "消防安全检查合格证明", "aliases": ["消防验收", "消防证明"], "rongque": True}]}}
+    service.reply("GET", "/api/catalogue/items/QS-WL-001", ktv)
+    latest = {"text": "消防那个检查还没下来，可以先交材料吗", "intent": {"name": "start_precheck", "confidence": 0.8},
+              "entities": []}
+    started = Tracker.from_dict({"sender_id": "c-9", "latest_message": latest, "paused": False,
+                                 "slots": {"service_item": "娱乐场所经营许可", "item_code": "QS-WL-001", "topic": "item"},
+                                 "events": [{"event": "user", "text": latest["text"], "parse_data": latest}],
+                                 "followup_action": None, "active_loop": {}, "latest_action_name": "action_listen"})
+    events = asyncio.run(ValidatePrecheckForm().run(dispatcher, started, DOMAIN))
+    assert slots_set(events)["materials_text"] == latest["text"]
