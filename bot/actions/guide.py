@@ -233,7 +233,8 @@ def answer_courtesy(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optio
 
 
 #: A letter's sentence asking how to get a service done (是要我自己去哪里申请吗 / 要带什么).
-LETTER_QUESTION = re.compile(r"(怎么|如何|咋|去哪|哪里|在哪|哪儿)(个)?(办|申请|领|弄|登记|报名|开)|要带|带什么|带啥|准备什么|"
+LETTER_QUESTION = re.compile(r"(怎么|如何|咋|去哪|哪里|在哪|哪儿)(个)?(办|申请|领|弄|登记|报名|开)|"
+                             r"要带|带什么|带啥|准备什么|"
                              r"要什么材料|(能不能|可不可以|需不需要|要不要).{0,6}(办|申请|领|登记)")
 #: A letter's question is answered when the search is this sure of its item.
 LETTER_SURE = 0.5

@@ -14,7 +14,8 @@ from typing import Any, Dict, List, Optional
 #: The points a short question may ask, in the order their answers are given.
 POINT_WORDS: Dict[str, "re.Pattern[str]"] = {
     "weekend": re.compile(r"周六|周日|周天|星期六|星期天|星期日|礼拜六|礼拜天|礼拜日|周末|双休|节假日|放假"),
-    "proxy": re.compile(r"代办|代领|代交|代理|委托|帮(他|她|我妈|我爸|家里人|家人|老人|孩子|别人|亲戚|老公|老婆)(去)?(办|领|交|跑)"
+    "proxy": re.compile(r"代办|代领|代交|代理|委托|"
+                        r"帮(他|她|我妈|我爸|家里人|家人|老人|孩子|别人|亲戚|老公|老婆)(去)?(办|领|交|跑)"
                         r"|替(他|她|我|别人|家人)(去)?(办|领|交|跑)|(家属|家人|子女|亲戚|别人|老公|老婆)(能|可以)?(去|帮忙)?(代|替|帮)?(办|领)"),
     "in_person": re.compile(r"本人|亲自|不去|不用去|不跑|不用跑|跑现场|去现场|到现场|到场|跑一趟|跑几趟|跑几次|跑多少|"
                             r"(要|得|需要|必须|还要|用)(去|到|跑|回)[^，,。？?]{0,6}(现场|窗口|大厅|一趟|一次|趟)"),
@@ -96,7 +97,8 @@ def in_person_answer(text: str, item: Dict[str, Any]) -> str:
     if visits is None:
         line = "指南没有写要不要到现场"
     else:
-        line = f"需要到现场，最多跑{visits}次" + (f"，到{place.get('hall')}{place.get('window') or ''}" if place else "")
+        window = f"，到{place.get('hall')}{place.get('window') or ''}" if place else ""
+        line = f"需要到现场，最多跑{visits}次{window}"
         if online.get("available") and online.get("level"):
             line += f"；可以先{online['level']}"
     if re.search(r"本人|亲自", text):

@@ -42,7 +42,8 @@ PAST_ORDER = re.compile(r"(上周|上星期|上个?礼拜|上个?月|前几天|�
 #: A question about a service (so that inside a form it is answered, then the form goes on).
 QUESTION = re.compile(r"[？?]|吗|什么|哪些|哪里|哪儿|多少|多久|几天|怎么|如何|能不能|可不可以|要不要")
 #: "Cannot get it": said of a material, it means the citizen does not have it.
-CANNOT_GET = re.compile(r"(开|办|拿|弄|补|找|要|取|带)不(出|了|到|下|回|来|着)|不(给|肯|让|愿意?)(开|办|出|给|发)?|拖着|"
+CANNOT_GET = re.compile(r"(开|办|拿|弄|补|找|要|取|带)不(出|了|到|下|回|来|着)|"
+                        r"不(给|肯|让|愿意?)(开|办|出|给|发)?|拖着|"
                         r"(还|正)在(办|体检|审|走|等|做|考|申请|弄|补)|(申请|办理|审核|审批)中|没(考|过|批|下来|出来)|"
                         r"还没(有)?(去)?(办|开|拿|领|下|弄|出|做|考|补|照|拍|画|写|交|体检)|没(能)?(办|开|拿|领)(下来|出来|到)|过期|丢|不见了|没带|忘带|忘了带|被扣|"
                         r"才.{0,4}(给|发|拿|办|下来|出来)|(还没|尚未)(下来|出来|办好|拿到)|过(一|几)(阵|天|周|个月)|不知道.{0,8}(在哪|去哪|哪儿|哪里)")
@@ -77,13 +78,17 @@ def clean(text: Any) -> str:
 
 
 #: Thanks, goodbye or a plain "ok / got it" after an answer: said alone, it asks nothing more.
-COURTESY_WORD = (r"(好的|好滴|好嘞|好吧|好哒|好|嗯嗯|嗯|哦哦|哦|噢|行吧|行|可以了|ok|okay|知道了|明白了|了解了|懂了|收到|清楚了|"
+COURTESY_WORD = (r"(好的|好滴|好嘞|好吧|好哒|好|嗯嗯|嗯|哦哦|哦|噢|行吧|行|可以了|ok|okay|"
+                 r"知道了|明白了|了解了|懂了|收到|清楚了|"
                  r"谢谢|谢了|多谢|感谢|辛苦|麻烦(你|您)?了|再见|拜拜|回见|没事了|没有了|没问题了|就这些|先这样|那就这样)")
-COURTESY = re.compile(r"^(" + COURTESY_WORD + r"(你|您|你们|您们|小同志|同志|小助手|机器人|啦|了|哈|呀|啊|哦|呢|哒|嘞|吧|啦|"
+COURTESY = re.compile(r"^(" + COURTESY_WORD + r"(你|您|你们|您们|小同志|同志|小助手|机器人|"
+                      r"啦|了|哈|呀|啊|哦|呢|哒|嘞|吧|"
                       r"[～~！!。，,.、…\s]|[\U0001F300-\U0001FAFF\u2600-\u27BF])*)+$", re.IGNORECASE)
 GOODBYE = re.compile(r"再见|拜拜|回见|\bbye\b|goodbye", re.IGNORECASE)
-ENGLISH_COURTESY = re.compile(r"^((great|good|ok|okay|thanks|thank you|thank u|thx|many thanks|cheers|bye|goodbye|got it|"
-                              r"perfect|nice|fine|understood|alright|all right|noted|cool|that'?s all|very much|so much|a lot|"
+ENGLISH_COURTESY = re.compile(r"^((great|good|ok|okay|thanks|thank you|thank u|thx|many thanks|cheers|bye|goodbye|"
+                              r"got it|"
+                              r"perfect|nice|fine|understood|alright|all right|noted|cool|that'?s all|"
+                              r"very much|so much|a lot|"
                               r"that'?s helpful|very helpful|appreciate it)[\s,.!~]*)+$", re.IGNORECASE)
 THANKS = re.compile(r"谢|辛苦|麻烦")
 
