@@ -19,10 +19,13 @@ POINT_WORDS: Dict[str, "re.Pattern[str]"] = {
                         r"|替(他|她|我|别人|家人)(去)?(办|领|交|跑)|(家属|家人|子女|亲戚|别人|老公|老婆)(能|可以)?(去|帮忙)?(代|替|帮)?(办|领)"),
     "in_person": re.compile(r"本人|亲自|不去|不用去|不跑|不用跑|跑现场|去现场|到现场|到场|跑一趟|跑几趟|跑几次|跑多少|"
                             r"(要|得|需要|必须|还要|用)(去|到|跑|回)[^，,。？?]{0,6}(现场|窗口|大厅|一趟|一次|趟)"),
+    "when": re.compile(r"(什么时候|啥时候|几月|哪天|何时|几号)(?![^，,。？?]{0,4}(办好|拿到|下来|出来|发|办完|到账))"),
     "online": re.compile(r"网上|线上|手机上|网办|在家(就)?(能|可以)?办|小程序|[Aa][Pp][Pp]|电脑上|邮寄"),
 }
 #: Of the guide's aspects, those a point answers (the place's hours, online and visits).
-COVERS = {"weekend": {"place"}, "proxy": {"online"}, "in_person": {"online"}, "online": {"online"}}
+COVERS = {"weekend": {"place"}, "proxy": {"online"}, "in_person": {"online"}, "online": {"online"}, "when": set()}
+#: Words of a date or period in a guide's field (每年6月, 8月31日前, 出生一年以内).
+PERIOD = re.compile(r"每年|每月|\d+月|\d+日|年以内|个月内|日内|截止|期间")
 DAYS = {"周六": ("周六", "星期六", "礼拜六"), "周日": ("周日", "周天", "星期天", "星期日", "礼拜天", "礼拜日")}
 HOTLINE = "12345热线（0710-12345）"
 
@@ -133,6 +136,17 @@ def online_answer(item: Dict[str, Any]) -> str:
     return f"可以{how}{url}，但不能全程网办{tail}。{note}"
 
 
+def when_answer(item: Dict[str, Any]) -> str:
+    """When it is done (报名时间): the guide's fields that name a date or period, or that it does not say."""
+    online = item.get("online") or {}
+    fields = [str(online.get("note") or ""), *[str(c) for c in item.get("conditions") or []],
+              *[str(m.get("note") or "") for m in item.get("materials") or []]]
+    told = [f for f in fields if f and PERIOD.search(f)]
+    if told:
+        return "时间：" + "；".join(dict.fromkeys(told)) + "。"
+    return f"指南没有写具体的办理时间段，{ask_further(item.get('place'))}。"
+
+
 def point_answer(text: str, item: Dict[str, Any], points: List[str]) -> str:
     """The answer to each point asked, in one short paragraph headed by the item's name."""
     in_person_said = bool(re.search(r"本人|亲自", text))
@@ -140,6 +154,8 @@ def point_answer(text: str, item: Dict[str, Any], points: List[str]) -> str:
     for point in points:
         if point == "weekend":
             lines.append(weekend_answer(text, item))
+        elif point == "when":
+            lines.append(when_answer(item))
         elif point == "proxy":
             lines.append(proxy_answer(item))
         elif point == "online":

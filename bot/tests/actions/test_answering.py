@@ -684,3 +684,15 @@ def test_a_request_to_check_that_already_tells_of_a_material_is_checked_at_once(
                                  "followup_action": None, "active_loop": {}, "latest_action_name": "action_listen"})
     events = asyncio.run(ValidatePrecheckForm().run(dispatcher, started, DOMAIN))
     assert slots_set(events)["materials_text"] == latest["text"]
+
+
+def test_when_to_apply_is_answered_from_the_guides_dated_fields():
+    school = {"name": "义务教育阶段新生入学报名", "conditions": ["适龄儿童（当年8月31日前满6周岁）", "在本区有户籍"],
+              "online": {"available": True, "level": "全程网办", "note": "每年6月在“青山教育”平台网上报名"}}
+    said = point_answer("在哪报名？什么时候报", school, points_asked("在哪报名？什么时候报"))
+    assert "每年6月在“青山教育”平台网上报名" in said and "8月31日前满6周岁" in said
+    assert points_asked("什么时候能办好") == []
+
+
+def test_when_the_guide_names_no_date_it_says_so():
+    assert "指南没有写具体的办理时间段" in point_answer("什么时候去", PASSPORT_ITEM, ["when"])
