@@ -696,3 +696,13 @@ def test_when_to_apply_is_answered_from_the_guides_dated_fields():
 
 def test_when_the_guide_names_no_date_it_says_so():
     assert "指南没有写具体的办理时间段" in point_answer("什么时候去", PASSPORT_ITEM, ["when"])
+
+
+def test_a_service_sharing_only_the_word_for_a_permit_with_an_item_is_not_that_item(service, dispatcher):
+    food = {"code": "QS-SC-010", "name": "食品经营许可", "kind": "item", "score": 0.3, "matched": "食品许可证"}
+    service.reply("GET", "/api/catalogue/items", unsure(food, confidence=0.08))
+    service.reply("GET", "/api/catalogue/items/QS-SC-010", record("食品经营许可", "食品许可证"))
+    service.reply("GET", "/api/catalogue/items/QS-GA-010", PASSPORT_RECORD)
+    events = answer(service, dispatcher, "那个登月许可证怎么办", ON_PASSPORT, "inform_item",
+                    [{"entity": "service_item", "value": "登月许可证", "confidence_entity": 0.8}])
+    assert "没有“登月许可证”" in texts(dispatcher)[0] and "item_code" not in slots_set(events)
