@@ -92,6 +92,8 @@ COVERED_SHARE = 0.5
 #: Character pairs every kind of service name has: they say nothing of which service is named.
 SERVICE_PAIRS = {"许可", "可证", "登记", "记证", "证明", "申请", "申领", "办理", "证书", "补贴", "手续", "审批", "核发",
                  "备案", "资格"}
+#: Characters that bind words together (房子的证明) and name nothing.
+FUNCTION_CHARS = set("的了个一那这些么吗呢啊吧和与及")
 #: Verbs and fillers around a named thing that say nothing of which service it is (办个健康证).
 SUBJECT_FILLER = re.compile(r"^(我|想|要|去|来|在|给|帮|把)*(办|补|换|领|开|申请|申领|考|弄)?(个|一个|张|本|一下)?|"
                             r"(的事|的手续|手续|这个|那个)$")
@@ -381,7 +383,8 @@ def labels_of(code: str) -> List[str]:
 def covered_share(subject: str, code: str, *known: Optional[str]) -> float:
     """How much of the named thing the item's own names hold (驾照 in 网约车驾驶员证核发: none of it); the
     ``known`` names (the match's name and matched alias) are read first, the record only when they fall short."""
-    wanted = pairs(subject) - SERVICE_PAIRS or pairs(subject)  # 登月许可证: 登月 says which, 许可 does not
+    telling = {pair for pair in pairs(subject) if not set(pair) & FUNCTION_CHARS}  # 房子的证明: not 的证
+    wanted = telling - SERVICE_PAIRS or telling  # 登月许可证: 登月 says which service, 许可 does not
     if not wanted:
         return 1.0
     held = set().union(*(pairs(label) for label in known if label))

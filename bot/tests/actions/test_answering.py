@@ -706,3 +706,12 @@ def test_a_service_sharing_only_the_word_for_a_permit_with_an_item_is_not_that_i
     events = answer(service, dispatcher, "那个登月许可证怎么办", ON_PASSPORT, "inform_item",
                     [{"entity": "service_item", "value": "登月许可证", "confidence_entity": 0.8}])
     assert "没有“登月许可证”" in texts(dispatcher)[0] and "item_code" not in slots_set(events)
+
+
+def test_a_service_named_with_a_binding_word_is_still_found_by_its_own_words(service, dispatcher):
+    query = {"code": "QS-BDC-002", "name": "不动产登记资料查询", "kind": "item", "score": 0.5, "matched": "有房无房证明"}
+    service.reply("GET", "/api/catalogue/items", unsure(query, confidence=0.3))
+    service.reply("GET", "/api/catalogue/items/QS-BDC-002", record("不动产登记资料查询", "有房无房证明", "查名下房子"))
+    events = answer(service, dispatcher, "单位要我开个名下有没有房子的证明，去哪开", {}, "ask_place",
+                    [{"entity": "service_item", "value": "房子的证明", "confidence_entity": 0.8}])
+    assert "没有" not in texts(dispatcher)[0] and slots_set(events).get("item_code") in (None, "QS-BDC-002")
