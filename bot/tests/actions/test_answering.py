@@ -709,7 +709,8 @@ def test_a_service_sharing_only_the_word_for_a_permit_with_an_item_is_not_that_i
 
 
 def test_a_service_named_with_a_binding_word_is_still_found_by_its_own_words(service, dispatcher):
-    query = {"code": "QS-BDC-002", "name": "不动产登记资料查询", "kind": "item", "score": 0.5, "matched": "有房无房证明"}
+    query = {"code": "QS-BDC-002", "name": "不动产登记资料查询", "kind": "item", "score": 0.5,
+             "matched": "有房无房证明"}
     service.reply("GET", "/api/catalogue/items", unsure(query, confidence=0.3))
     service.reply("GET", "/api/catalogue/items/QS-BDC-002", record("不动产登记资料查询", "有房无房证明", "查名下房子"))
     events = answer(service, dispatcher, "单位要我开个名下有没有房子的证明，去哪开", {}, "ask_place",
