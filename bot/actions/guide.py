@@ -61,6 +61,12 @@ CLEAR_LEAD = 1.5
 CLEAR_LEAD_MIN_CONFIDENCE = 0.15
 
 
+def search_is_sure(found: Dict[str, Any]) -> bool:
+    """The catalogue search itself decided to answer (its calibrated threshold, config/search.yml): the bot does
+    not put a second confidence bar of its own on top, whose scale would drift whenever the search is retrained."""
+    return found.get("decision") == "answer" and bool(found.get("matches"))
+
+
 def clear_lead(found: Dict[str, Any]) -> bool:
     matches = found.get("matches") or []
     if found.get("decision") != "clarify" or len(matches) < 2 \
@@ -69,8 +75,6 @@ def clear_lead(found: Dict[str, Any]) -> bool:
     return float(matches[0].get("score") or 0) >= CLEAR_LEAD * float(matches[1].get("score") or 0)
 
 
-#: The whole sentence's search replaces the entity's when it is this sure of another item.
-WHOLE_SURE = 0.6
 #: At most this many clauses of a message are searched one by one when the whole finds nothing.
 MAX_CLAUSES = 4
 #: At most this many parts of a message are searched for the items it names.
@@ -85,8 +89,6 @@ NOT_IN_CATALOGUE = ("我们青山区的办事指南目录里没有“{what}”�
                     "可以拨打12345热线（0710-12345）咨询，或回复“转人工”；如果您说的是别的事项，请换个说法。")
 #: A phrase names a service (not a circumstance like 临时的) when it holds one of these.
 SERVICE_NOUN = re.compile(r"证|照|卡|许可|登记|补贴|津贴|金|保险|医保|社保|户口|备案|审批|手续|签证|居留|执照|牌")
-#: Below this confidence the search's first item must share most of the named thing's words to be taken for it.
-COVERED_CONFIDENCE = 0.6
 #: ...that share: of the named thing's character pairs, how many the item's name and aliases hold.
 COVERED_SHARE = 0.5
 #: Character pairs every kind of service name has: they say nothing of which service is named.
@@ -110,9 +112,6 @@ ENGLISH_COMPLAINT = ("I will file this as a complaint (work order) with the 1234
                      "(street and number, or a landmark)? 我将把您反映的问题登记为工单。")
 ENGLISH_ORDER = ("Your work order number is {number} and your query code is {code}. To check its progress, send "
                  "\"查询码 {code}\" here at any time.")
-#: An English question's item is taken when the search of its translated words is this sure, even if it
-#: hesitates between two (身份证 补领: 换领、补领 before 首次申领).
-ENGLISH_SURE = 0.6
 ENGLISH_ASPECTS = ("materials", "time_limit", "fee", "place", "online")
 
 
@@ -182,8 +181,7 @@ def answer_in_english(dispatcher: CollectingDispatcher, tracker: Tracker) -> Lis
     try:
         if query:
             found = client.search(query)
-            if found["matches"] and (found.get("decision") in (None, "answer")
-                                     or found.get("confidence", 0) >= ENGLISH_SURE):
+            if found["matches"] and (found.get("decision") in (None, "answer") or clear_lead(found)):
                 best = found["matches"][0]
         elif tracker.get_slot("item_code") and aspects and not any(w in said for w in ENGLISH_TERMS["problems"]):
             best = {"code": tracker.get_slot("item_code"), "name": tracker.get_slot("service_item")}  # how much?
@@ -241,8 +239,6 @@ def answer_courtesy(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optio
 LETTER_QUESTION = re.compile(r"(怎么|如何|咋|去哪|哪里|在哪|哪儿)(个)?(办|申请|领|弄|登记|报名|开)|"
                              r"要带|带什么|带啥|准备什么|"
                              r"要什么材料|(能不能|可不可以|需不需要|要不要).{0,6}(办|申请|领|登记)")
-#: A letter's question is answered when the search is this sure of its item.
-LETTER_SURE = 0.5
 
 
 def letter_questions(text: str) -> List[str]:
@@ -263,7 +259,7 @@ def answer_letter_questions(dispatcher: CollectingDispatcher, tracker: Tracker) 
             whole = client.search(question)
             if whole.get("matches") and whole.get("confidence", 0) >= found.get("confidence", 0):
                 found = whole
-            sure = found.get("decision") == "answer" and found.get("confidence", 0) >= LETTER_SURE or clear_lead(found)
+            sure = search_is_sure(found) or clear_lead(found)
             if not found.get("matches") or not sure or found["matches"][0]["code"] in {a["code"] for a in answered}:
                 continue
             best = found["matches"][0]
@@ -331,7 +327,7 @@ def search_item(tracker: Tracker) -> Dict[str, Any]:
     found = client.search(query or text)
     if found["matches"] and query and text != query and len(text) <= 60:
         whole = client.search(text)  # 公司不做了要注销: the sentence knows better than the entity 公司
-        sure = whole.get("decision") == "answer" and whole.get("confidence", 0) >= WHOLE_SURE or clear_lead(whole)
+        sure = search_is_sure(whole) or clear_lead(whole)
         if whole["matches"] and sure and whole["matches"][0]["code"] != found["matches"][0]["code"]:
             return whole
     if (not found["matches"] or found.get("ambiguous")) and query and text and text != query:
@@ -400,10 +396,8 @@ def not_in_catalogue(found: Dict[str, Any], subject: Optional[str]) -> bool:
     matches = found.get("matches") or []
     if not matches:
         return True
-    if not subject or found.get("decision") == "answer" and found.get("confidence", 0) >= COVERED_CONFIDENCE:
-        return False
-    if found.get("decision") == "answer":
-        matches = matches[:1]  # a sure search stands or falls with its item; an unsure one with any it offers
+    if not subject or search_is_sure(found):
+        return False  # a sure search is taken at its word (老人补贴 is 高龄津贴申领)
     return all(covered_share(subject, m["code"], m.get("name"), m.get("matched")) < COVERED_SHARE for m in matches)
 
 
@@ -484,6 +478,14 @@ def option_named(tracker: Tracker, text: str) -> Optional[Dict[str, Any]]:
     found = client.search(named)
     matches = [m for m in found.get("matches") or [] if m.get("name") == named]
     return matches[0] if matches else None
+
+
+def lead_in(text: str, named: List[str]) -> str:
+    """The few characters right before the item entity in its clause (补个 of 补个身份证; not 交换 of
+    "去国外交换，护照…"): where a telling verb for that item is said."""
+    if not named or named[0] not in text:
+        return ""
+    return re.split(r"[，,。；;！!？?\s]", text.partition(named[0])[0])[-1][-3:]
 
 
 def named_by_own_chars(names: List[str], text: str) -> Optional[str]:
@@ -848,8 +850,8 @@ class ActionAnswerItem(Action):
                 if remembered and aspects_named(text) and (not matches or found["ambiguous"]) \
                         and not names_another(named, matches, remembered, tracker.get_slot("service_item")):
                     best = {"code": remembered, "name": tracker.get_slot("service_item")}  # a follow-up
-                elif found["ambiguous"] and named_by_own_chars([m["name"] for m in matches], text):
-                    chosen = named_by_own_chars([m["name"] for m in matches], text)
+                elif found["ambiguous"] and named_by_own_chars([m["name"] for m in matches], lead_in(text, named)):
+                    chosen = named_by_own_chars([m["name"] for m in matches], lead_in(text, named))
                     best = next(m for m in matches if m["name"] == chosen)  # 补个身份证: 换领、补领 of the three
                     others = [m for m in matches if m is not best]
                 elif found["ambiguous"] and (clear_lead(found) or remembered and names_another(

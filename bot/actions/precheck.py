@@ -19,12 +19,10 @@ from rasa_sdk.types import DomainDict
 from actions import wording
 from actions.cues import asks
 from actions.forms import GuardedFormValidation, intent_of
-from actions.guide import SORRY, choice_buttons, clear_lead, materials_of, named_materials
+from actions.guide import SORRY, choice_buttons, clear_lead, materials_of, named_materials, search_is_sure
 from actions.service_client import ServiceUnavailable, client
 from actions.turns import record_turn
 
-#: A pre-check request names its item when the catalogue search is this sure of it.
-SURE_OF_ITEM = 0.6
 #: Words of a request to check materials (帮我看看材料齐不齐 / 预审一下); a question without them is not one.
 PRECHECK_WORDS = re.compile(r"预审|材料|资料|证件|齐|够不够|缺|核对|对一下|看看.{0,4}(行不行|可以吗)")
 #: Asking what to do about a material one lacks (户口本拿不回来 咋整): the material's answer, not a verdict.
@@ -132,7 +130,7 @@ class ValidatePrecheckForm(GuardedFormValidation):
             found = client.search(tracker.latest_message.get("text") or "")
         except ServiceUnavailable:
             return {}
-        if found.get("decision") == "answer" and found.get("confidence", 0) >= SURE_OF_ITEM and found["matches"]:
+        if search_is_sure(found):
             return self.resolve_item(found["matches"][0]["name"], dispatcher)
         return {}
 

@@ -716,3 +716,19 @@ def test_a_service_named_with_a_binding_word_is_still_found_by_its_own_words(ser
     events = answer(service, dispatcher, "单位要我开个名下有没有房子的证明，去哪开", {}, "ask_place",
                     [{"entity": "service_item", "value": "房子的证明", "confidence_entity": 0.8}])
     assert "没有" not in texts(dispatcher)[0] and slots_set(events).get("item_code") in (None, "QS-BDC-002")
+
+
+def test_a_telling_verb_counts_only_right_before_the_item_named():
+    from actions.guide import lead_in
+
+    assert lead_in("补个身份证要多久", ["身份证"]) == "补个"
+    assert lead_in("我下学期要去国外交换，护照从来没办过", ["护照"]) == ""
+
+
+def test_a_sure_search_is_taken_at_its_word_though_the_citizens_words_differ(service, dispatcher):
+    service.reply("GET", "/api/catalogue/items", {"decision": "answer", "confidence": 0.45, "ambiguous": False,
+                                                  "matches": [{**ELDERLY, "matched": "80岁补贴"}]})
+    service.reply("GET", "/api/catalogue/items/QS-MZ-020", record("高龄津贴申领", "老年人津贴"))
+    events = answer(service, dispatcher, "老人补贴怎么领", {}, "ask_materials",
+                    [{"entity": "service_item", "value": "老人补贴", "confidence_entity": 0.8}])
+    assert slots_set(events)["item_code"] == "QS-MZ-020"
