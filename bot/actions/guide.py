@@ -287,8 +287,10 @@ def letter_or_english(dispatcher: CollectingDispatcher, tracker: Tracker) -> Opt
 
 
 def item_query(tracker: Tracker) -> Optional[str]:
-    """The item the citizen means: a confident entity in this message, else the item under discussion."""
+    """The item the citizen means: a confident entity in this message (one naming a kind of service before one
+    that does not: 残疾人证 before 孙子), else the item under discussion."""
     named = wording.item_entities(tracker.latest_message.get("entities") or [])
+    named = sorted(named, key=lambda value: not SERVICE_NOUN.search(value))
     return named[0] if named else tracker.get_slot("service_item")
 
 
@@ -840,8 +842,10 @@ class ActionAnswerItem(Action):
             else:
                 found = search_item(tracker)
                 subject = asked_subject(tracker)
-                if subject and not found["matches"] and subject != text:
-                    found = client.search(subject)  # 身份证掉了咋办: the thing named, when the sentence finds nothing
+                if subject and subject != text and not_in_catalogue(found, subject):
+                    alone = client.search(subject)  # 身份证掉了咋办: the thing named, when the sentence finds it not
+                    if alone["matches"] and not not_in_catalogue(alone, subject):
+                        found = alone
                 matches = found["matches"]
                 if not_in_catalogue(found, subject) and not (
                         remembered and aspects_named(text) and (not subject or covered_share(

@@ -732,3 +732,37 @@ def test_a_sure_search_is_taken_at_its_word_though_the_citizens_words_differ(ser
     events = answer(service, dispatcher, "老人补贴怎么领", {}, "ask_materials",
                     [{"entity": "service_item", "value": "老人补贴", "confidence_entity": 0.8}])
     assert slots_set(events)["item_code"] == "QS-MZ-020"
+
+
+def test_a_service_entity_is_searched_before_a_person_tagged_beside_it(service, dispatcher):
+    disability = {"code": "QS-CL-001", "name": "残疾人证办理", "kind": "item", "score": 0.9, "matched": "残疾人证办理"}
+
+    def search(request):
+        if request["query"]["q"] == "残疾人证办理":
+            return 200, {"decision": "answer", "confidence": 0.8, "ambiguous": False, "matches": [disability]}
+        return 200, {"decision": "not_found", "confidence": 0, "ambiguous": False, "matches": []}
+
+    service.answer("GET", "/api/catalogue/items", search)
+    service.reply("GET", "/api/catalogue/items/QS-CL-001", record("残疾人证办理", "残疾证"))
+    events = answer(service, dispatcher, "我孙子要办残疾证 在哪里办", {}, "ask_place",
+                    [{"entity": "service_item", "value": "孙子", "confidence_entity": 0.97},
+                     {"entity": "service_item", "value": "残疾人证办理", "confidence_entity": 0.97}])
+    assert slots_set(events)["item_code"] == "QS-CL-001"
+
+
+def test_when_the_sentence_leads_elsewhere_the_named_service_is_searched_alone(service, dispatcher):
+    disability = {"code": "QS-CL-001", "name": "残疾人证办理", "kind": "item", "score": 0.9, "matched": "残疾人证办理"}
+    birth = {"code": "QS-YS-002", "name": "新生儿出生一件事", "kind": "bundle", "score": 0.1, "matched": "小孩出生"}
+
+    def search(request):
+        if request["query"]["q"] == "残疾人证办理":
+            return 200, {"decision": "answer", "confidence": 0.8, "ambiguous": False, "matches": [disability]}
+        return 200, unsure(birth, confidence=0.15)
+
+    service.answer("GET", "/api/catalogue/items", search)
+    service.reply("GET", "/api/catalogue/items/QS-CL-001", record("残疾人证办理", "残疾证"))
+    service.reply("GET", "/api/catalogue/items/QS-YS-002", {"kind": "bundle", "text": "【新生儿出生一件事】",
+                                                          "bundle": {"name": "新生儿出生一件事", "items": []}})
+    events = answer(service, dispatcher, "我孙子要办残疾证 在哪里办", {}, "ask_place",
+                    [{"entity": "material", "value": "残疾人证办理"}])
+    assert slots_set(events)["item_code"] == "QS-CL-001"
