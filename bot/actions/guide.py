@@ -46,7 +46,9 @@ ORDER_FOLLOW_UP = re.compile(r"有人(来)?(处理|管|联系|回复)|(处理|�
                              r"多久.*(处理|回复|解决)|工单|投诉")
 #: Asking whether the order just filed went through (小同志 登记上了吗), whatever item word it holds.
 ORDER_TAKEN = re.compile(r"(登记|记|收到|提交|受理|报|交)(上|下|好|到|进去)?了(吗|没|么|没有)")
-CONJUNCTION = re.compile(r"和|跟|与|以及|还有|、|及|一是|二是|三是|第一|第二|另外|；|;")
+#: Words joining two matters; 和/跟 before a person (跟我住深圳) join company, not matters.
+CONJUNCTION = re.compile(r"和(?![我你他她它咱])|跟(?![我你他她它咱])|与|以及|还有|、|及|"
+                         r"一是|二是|三是|第一|第二|另外|；|;")
 QUESTION_TAIL = re.compile(r"(要|需要|得)?(带|准备|交)?(什么|啥|哪些).*$")
 #: A follow-up about every item just answered together (这两个都能网上办吗).
 BOTH = re.compile(r"两个|两项|两件|都|分别|这几个|各自")

@@ -766,3 +766,22 @@ def test_when_the_sentence_leads_elsewhere_the_named_service_is_searched_alone(s
     events = answer(service, dispatcher, "我孙子要办残疾证 在哪里办", {}, "ask_place",
                     [{"entity": "material", "value": "残疾人证办理"}])
     assert slots_set(events)["item_code"] == "QS-CL-001"
+
+
+def test_with_a_person_is_company_not_a_second_matter(service, dispatcher):
+    transfer = {"code": "QS-YB-002", "name": "异地就医备案", "kind": "item", "score": 0.7, "matched": "异地看病"}
+    insured = {"code": "QS-YB-001", "name": "城乡居民基本医疗保险参保登记", "kind": "item", "score": 0.5,
+               "matched": "医保"}
+    said = "我妈医保在青山，以后要长期跟我住深圳，在那边看病医保咋弄"
+
+    def search(request):
+        sure = {"decision": "answer", "confidence": 0.6, "ambiguous": False}
+        return 200, {**sure, "matches": [transfer if request["query"]["q"] in (said, "看病医保") else insured]}
+
+    service.answer("GET", "/api/catalogue/items", search)
+    service.reply("GET", "/api/catalogue/items/QS-YB-002", record("异地就医备案"))
+    service.reply("GET", "/api/catalogue/items/QS-YB-001", record("城乡居民基本医疗保险参保登记"))
+    answer(service, dispatcher, said, {}, "inform_item",
+           [{"entity": "service_item", "value": "医保", "confidence_entity": 0.9},
+            {"entity": "service_item", "value": "看病医保", "confidence_entity": 0.9}])
+    assert texts(dispatcher) == ["【异地就医备案】"]
