@@ -432,6 +432,8 @@ def materials_of(code: str) -> List[Dict[str, Any]]:
 
 #: A material named right after a verb of getting it done (补个身份证) is an item of its own.
 GETTING_DONE = re.compile(r"(补|补办|办|换|领|申领|考|开|做|迁|上|落)(个|一个|张|本|一下)?\|$")
+#: A verb of getting done said as not yet done (还没领结婚证) tells of a lacking material.
+NOT_YET_DONE = re.compile(r"(没|未|没有|还没|尚未)(去)?(补|补办|办|换|领|申领|考|开|做|迁|上|落)(个|一个|张|本|一下)?$")
 #: ...or right before one (无犯罪证明去哪开, 户口怎么迁).
 DONE_AFTER = re.compile(r"^(要|得|能|可以)?(去|到|在)?(哪|哪里|哪儿|怎么|咋|如何)?(开|办|补|领|换|考|迁|申请)")
 
@@ -439,6 +441,8 @@ DONE_AFTER = re.compile(r"^(要|得|能|可以)?(去|到|在)?(哪|哪里|哪儿
 def getting_done(text: str, span: str) -> bool:
     """``span`` is named as something to get done (补个身份证, 无犯罪证明去哪开), not as a material to bring."""
     before, _, after = text.partition(span)
+    if NOT_YET_DONE.search(before[-6:]):
+        return False  # 还没领结婚证: lacking the material, not asking to get it done
     return bool(GETTING_DONE.search(before[-4:] + "|") or DONE_AFTER.match(after))
 
 
@@ -849,6 +853,10 @@ class ActionAnswerItem(Action):
                     if alone["matches"] and not not_in_catalogue(alone, subject):
                         found = alone
                 matches = found["matches"]
+                if subject and search_is_sure(found) and subject != text and covered_share(
+                        subject, matches[0]["code"], matches[0].get("name"), matches[0].get("matched")) == 0 \
+                        and not search_is_sure(client.search(text)):
+                    return say_not_in_catalogue(dispatcher, tracker, subject)  # 驾照快到期了: 驾照 is only a material
                 if not_in_catalogue(found, subject) and not (
                         remembered and aspects_named(text) and (not subject or covered_share(
                             subject, remembered, tracker.get_slot("service_item")) >= COVERED_SHARE)):

@@ -785,3 +785,27 @@ def test_with_a_person_is_company_not_a_second_matter(service, dispatcher):
            [{"entity": "service_item", "value": "医保", "confidence_entity": 0.9},
             {"entity": "service_item", "value": "看病医保", "confidence_entity": 0.9}])
     assert texts(dispatcher) == ["【异地就医备案】"]
+
+
+def test_a_document_only_a_materials_list_holds_is_not_in_the_catalogue_when_the_sentence_finds_nothing(
+        service, dispatcher):
+    ride = {"code": "QS-JT-001", "name": "网络预约出租汽车驾驶员证核发", "kind": "item", "score": 0.98,
+            "matched": "网约车驾驶证"}
+
+    def search(request):
+        if request["query"]["q"] == "驾照":
+            return 200, {"decision": "answer", "confidence": 0.57, "ambiguous": False, "matches": [ride]}
+        return 200, {"decision": "not_found", "confidence": 0, "ambiguous": False, "matches": []}
+
+    service.answer("GET", "/api/catalogue/items", search)
+    service.reply("GET", "/api/catalogue/items/QS-JT-001", record("网络预约出租汽车驾驶员证核发", "网约车驾驶证"))
+    answer(service, dispatcher, "驾照快到期了 在哪换", {}, "ask_place",
+           [{"entity": "service_item", "value": "驾照", "confidence_entity": 0.9}])
+    assert "没有“驾照”" in texts(dispatcher)[0]
+
+
+def test_a_material_not_yet_got_is_a_material_of_the_item_not_a_new_item():
+    from actions.guide import getting_done
+
+    assert not getting_done("我们还没领结婚证 上户口会不会办不了", "结婚证")
+    assert getting_done("补个身份证要多久", "身份证")
