@@ -237,44 +237,6 @@ def answer_courtesy(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optio
     return []
 
 
-#: A letter's sentence asking how to get a service done (是要我自己去哪里申请吗 / 要带什么).
-LETTER_QUESTION = re.compile(r"(怎么|如何|咋|去哪|哪里|在哪|哪儿)(个)?(办|申请|领|弄|登记|报名|开)|"
-                             r"要带|带什么|带啥|准备什么|"
-                             r"要什么材料|(能不能|可不可以|需不需要|要不要).{0,6}(办|申请|领|登记)")
-
-
-def letter_questions(text: str) -> List[str]:
-    """The letter's sentences that ask about a service, each with the sentence before it (its subject is
-    often there: 听说政府有老人补贴，是要我自己去哪里申请吗)."""
-    sentences = [s for s in re.split(r"(?<=[。！!？?\n])", text) if s.strip()]
-    return [(sentences[i - 1] if i else "") + sentence for i, sentence in enumerate(sentences)
-            if asks(sentence) and LETTER_QUESTION.search(sentence) and len(sentence) <= 80]
-
-
-def answer_letter_questions(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
-    """A letter that also asks about a service (顺便问问老人补贴去哪领) gets that answer too, from the catalogue,
-    beside its work order; an item the search is not sure of is left to the person who reads the order."""
-    answered: List[Dict[str, Any]] = []
-    try:
-        for question in letter_questions(tracker.latest_message.get("text") or ""):
-            found = best_clause(question) or {"matches": []}
-            whole = client.search(question)
-            if whole.get("matches") and whole.get("confidence", 0) >= found.get("confidence", 0):
-                found = whole
-            sure = search_is_sure(found) or clear_lead(found)
-            if not found.get("matches") or not sure or found["matches"][0]["code"] in {a["code"] for a in answered}:
-                continue
-            best = found["matches"][0]
-            dispatcher.utter_message(text="您信里还问到办事的事，按办事指南答复如下：")
-            answer_rated(dispatcher, tracker, answer_aspects(best["code"], ["all"]), best["code"])
-            answered.append(best)
-    except ServiceUnavailable:
-        return []
-    if not answered:
-        return []
-    return [SlotSet("service_item", answered[-1]["name"]), SlotSet("item_code", answered[-1]["code"])]
-
-
 def letter_or_english(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[Dict]]:
     """Whatever intent the NLU gave: a letter becomes a work order, English gets the Chinese-service hint;
     None for any other message."""
@@ -660,6 +622,8 @@ def answer_points(code: str, aspects: List[str], points: List[str], text: str) -
     else:
         items = [record.get("item")]
     parts = [point_answer(text, item, points) for item in items if item]
+    if not parts:
+        return answer_aspects(code, aspects)  # no record to read the points from: the rendered aspects
     rest = [a for a in aspects if a not in covered_aspects(points, text) and a != "all"]
     if rest:
         parts.append(without_heading(answer_aspects(code, rest)))
