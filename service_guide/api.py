@@ -77,6 +77,7 @@ class SearchOut(BaseModel):
     query: str
     decision: Literal["answer", "siblings", "clarify", "not_found"]
     confidence: float = Field(description="第一个事项正是所问事项的概率")
+    out_of_catalogue: float = Field(0.0, description="目录里没有所问事项的概率（not_found 的依据）")
     ambiguous: bool = Field(description="decision 为 siblings 或 clarify 时为 true：把 matches 作为选项反问")
     question: str | None = Field(description="反问的话（siblings / clarify）")
     options: list[OptionOut]
@@ -105,7 +106,8 @@ def search_items(ctx: GuideDep, q: str = Query(min_length=1, max_length=200, des
                             department=item.department if item else None, score=match.score, matched=match.matched,
                             fields=list(match.fields), same_name=list(match.same_name)))
     options = [OptionOut(label=o.label, code=o.code, name=o.name) for o in decision.options]
-    return SearchOut(query=q, decision=decision.decision, confidence=decision.confidence, ambiguous=decision.ambiguous,
+    return SearchOut(query=q, decision=decision.decision, confidence=decision.confidence,
+                     out_of_catalogue=decision.out_of_catalogue, ambiguous=decision.ambiguous,
                      question=decision.question, options=options, matches=out)
 
 

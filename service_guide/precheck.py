@@ -76,7 +76,6 @@ def recognise(text: str, checklist: list[ChecklistEntry]) -> list[Mention]:
             for entry in checklist:
                 mentions.setdefault(entry.material.id, Mention(entry.material.id, True, clause))
             continue
-        negative = bool(_NEGATION.search(clause))
         remaining = clause
         found: list[tuple[int, str, str]] = []
         for label, material_id in labelled:
@@ -84,6 +83,7 @@ def recognise(text: str, checklist: list[ChecklistEntry]) -> list[Mention]:
             if position >= 0 and material_id not in {m for _, m, _ in found}:
                 found.append((position, material_id, label))
                 remaining = remaining.replace(label, "\u0000" * len(label))
+        negative = bool(_NEGATION.search(remaining))  # read beside the names: 无犯罪记录证明有了 is had
         only = _ONLY.search(clause)
         copies = {entry.material.id: entry.material.copies for entry in checklist}
         for _, material_id, _ in sorted(found):

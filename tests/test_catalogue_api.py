@@ -29,6 +29,12 @@ def test_a_question_no_guide_covers_is_said_so_with_no_matches(client):
     assert body["decision"] == "not_found" and body["matches"] == [] and body["confidence"] == 0
 
 
+def test_search_reports_how_likely_no_guide_covers_the_question(client):
+    outside = client.get("/api/catalogue/items", params={"q": "附近哪家奶茶店好喝"}).json()["out_of_catalogue"]
+    inside = client.get("/api/catalogue/items", params={"q": "小孩上户口带什么"}).json()["out_of_catalogue"]
+    assert 0 <= inside < outside <= 1
+
+
 def test_search_without_a_query_is_a_bilingual_422(client):
     response = client.get("/api/catalogue/items", params={"q": ""})
     assert response.status_code == 422 and response.json()["error"]["zh"]

@@ -108,3 +108,19 @@ def test_thanks_right_after_filing_are_thanks():
 def test_the_reply_to_being_asked_for_the_query_code_is_about_the_order():
     assert predict({"text": "找不到了", "intent": "inform_materials", "asked_code": True},
                    {"text": "找不到了", "intent": "inform_materials"}) == ["action_ticket_status", None]
+
+
+def test_a_short_item_question_the_nlu_took_for_a_complaint_is_still_about_the_item():
+    assert predict({"text": "要她回青山跑一趟吗", "intent": "file_complaint", "slots": ITEM},
+                   {"text": "我们还没领结婚证 上户口会不会办不了", "intent": "file_complaint", "slots": ITEM},
+                   {"text": "人民路上那个窗口排队太久了能不能管管", "intent": "file_complaint", "slots": ITEM}
+                   ) == ["action_answer_item", "action_answer_item", None]
+
+
+def test_thanks_right_after_filing_is_not_taken_for_a_question_about_the_order():
+    assert predict({"text": "谢谢小同志", "intent": "inform_item", "filed": True}) == [None]
+
+
+def test_after_a_rating_that_also_asked_for_a_person_the_bot_listens():
+    assert predict({"text": "不满意，给我转个人工吧", "intent": "request_human", "rated": True,
+                    "slots": {"with_person": True}, "ran": "action_rate"}) == ["action_listen"]

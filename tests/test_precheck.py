@@ -91,3 +91,8 @@ def test_fewer_copies_than_the_guide_wants_is_not_having_it(catalogue):
     assert photo.copies > 1
     verdict = precheck(catalogue, code, text="户口本身份证都有，照片只有一张二寸的")
     assert photo.name in names(verdict.missing) and "居民身份证" in names(verdict.complete)
+
+
+def test_a_negation_word_inside_a_materials_own_name_does_not_negate_it(catalogue):
+    verdict = precheck(catalogue, "QS-JT-001", text="驾驶证有，无犯罪记录证明也开好了")
+    assert {"机动车驾驶证", "无犯罪记录证明"} <= names(verdict.complete)

@@ -29,8 +29,6 @@ NO_CONTACT = "不留"
 HOW_TO = re.compile(r"怎么|如何|咋|能不能|可不可以|可以.{0,10}吗|能.{0,10}吗|是不是要|要不要|需不需要")
 #: Wanting something done for oneself or a relative (想给他办个残疾证): a service, not a complaint.
 WANTS_SERVICE = re.compile(r"(想|要|准备|打算)(给.{1,4})?(办|申请|领|考|注册|认定)(个|一个|张|一张|下)?")
-#: A how-to question is answered from the catalogue when its search is this sure of the item.
-SURE_OF_ITEM = 0.6
 CHANNELS = {"wechat": "微信", "rest": "网页", "socketio": "网页"}
 #: The WeChat callback (wechat/bot_bridge.py) talks to the REST channel with senders "wx:<openid>".
 WECHAT_SENDER_PREFIX = "wx:"
@@ -297,10 +295,10 @@ class ActionStartComplaint(Action):
                 found = best_clause(said) or found  # 想给他办个残疾证 after a sentence about the father
         except ServiceUnavailable:
             return False
-        from actions.guide import clear_lead
+        from actions.guide import clear_lead, search_is_sure
 
         return bool(found.get("matches")) and (
-            found.get("decision") == "answer" and found.get("confidence", 0) >= SURE_OF_ITEM or clear_lead(found))
+            search_is_sure(found) or clear_lead(found))
 
 
 class ValidateComplaintForm(GuardedFormValidation):

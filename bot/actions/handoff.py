@@ -301,15 +301,13 @@ def keep_message(tracker: Tracker, handoff_id: int) -> None:
         pass
 
 
-#: A fallback is answered from the catalogue when its search is this sure of an item.
-CATALOGUE_SURE = 0.6
 
 
 def answer_from_catalogue(dispatcher: CollectingDispatcher, tracker: Tracker,
                           domain: Dict[Text, Any]) -> Optional[List[Dict]]:
     """What the NLU did not understand may still be about materials of the pre-check under way, an aspect
     of the item under discussion (收钱不), or an item the catalogue search finds."""
-    from actions.guide import ActionAnswerItem
+    from actions.guide import ActionAnswerItem, search_is_sure
     from actions.precheck import precheck_follow_up
 
     text = wording.clean(tracker.latest_message.get("text"))
@@ -323,7 +321,7 @@ def answer_from_catalogue(dispatcher: CollectingDispatcher, tracker: Tracker,
     except ServiceUnavailable:
         return None
     if found.get("matches") and (found.get("ambiguous") or (
-            found.get("decision") == "answer" and found.get("confidence", 0) >= CATALOGUE_SURE)):
+            search_is_sure(found))):
         return ActionAnswerItem().run(dispatcher, tracker, domain)
     return None
 

@@ -19,12 +19,14 @@ from rasa_sdk.types import DomainDict
 from actions import wording
 from actions.cues import asks
 from actions.forms import GuardedFormValidation, intent_of
-from actions.guide import SORRY, choice_buttons, clear_lead, materials_of, named_materials
+from actions.guide import SORRY, choice_buttons, clear_lead, materials_of, named_materials, search_is_sure
 from actions.service_client import ServiceUnavailable, client
 from actions.turns import record_turn
 
-#: A pre-check request names its item when the catalogue search is this sure of it.
-SURE_OF_ITEM = 0.6
+#: Words of a request to check materials (帮我看看材料齐不齐 / 预审一下); a question without them is not one.
+PRECHECK_WORDS = re.compile(r"预审|材料|资料|证件|齐|够不够|缺|核对|对一下|看看.{0,4}(行不行|可以吗)")
+#: Asking what to do about a material one lacks (户口本拿不回来 咋整): the material's answer, not a verdict.
+WHAT_NOW = re.compile(r"咋整|咋办|怎么办|怎么弄|咋弄|如何处理|怎么处理")
 #: The pre-check API reads at most this much text (service_guide PrecheckIn).
 NOTES_MAX_CHARS = 2000
 
@@ -37,6 +39,23 @@ def accumulated(tracker: Tracker, said: str) -> str:
     return notes[-NOTES_MAX_CHARS:]
 
 
+def activating(tracker: Tracker) -> bool:
+    """The form is being activated by this message: Rasa runs the validation before it records the loop as
+    active (and with ``requested_slot`` already set to the first slot to fill)."""
+    return not (tracker.active_loop or {}).get("name") or not tracker.get_slot("requested_slot")
+
+
+def tells_materials(code: str, tracker: Tracker) -> bool:
+    """A request to check (消防那个检查还没下来，可以先交材料吗) that already tells of one of the item's materials."""
+    told = wording.materials_said(tracker.latest_message.get("text") or "")
+    if not (wording.HAVING.search(told) or wording.CANNOT_GET.search(told)):
+        return False
+    try:
+        return bool(named_materials(materials_of(code), told))
+    except ServiceUnavailable:
+        return False
+
+
 class ValidatePrecheckForm(GuardedFormValidation):
     form_slots = ("materials_text",)
     cancelled_text = "好的，预审已取消。"
@@ -47,7 +66,9 @@ class ValidatePrecheckForm(GuardedFormValidation):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
         """On activation, the item named (or already under discussion) is the one to pre-check, and
         materials named in the activating message (户口本也在) are taken, not asked for again."""
-        if not tracker.get_slot("requested_slot"):
+        if activating(tracker) and self.not_materials_news(tracker):
+            return self.answer_instead(dispatcher, tracker, domain)
+        if activating(tracker):
             events: Dict[Text, Any] = {}
             named = wording.item_entities(tracker.latest_message.get("entities") or [])
             intent, _ = intent_of(tracker)
@@ -56,7 +77,8 @@ class ValidatePrecheckForm(GuardedFormValidation):
                 events = self.resolve_item(named[0], dispatcher)  # materials news keeps the item being checked
             elif not tracker.get_slot("service_item") and intent == "start_precheck":
                 events = self.item_in_sentence(tracker, dispatcher)
-            if intent == "inform_materials" and (events.get("item_code") or tracker.get_slot("item_code")):
+            code = events.get("item_code") or tracker.get_slot("item_code")
+            if code and (intent == "inform_materials" or tells_materials(code, tracker)):
                 said = wording.clean(tracker.latest_message.get("text"))
                 merged = tracker.copy()
                 merged.slots.update(events)
@@ -66,13 +88,49 @@ class ValidatePrecheckForm(GuardedFormValidation):
                 return [SlotSet(k, v) for k, v in events.items()]
         return await super().run(dispatcher, tracker, domain)
 
+    @staticmethod
+    def not_materials_news(tracker: Tracker) -> bool:
+        """Taken for materials by the NLU, the message is a question (身份证掉了咋办 / 他还没身份证咋办) that
+        tells nothing of having, or, for the item under discussion, names none of its materials (我老公户口
+        不在这边 可以吗 about 生育登记): it is answered, not pre-checked."""
+        intent, _ = intent_of(tracker)
+        text = wording.clean(tracker.latest_message.get("text"))
+        if intent == "start_precheck":
+            return asks(text) and not PRECHECK_WORDS.search(text)  # 你能不能帮我查一下我名下有没有房
+        if intent != "inform_materials":
+            return False
+        told = wording.materials_said(text)
+        if asks(text) and not (wording.HAVING.search(told) or wording.CANNOT_GET.search(told)) \
+                or WHAT_NOW.search(text):
+            return True  # 户口本拿不回来 咋整: what to do about it is asked, not a verdict
+        code = tracker.get_slot("item_code")
+        try:
+            materials = materials_of(code) if code else []
+        except ServiceUnavailable:
+            return False
+        return bool(materials) and not named_materials(materials, told)
+
+    def answer_instead(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
+        """Leave the pre-check (nothing stored) and answer the question as an item question."""
+        from actions.guide import ActionAnswerItem
+
+        return self.leave() + ActionAnswerItem().run(dispatcher, tracker, domain)
+
+    def interruption(self, dispatcher: CollectingDispatcher, tracker: Tracker, requested: str) -> Optional[List[Dict]]:
+        """At "which item?", a question is about the item it names, not a detour to come back from."""
+        text = wording.clean(tracker.latest_message.get("text"))
+        if requested == "service_item" and asks(text) and not wording.asks_for_person(text) \
+                and not wording.is_cancel(text):
+            return self.answer_instead(dispatcher, tracker, {})
+        return super().interruption(dispatcher, tracker, requested)
+
     def item_in_sentence(self, tracker: Tracker, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
         """The item a request to pre-check names without the extractor seeing it (想认定教师资格证，帮我看看材料)."""
         try:
             found = client.search(tracker.latest_message.get("text") or "")
         except ServiceUnavailable:
             return {}
-        if found.get("decision") == "answer" and found.get("confidence", 0) >= SURE_OF_ITEM and found["matches"]:
+        if search_is_sure(found):
             return self.resolve_item(found["matches"][0]["name"], dispatcher)
         return {}
 
@@ -134,19 +192,22 @@ class ActionPrecheckVerdict(Action):
         if not said:
             return []  # the pre-check was left (取消 / 转人工)
         notes = tracker.get_slot("precheck_notes") or wording.materials_said(said)
-        try:
-            verdict = client.precheck(code or "", notes)
-        except ServiceUnavailable:
-            dispatcher.utter_message(text=SORRY)
-            return [SlotSet("materials_text", None)]
-        if verdict is None:
-            dispatcher.utter_message(text="预审的事项没有找到，请重新说一下要办的事项。")
-            return [SlotSet("materials_text", None)]
-        text = verdict["text"]
-        if verdict.get("missing") or verdict.get("rongque") or verdict.get("chengnuo"):
-            text += "\n（有新情况可以直接告诉我，比如“户口本也有”，我会在刚才的基础上重新核对。）"
-        dispatcher.utter_message(text=text, json_message={"precheck": verdict})
-        record_turn(tracker, "answer", text, code)
+        together = tracker.get_slot("item_codes") or []
+        codes = together if code in together else [code or ""]  # 两件事: each item answered together
+        for each in codes:
+            try:
+                verdict = client.precheck(each, notes)
+            except ServiceUnavailable:
+                dispatcher.utter_message(text=SORRY)
+                return [SlotSet("materials_text", None)]
+            if verdict is None:
+                dispatcher.utter_message(text="预审的事项没有找到，请重新说一下要办的事项。")
+                return [SlotSet("materials_text", None)]
+            text = verdict["text"]
+            if verdict.get("missing") or verdict.get("rongque") or verdict.get("chengnuo"):
+                text += "\n（有新情况可以直接告诉我，比如“户口本也有”，我会在刚才的基础上重新核对。）"
+            dispatcher.utter_message(text=text, json_message={"precheck": verdict})
+            record_turn(tracker, "answer", text, each)
         return [SlotSet("materials_text", None), SlotSet("topic", "item")]
 
 

@@ -18,7 +18,7 @@ CANCEL_WORD = (r"(算了|不(投诉|投|反映|举报|建议|提|办|弄|搞|预
 CANCEL = re.compile(r"^(好吧|那|哎|唉|嗯|那就|还是|我)?[，,。 ]*(" + CANCEL_WORD + r"(吧|了|啊|呀|哈)?[，,。！!…\s]*)+"
                     r"(谢谢|谢了|再见|拜拜)?[。！!…\s]*$")
 #: A person instead of the bot.
-HANDOFF = re.compile(r"转人工|人工客服|人工服务|找人工|要人工|接人工|真人|人工坐席|接线员|人工$|^人工")
+HANDOFF = re.compile(r"转(个|一下|一个)?人工|人工客服|人工服务|找人工|要人工|接人工|真人|人工坐席|接线员|人工$|^人工")
 #: Refusing to leave a phone number, in any wording (电话就不留了, 不想留, 算了不留, 号码保密 …).
 NO_CONTACT = re.compile(
     r"不留|不想留|不愿意?留|不方便留?|不给|不想给|不提供|不用留|不需要留|不必留|匿名|保密|"
@@ -43,6 +43,8 @@ PAST_ORDER = re.compile(r"(上周|上星期|上个?礼拜|上个?月|前几天|�
 QUESTION = re.compile(r"[？?]|吗|什么|哪些|哪里|哪儿|多少|多久|几天|怎么|如何|能不能|可不可以|要不要")
 #: "Cannot get it": said of a material, it means the citizen does not have it.
 CANNOT_GET = re.compile(r"(开|办|拿|弄|补|找|要|取|带)不(出|了|到|下|回|来|着)|"
+                        r"不(给|肯|让|愿意?)(开|办|出|给|发)?|拖着|"
+                        r"(还|正)在(办|体检|审|走|等|做|考|申请|弄|补)|(申请|办理|审核|审批)中|没(考|过|批|下来|出来)|"
                         r"还没(有)?(去)?(办|开|拿|领|下|弄|出|做|考|补|照|拍|画|写|交|体检)|没(能)?(办|开|拿|领)(下来|出来|到)|过期|丢|不见了|没带|忘带|忘了带|被扣|"
                         r"才.{0,4}(给|发|拿|办|下来|出来)|(还没|尚未)(下来|出来|办好|拿到)|过(一|几)(阵|天|周|个月)|不知道.{0,8}(在哪|去哪|哪儿|哪里)")
 CLAUSES = re.compile(r"([，,。.；;！!？? \n])")
@@ -51,6 +53,8 @@ ASKING_CLAUSE = re.compile(r"吗|么|什么|啥|哪|多少|多久|几|怎么|咋
                            r"|不[？?]?$")
 #: A clause saying the citizen has something (身份证有, 户口本也在, 带了).
 HAVING = re.compile(r"有|在|带了|齐|拿到了|(办|做|弄|开|准备)好了")
+#: A clause saying the citizen lacks something (the pre-check's own negations).
+LACKING = re.compile(r"没有|没带|没办|没拿|没下来|还没|缺|丢|遗失|找不到|不在")
 #: Tokens that the entity extractor may tag but that name no item: punctuation and single function words.
 NOT_AN_ITEM = re.compile(r"^[\W\d_a-zA-Z]*$"
                          r"|^(办|交|丢|补|换|领|开|住院|合照|办理|申请|材料|证|证明|手续|东西|这个|那个|它)$")
@@ -71,6 +75,32 @@ PROBLEM_WORDS = re.compile(r"噪音|吵|油烟|垃圾|污水|漏水|堵|坏了|�
 
 def clean(text: Any) -> str:
     return re.sub(r"\s+", " ", str(text or "")).strip()
+
+
+#: Thanks, goodbye or a plain "ok / got it" after an answer: said alone, it asks nothing more.
+COURTESY_WORD = (r"(好的|好滴|好嘞|好吧|好哒|好|嗯嗯|嗯|哦哦|哦|噢|行吧|行|可以了|ok|okay|"
+                 r"知道了|明白了|了解了|懂了|收到|清楚了|"
+                 r"谢谢|谢了|多谢|感谢|辛苦|麻烦(你|您)?了|再见|拜拜|回见|没事了|没有了|没问题了|就这些|先这样|那就这样)")
+COURTESY = re.compile(r"^(" + COURTESY_WORD + r"(你|您|你们|您们|小同志|同志|小助手|机器人|"
+                      r"啦|了|哈|呀|啊|哦|呢|哒|嘞|吧|"
+                      r"[～~！!。，,.、…\s]|[\U0001F300-\U0001FAFF\u2600-\u27BF])*)+$", re.IGNORECASE)
+GOODBYE = re.compile(r"再见|拜拜|回见|\bbye\b|goodbye", re.IGNORECASE)
+ENGLISH_COURTESY = re.compile(r"^((great|good|ok|okay|thanks|thank you|thank u|thx|many thanks|cheers|bye|goodbye|"
+                              r"got it|"
+                              r"perfect|nice|fine|understood|alright|all right|noted|cool|that'?s all|"
+                              r"very much|so much|a lot|"
+                              r"that'?s helpful|very helpful|appreciate it)[\s,.!~]*)+$", re.IGNORECASE)
+THANKS = re.compile(r"谢|辛苦|麻烦")
+
+
+def courtesy(text: Any) -> Optional[str]:
+    """"thank", "goodbye" or "ok" for a message that is only courtesy (好的 谢谢你哈 辛苦啦); None otherwise."""
+    said = clean(text)
+    if not said or not (COURTESY.match(said) or ENGLISH_COURTESY.match(said)):
+        return None
+    if GOODBYE.search(said):
+        return "goodbye"
+    return "thank" if THANKS.search(said) or re.search(r"thank|thx|cheers|appreciate", said, re.IGNORECASE) else "ok"
 
 
 #: A message that opens with giving up (算了，不投了，…) gives up, whatever reason follows.
@@ -172,7 +202,10 @@ def materials_said(text: str) -> str:
             continue
         if CLAUSES.fullmatch(part):
             if clauses:
-                clauses[-1] += part
+                # 身份证有 户口本没有: a space after a clause that says having (or not) ends it; in
+                # 身份证 户口本 结婚证都没有 the names share the verdict at the end
+                told = HAVING.search(clauses[-1]) or CANNOT_GET.search(clauses[-1]) or LACKING.search(clauses[-1])
+                clauses[-1] += "，" if part == " " and told else part
             continue
         if CANNOT_GET.search(part):
             previous = clauses[-1] if clauses else ""

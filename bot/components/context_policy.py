@@ -32,6 +32,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.actions import wording
 from bot.actions.cues import asks, asks_if_filed, aspects_named, compact, rating_in, replies_about_code, urges
 
 #: Intents whose own actions handle an aspect question better (a complaint, an order, a person, a pre-check).
@@ -39,6 +40,7 @@ from bot.actions.cues import asks, asks_if_filed, aspects_named, compact, rating
 NOT_ABOUT_THE_ORDER = {"request_human", "greet", "thank", "goodbye", "ask_materials", "ask_conditions",
                        "ask_time_limit", "ask_fee", "ask_place", "ask_online", "inform_item", "start_precheck"}
 OWN_HANDLING = {"file_complaint", "file_suggestion", "ask_ticket_status", "request_human", "start_precheck"}
+COMPLAINING = {"file_complaint", "file_suggestion"}
 
 
 def said(tracker: DialogueStateTracker) -> str:
@@ -83,7 +85,11 @@ def is_english(text: str) -> bool:
 
 
 def asks_about_item(tracker: DialogueStateTracker, text: str, max_chars: int) -> bool:
+    """A short question about an aspect of the item under discussion; taken for a complaint by the NLU
+    (要她回青山跑一趟吗) it still is one unless it states a problem or a place."""
     intent = (tracker.latest_message.intent or {}).get("name")
+    if intent in COMPLAINING:
+        intent = None if not (wording.PROBLEM_WORDS.search(text) or wording.place_in(text)) else intent
     return (bool(tracker.get_slot("item_code")) and intent not in OWN_HANDLING and len(text) <= max_chars
             and asks(text) and bool(aspects_named(text)))
 
@@ -131,7 +137,7 @@ class ContextPolicy(Policy):
         """A short remark right after filing (单号记一下 / 别打给我) is about the order just filed."""
         intent = (tracker.latest_message.intent or {}).get("name")
         return 4 < len(text) <= self.max_chars and intent not in NOT_ABOUT_THE_ORDER \
-            and not aspects_named(text)
+            and not aspects_named(text) and not wording.courtesy(text)  # 谢谢小同志 is thanks, not a question
 
     def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Domain,
                                      rule_only_data: Optional[Dict[Text, Any]] = None,
@@ -139,6 +145,8 @@ class ContextPolicy(Policy):
         probabilities = self._default_predictions(domain)
         chosen = self.choose(tracker)
         latest = next((e for e in reversed(tracker.events) if isinstance(e, (ActionExecuted, UserUttered))), None)
+        if isinstance(latest, ActionExecuted) and latest.action_name == "action_rate":
+            chosen = "action_rate"  # a rating (and the handoff it may ask for) is the whole answer: listen
         if chosen and isinstance(latest, ActionExecuted) and latest.action_name == chosen:
             chosen = "action_listen"  # the chosen action has run for this message
         elif chosen and not isinstance(latest, UserUttered) and not (

@@ -590,5 +590,5 @@ def test_materials_news_with_a_stray_item_word_keeps_the_item_being_checked(serv
                                   "latest_action_name": "action_listen"})
     events = run(ValidatePrecheckForm(), dispatcher, starting)
     assert "item_code" not in slots_set(events)
-    assert slots_set(events)["precheck_notes"] == "身份证有。租的房子房东不给备案"
+    assert slots_set(events)["precheck_notes"] == "身份证有。租的房子房东不给备案没有"  # 不给 is not having it
     assert service.calls("GET", "/api/catalogue/items") == []
