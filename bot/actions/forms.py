@@ -25,8 +25,6 @@ GUIDE_INTENTS = {"ask_materials", "ask_conditions", "ask_time_limit", "ask_fee",
 #: A question about how to get something done (装修垃圾要办什么手续), not a problem to report.
 GUIDE_QUESTION = re.compile(r"(要|需要|得)办(什么|啥|哪些)(手续|证)|要(带|准备)(什么|啥|哪些)(材料|东西)?|"
                             r"需要(什么|哪些)材料|怎么(申请|办理)|去哪(儿|里)?办")
-#: A service question inside a form is answered only when the catalogue search is this sure of the item.
-SURE_OF_ITEM = 0.6
 NOT_IN_CATALOGUE = "这个问题我在办事指南里没有查到，办完这件事后您可以换个说法再问我，或拨打12345热线咨询。"
 #: A cancel said inside a longer sentence (不投诉了，我自己找物业去).
 CANCEL_ANYWHERE = re.compile(r"不(投诉|投|反映|举报|预审)了|取消(投诉|反映|预审|工单|吧)|"
@@ -187,16 +185,16 @@ def answer_from_text(dispatcher: CollectingDispatcher, tracker: Tracker, questio
     """A question asked in passing (in a letter, at a form's step) answered from the guide of the item the
     catalogue search is sure of (the parts asked, else the whole guide); None when it is not sure (nothing is
     said then)."""
-    from actions.guide import answer_aspects, best_clause, clear_lead
+    from actions.guide import answer_aspects, best_clause, clear_lead, search_is_sure
     from actions.service_client import ServiceUnavailable, client
     from actions.turns import answer_rated
 
     try:
         found = client.search(question)
-        sure = found.get("decision") == "answer" and found.get("confidence", 0) >= SURE_OF_ITEM or clear_lead(found)
+        sure = search_is_sure(found) or clear_lead(found)
         if not (found.get("matches") and sure):
             found = best_clause(question) or found
-            sure = found.get("decision") == "answer" and found.get("confidence", 0) >= SURE_OF_ITEM or clear_lead(found)
+            sure = search_is_sure(found) or clear_lead(found)
         if not (found.get("matches") and sure):
             return None
         best = found["matches"][0]
