@@ -73,6 +73,9 @@ class Calibration:
     outside: tuple[float, ...]
     answer_at: float = 0.6  # confidence needed to answer without asking
     not_found_at: float = 0.5  # out-of-catalogue probability needed to say so
+    #: ...unless the question holds at least this share of the best item's name: an item named, even with a typo
+    #: (办营业执找), is in the catalogue whatever the not-found model reads from the rest of the sentence.
+    named_at: float = 1.01
     sibling_ratio: float = 0.85  # a sibling's blend score must be at least this share of the best's
     sibling_score_ratio: float = 0.0  # and its score (the ranker's probability) at least this share of the best's
     close_ratio: float = 0.8  # a runner-up this close to the best is offered too, whatever the confidence
@@ -141,7 +144,8 @@ class CatalogueSearch:
             x = self.features(ranking)
             outside, right = self.calibration.outside_p(x), self.calibration.right_p(x)
         outside = round(outside, 4)
-        if not candidates or outside >= self.calibration.not_found_at or ranking.foreign_place:
+        named = bool(candidates) and candidates[0].name_fit >= self.calibration.named_at
+        if not candidates or outside >= self.calibration.not_found_at and not named or ranking.foreign_place:
             return Decision("not_found", 0.0, (), out_of_catalogue=outside, candidates=tuple(candidates))
         confidence = round(right * (1 - outside), 4)
         siblings = self._siblings(query, candidates)
