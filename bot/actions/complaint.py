@@ -280,13 +280,15 @@ class ActionStartComplaint(Action):
 
     @staticmethod
     def asks_for_information(text: str) -> bool:
-        """"怎么领老人补贴" / "能不能先登记" ask about a service: no problem, no place, and the catalogue
-        knows the item."""
+        """"怎么领老人补贴" / "能不能先登记" ask about a service: no problem, and the catalogue knows the item.
+        A place alone does not make it a complaint (想在菜市场边上租个门面，个体执照怎么办): with a place the
+        catalogue search itself must decide to answer, a lead over the other items is not enough."""
         said = wording.clean(text)
         if not ((HOW_TO.search(said) or aspects_named(said)) and asks(said) or WANTS_SERVICE.search(said)):
             return False
-        if wording.PROBLEM_WORDS.search(said) or wording.place_in(said) or len(said) > 80:
+        if wording.PROBLEM_WORDS.search(said) or len(said) > 80:
             return False
+        placed = bool(wording.place_in(said))
         from actions.guide import best_clause
 
         try:
@@ -298,7 +300,7 @@ class ActionStartComplaint(Action):
         from actions.guide import clear_lead, search_is_sure
 
         return bool(found.get("matches")) and (
-            search_is_sure(found) or clear_lead(found))
+            search_is_sure(found) or clear_lead(found) and not placed)
 
 
 class ValidateComplaintForm(GuardedFormValidation):
