@@ -470,8 +470,10 @@ def test_a_service_question_inside_the_complaint_is_answered_for_the_parts_it_as
 
 def test_a_service_wish_naming_a_place_is_answered_when_the_catalogue_is_sure_of_the_item(service, dispatcher):
     licence = {"code": "QS-SC-001", "name": "个体工商户设立登记", "score": 0.8}
-    service.reply("GET", "/api/catalogue/items", {"decision": "answer", "ambiguous": False, "confidence": 0.7, "matches": [licence]})
-    service.reply("GET", "/api/catalogue/items/QS-SC-001", {"kind": "item", "text": "【个体工商户设立登记】申请材料：…"})
+    service.reply("GET", "/api/catalogue/items",
+                  {"decision": "answer", "ambiguous": False, "confidence": 0.7, "matches": [licence]})
+    service.reply("GET", "/api/catalogue/items/QS-SC-001",
+                  {"kind": "item", "text": "【个体工商户设立登记】申请材料：…"})
     asked = guide_tracker("想在人民路夜市旁边开个小吃摊，个体执照咋申请", "file_complaint", [], {})
     events = ActionStartComplaint().run(dispatcher, asked, DOMAIN)
     assert "complaint_text" not in slots_set(events)
@@ -481,7 +483,8 @@ def test_a_service_wish_naming_a_place_is_answered_when_the_catalogue_is_sure_of
 def test_a_question_naming_a_place_is_still_a_complaint_when_the_catalogue_only_leads(service, dispatcher):
     lead = [{"code": "QS-SC-001", "name": "个体工商户设立登记", "score": 0.6},
             {"code": "QS-SC-005", "name": "食品经营许可", "score": 0.2}]
-    service.reply("GET", "/api/catalogue/items", {"decision": "clarify", "ambiguous": True, "confidence": 0.4, "matches": lead})
+    service.reply("GET", "/api/catalogue/items",
+                  {"decision": "clarify", "ambiguous": True, "confidence": 0.4, "matches": lead})
     asked = guide_tracker("文化路那家小吃店能不能管管", "file_complaint", [], {})
     events = ActionStartComplaint().run(dispatcher, asked, DOMAIN)
     assert slots_set(events).get("complaint_text")
