@@ -237,57 +237,10 @@ def is_letter(text: str) -> bool:
     return len(clean(text)) >= LETTER_MIN_CHARS
 
 
-@dataclass(frozen=True)
-class Letter:
-    text: str
-    title: str
-    place: Optional[str]
-    contact: Optional[str]
-
-
 #: What a letter's problems are said with, beyond PROBLEM_WORDS: things broken, stopped, blocked, dirty or dangerous.
 LETTER_PROBLEM = re.compile(r"噪音|吵|油烟|垃圾|污水|漏水|堵|不亮|违|占道|拖欠|欠薪|扰民|臭|积水|危险|停运|停用|停了|"
                             r"故障|没人修|不修|(?<!高兴)(?<!急)(?<!气)(?<!累)坏|噪|闹|脏乱|很脏|太脏|占|摆摊|坑|"
                             r"不开|锁着|隐患|起火|堆|充电|苍蝇|蚊子|水压|没水|放不出|卸货|不通|塌|裂")
-#: Clauses that greet, sign or tell who the writer is, never the problem.
-LETTER_CIVILITY = re.compile(r"^(尊敬|您好|你好|谢谢|感谢|麻烦|祝|此致|我叫|我姓|今年|我是)|领导|同志")
-#: Filler a problem clause may open with.
-LETTER_FILLER = re.compile(r"^(可是|但是|但|而且|还有|另外|现在|我们|这个|那个|就|都|也|又|头一个是|第.个?是?"
-                           r"|第.件是?)+")
-LETTER_CLAUSE_CHARS = 18
-LETTER_PROBLEMS = 4
-
-
-def letter_problems(text: str) -> List[str]:
-    """The letter's problems, one short clause from each sentence that states one, in the letter's order."""
-    found: List[str] = []
-    for sentence in re.split(r"[。！!？?\n]", text):
-        previous = ""
-        for clause in re.split(r"[，,；;：:、 \t]", sentence):
-            clause = LETTER_FILLER.sub("", clause.strip())
-            if len(clause) < 4 or LETTER_CIVILITY.search(clause) or not LETTER_PROBLEM.search(clause):
-                previous = "" if LETTER_CIVILITY.search(clause) else clause
-                continue
-            if len(clause) < 8 and previous:
-                clause = previous + clause  # 公厕 + 一直锁着门: the subject was the clause before
-            short = clause[:LETTER_CLAUSE_CHARS]
-            if not any(short in seen or seen in short for seen in found):
-                found.append(short)
-            break
-        if len(found) >= LETTER_PROBLEMS:
-            break
-    return found
-
-
-def summarise_letter(text: str) -> Letter:
-    """A long letter as a work order: the whole text kept, a title stating the place and its problems
-    compactly, the place and phone it names."""
-    whole = str(text or "").strip()[:LETTER_MAX_CHARS]
-    place = place_in(whole)
-    problems = letter_problems(whole) or [re.sub(r"\s+", "", whole)[:40]]
-    title = ((place + "：") if place else "") + "；".join(problems)
-    return Letter(text=whole, title=title[:120], place=place, contact=phone_in(whole))
-
 
 #: Two streets meeting (文化路跟湖滨路路口).
 CROSSING = re.compile(r"(路|街|大道)(跟|和|与|同).*口$")

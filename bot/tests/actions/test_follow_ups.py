@@ -90,15 +90,6 @@ def test_urging_an_order_shows_its_progress_and_registers_the_urge_with_a_person
     assert slots_set(events)["handoff_id"] == 31
 
 
-def test_a_letter_title_states_the_place_and_each_problem_compactly():
-    letter = ("领导你好：我住在青山区纺织路45号院3号楼。今年开春起，每天早上水压很小，四楼以上放不出水来。"
-              "另外楼道里的灯坏了半年了，晚上黑咕隆咚。还有院门口路面下雨就积水，小孩摔倒过。谢谢你们！" * 2)
-    title = wording.summarise_letter(letter).title
-    assert title.startswith("青山区纺织路45号院：")
-    assert "水压" in title and "灯坏了" in title and "积水" in title
-    assert len(title) <= 120
-
-
 def rated(text: str) -> Tracker:
     latest = {"text": text, "intent": {"name": "inform_materials", "confidence": 0.7}, "entities": []}
     return Tracker.from_dict({"sender_id": "c-rate", "slots": {}, "latest_message": latest, "paused": False,
