@@ -18,8 +18,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import wording
+from actions.coverage import names_hold, telling_words, uncovered
 from actions.cues import asks, aspects_named
-from actions.points import covered_aspects, point_answer, points_asked
+from actions.points import ask_further, covered_aspects, point_answer, points_asked
 from actions.service_client import ServiceUnavailable, client
 from actions.turns import answer_rated, channel_name, record_turn
 
@@ -367,12 +368,71 @@ def not_in_catalogue(found: Dict[str, Any], subject: Optional[str]) -> bool:
     return all(covered_share(subject, m["code"], m.get("name"), m.get("matched")) < COVERED_SHARE for m in matches)
 
 
-def say_not_in_catalogue(dispatcher: CollectingDispatcher, tracker: Tracker, subject: Optional[str]) -> List[Dict]:
-    """Honestly not covered, with the way forward; the item under discussion is kept."""
+def say_not_in_catalogue(dispatcher: CollectingDispatcher, tracker: Tracker, subject: Optional[str],
+                         near: Optional[List[Dict[str, Any]]] = None) -> List[Dict]:
+    """Honestly not covered, with the way forward; the item under discussion is kept. The search's nearest
+    items (``near``) are offered as suggestions after that, never as the answer."""
     text = NOT_IN_CATALOGUE.format(what=subject) if subject else NOT_FOUND
+    if near and channel_name(tracker) == "wechat":
+        text += "\n目录里相近的事项有：" + "、".join(f"“{m['name']}”" for m in near) + "，如果您问的是其中一项，请直接说名称。"
+        near = None
     dispatcher.utter_message(text=text)
+    if near:
+        dispatcher.utter_message(text="目录里相近的事项（如果您问的是其中一项，请点选）：",
+                                 buttons=choice_buttons(near, "inform_item"))
     record_turn(tracker, "fallback", text)
     return []
+
+
+def record_of(code: str) -> Dict[str, Any]:
+    """An item's or bundle's full record from the catalogue API (every field comes with any aspect)."""
+    return client.item(code, "conditions") or {}
+
+
+def service_missing(found: Dict[str, Any], text: str, subject: Optional[str],
+                    remembered: Optional[str]) -> Optional[str]:
+    """What the citizen asks for when the catalogue does not have it, else None.
+
+    An unsure search (clarify) whose candidates' names hold none of the question's telling words offers
+    neighbours, not the service asked (居留许可 beside 施工许可, 公积金贷款 beside 公积金提取). A sure search is
+    taken at its word (its calibrated threshold); a question the item under discussion covers is a follow-up
+    about it, not a new service."""
+    matches = found.get("matches") or []
+    if not matches:
+        return None
+    if remembered and not uncovered(text, record_of(remembered)):
+        return None
+    if not found.get("ambiguous") or clear_lead(found):
+        return None
+    words = telling_words(text)
+    if not words:
+        return None
+    labels = [labels_of(m["code"]) for m in matches]
+    if not all(labels):
+        return None  # a candidate whose names cannot be read cannot be said not to be the one
+    if any(names_hold(text, own + [str(m.get("matched") or "")]) for own, m in zip(labels, matches)):
+        return None
+    return subject or "、".join(words)
+
+
+UNWRITTEN = "您问到的“{words}”，【{name}】的办事指南里没有写，我没法确定，以免说错；{further}。"
+
+
+def unwritten_point(text: str, code: str, tracker: Tracker) -> str:
+    """An honest line when the asking clauses of the question name something no field of the guide holds
+    (契税 of a 转移登记, 照相馆 of a photo): the guide's nearest field is not the answer to it."""
+    asking = "，".join(c for c in re.split(r"[，,。；;！!？?\s]+", text) if asks(c))
+    if not asking:
+        return ""
+    record = record_of(code)
+    places = {str(e.get("value") or "") for e in tracker.latest_message.get("entities") or []
+              if e.get("entity") == "place"}
+    words = [w for w in uncovered(asking, record, things_only=True) if not any(w in p for p in places)]
+    if not words:
+        return ""
+    own = record.get("item") or record.get("bundle") or {}
+    return UNWRITTEN.format(words="”“".join(words), name=own.get("name") or "",
+                            further=ask_further(own.get("place")))
 
 
 def choice_buttons(matches: List[Dict[str, Any]], intent: str) -> List[Dict[str, str]]:
@@ -820,11 +880,14 @@ class ActionAnswerItem(Action):
                 if subject and search_is_sure(found) and subject != text and covered_share(
                         subject, matches[0]["code"], matches[0].get("name"), matches[0].get("matched")) == 0 \
                         and not search_is_sure(client.search(text)):
-                    return say_not_in_catalogue(dispatcher, tracker, subject)  # 驾照快到期了: 驾照 is only a material
+                    return say_not_in_catalogue(dispatcher, tracker, subject, matches)  # 驾照快到期了: 驾照 is only a material
                 if not_in_catalogue(found, subject) and not (
                         remembered and aspects_named(text) and (not subject or covered_share(
                             subject, remembered, tracker.get_slot("service_item")) >= COVERED_SHARE)):
-                    return say_not_in_catalogue(dispatcher, tracker, subject)
+                    return say_not_in_catalogue(dispatcher, tracker, subject, matches)
+                missing = service_missing(found, text, subject, remembered)
+                if missing:
+                    return say_not_in_catalogue(dispatcher, tracker, missing, matches)
                 if remembered and aspects_named(text) and (not matches or found["ambiguous"]) \
                         and not names_another(named, matches, remembered, tracker.get_slot("service_item")):
                     best = {"code": remembered, "name": tracker.get_slot("service_item")}  # a follow-up
@@ -860,11 +923,16 @@ class ActionAnswerItem(Action):
             first = best["code"] != remembered or tracker.get_slot("topic") == "guess"
             notes = asked_materials(best["code"], tracker, best.get("name") or "", asking_only=first) \
                 if wording.looks_like_question(text) or asks(text) else ""
+            unwritten = unwritten_point(text, best["code"], tracker) \
+                if not points and not LOOK_UP_FOR_ME.search(text) else ""
             if notes and not points and asks_only_material(text, best, remembered):
                 answer = notes  # 他还没身份证咋办 / 普通话证还没考 是不是就认定不了了: that material's answer
                 aspects = ["materials"]
+            elif unwritten and best["code"] == remembered and not aspects_named(text):
+                answer = "\n".join(filter(None, [unwritten, notes]))  # no field answers it: none is listed
+                aspects = []
             else:
-                answer = "\n".join(filter(None, [notes, answer]))
+                answer = "\n".join(filter(None, [unwritten, notes, answer]))
         except ServiceUnavailable:
             dispatcher.utter_message(text=SORRY)
             return []
