@@ -16,7 +16,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import wording
 from actions.cues import asks, aspects_named
-from actions.forms import CANCEL_ANYWHERE, GUIDE_QUESTION, NOT_IN_CATALOGUE, GuardedFormValidation, answer_from_text
+from actions.forms import GUIDE_QUESTION, NOT_IN_CATALOGUE, GuardedFormValidation, answer_from_text, withdraws
 from actions.letters import PLACE_TAIL, read_letter
 from actions.service_client import ServiceUnavailable, client
 from actions.status import ASK_CODE, URGE
@@ -335,7 +335,7 @@ class ValidateComplaintForm(GuardedFormValidation):
                 events.append(SlotSet("complaint_text", with_detail(tracker.get_slot("complaint_text"), extra)))
             return events
         if (requested == "contact" and refuses_phone(text) and not wording.asks_for_person(text)
-                and not CANCEL_ANYWHERE.search(text)):
+                and not withdraws(text)):
             return [SlotSet("contact", NO_CONTACT)]
         if (requested == "contact" and asks(text) and ABOUT_THE_PHONE.search(text)
                 and not re.search(r"[0-9０-９]", text)):

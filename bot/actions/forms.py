@@ -29,6 +29,19 @@ NOT_IN_CATALOGUE = "这个问题我在办事指南里没有查到，办完这件
 #: A cancel said inside a longer sentence (不投诉了，我自己找物业去).
 CANCEL_ANYWHERE = re.compile(r"不(投诉|投|反映|举报|预审)了|取消(投诉|反映|预审|工单|吧)|"
                              r"不想(投诉|反映)了|不用(投诉|反映|登记)了")
+#: The acts the forms exist for: a negation whose scope holds one of them takes the request back.
+FORM_ACTS = r"(投诉|反映|举报|登记|提交|上报|报上去|立案|记下|记录|预审)"
+#: A negation, what may stand between it and the act (帮我, 再去), no personal detail as the act's object
+#: (不用记录我电话 declines the phone, not the complaint) and no question after it (不登记可以吗 asks).
+WITHDRAWN = re.compile(r"(不|别|不要|不用|不想|不必|甭|无需|没必要)(再|去|帮我|给我|替我|帮忙|这个|这事)*"
+                       + FORM_ACTS + r"(?!(我|你|他|她)?的?(电话|手机|号码|名字|姓名|联系方式|身份|信息))"
+                       r"(?![^，,。；;！!]{0,6}(吗|么|[？?]))")
+
+
+def withdraws(text: str) -> bool:
+    """The citizen takes back what the form is for, anywhere in a longer sentence (还是别登记了，怕麻烦 /
+    不用给我报上去了), by the scope of a negation over the form's own act rather than by set phrases."""
+    return bool(CANCEL_ANYWHERE.search(text) or WITHDRAWN.search(text))
 
 
 def intent_of(tracker: Tracker) -> tuple[str, float]:
@@ -83,7 +96,7 @@ class GuardedFormValidation(FormValidationAction, metaclass=ABCMeta):
             if said_so_far and events[-1:] and events[-1].get("name") == "with_person":
                 dispatcher.utter_message(text=f"您刚才说的（{said_so_far}）已随对话记录一并转给人工客服，不用从头再说。")
             return events
-        if wording.is_cancel(text) or CANCEL_ANYWHERE.search(text):
+        if wording.is_cancel(text) or withdraws(text):
             dispatcher.utter_message(text=self.cancelled_text)
             return self.leave()
         rated = self.rating(dispatcher, tracker, text)

@@ -104,8 +104,8 @@ def courtesy(text: Any) -> Optional[str]:
 
 
 #: A message that opens with giving up (算了，不投了，…) gives up, whatever reason follows.
-CANCEL_OPENING = re.compile(r"^(好吧|那|哎|唉|嗯|那就|还是|我)?[，,。 ]*" + CANCEL_WORD
-                            + r"(吧|了|啊|呀|哈)?[，,。！!…\s]")
+CANCEL_OPENING = re.compile(r"^(好吧|那|哎|唉|嗯|那就|还是|我)?[，,。 ]*(" + CANCEL_WORD
+                            + r")+(吧|了|啊|呀|哈)?[，,。！!…\s]")
 
 
 def is_cancel(text: str) -> bool:

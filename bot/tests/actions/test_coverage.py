@@ -108,3 +108,4 @@ def test_on_wechat_the_near_items_are_named_in_the_text(service, dispatcher):
     tracker = guide_tracker("港澳通行证到期了在哪续签", "ask_place", [], {}, sender_id="wx:citizen-9")
     ActionAnswerItem().run(dispatcher, tracker, DOMAIN)
     assert "“普通护照签发”、“居民身份证首次申领”" in texts(dispatcher)[0] and len(dispatcher.messages) == 1
+
