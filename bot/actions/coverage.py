@@ -32,9 +32,9 @@ NLU_DIR = BOT_DIR.parent / "nlu_data"
 #: Generated lookup tables are lists of names, not questions: they say nothing of question wording.
 NLU_SKIPPED = ("catalogue_lookups.yml",)
 
-#: A word this informative in general Chinese (-log of its dictionary share; 老家 11.4, 契税 14.9) can tell
+#: A word this informative in general Chinese (-log of its dictionary share; 老家 11.4, 补助 12.0, 契税 14.9) can tell
 #: what is asked.
-MIN_INFORMATION = 12.0
+MIN_INFORMATION = 12.3
 #: ...and found at least this often in the dictionary (驾照 31, 契税 20; 能取 3 is a chance compound).
 MIN_FREQUENCY = 10
 #: jieba's part-of-speech tags (first letter) of words that never name what is asked: pronouns, numerals,
@@ -47,7 +47,8 @@ MAX_QUESTION_EXAMPLES = 5
 #: A word is held by a guide when this share of its character pairs is in the guide's text (户口本 / 户口簿).
 HELD_SHARE = 0.5
 CHINESE = re.compile(r"^[\u4e00-\u9fff]{2,}$")
-ANNOTATION = re.compile(r"\]\([^)]*\)|\]\{[^}]*\}|\[")
+#: An annotated entity span of an NLU example ([护照](service_item), [户口本]{"entity": "material"}).
+ENTITY_SPAN = re.compile(r"\[[^\]]*\](\([^)]*\)|\{[^}]*\})")
 
 
 @lru_cache(maxsize=1)
@@ -68,20 +69,20 @@ def _tagger() -> jieba.posseg.POSTokenizer:
 
 
 def nlu_examples(folder: Path = NLU_DIR) -> List[str]:
-    """The bot's training questions, annotations removed."""
+    """The bot's training questions without their entity spans: the wording around what is named."""
     examples: List[str] = []
     for path in sorted(folder.glob("*.yml")):
         if path.name in NLU_SKIPPED:
             continue
         for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
             lines = str(block.get("examples") or "").splitlines()
-            examples += [ANNOTATION.sub("", line.strip()[2:]) for line in lines if line.strip().startswith("- ")]
+            examples += [ENTITY_SPAN.sub("，", line.strip()[2:]) for line in lines if line.strip().startswith("- ")]
     return examples
 
 
 @lru_cache(maxsize=1)
 def _question_counts() -> Counter:
-    """In how many NLU examples each word is found."""
+    """In how many NLU examples each word is found outside the entities they name (怎么办 25; 护照 is named)."""
     tokenizer, _ = _tokenizer()
     counts: Counter = Counter()
     for example in nlu_examples():
@@ -155,8 +156,15 @@ def uncovered(question: str, record: Dict[str, Any], things_only: bool = False) 
     return [word for word in telling_words(question, things_only) if not held(word, text, text_pairs)]
 
 
+def catalogue_terms(text: str) -> List[str]:
+    """The words of the catalogue's own dictionary a message holds (居住证, 公积金贷款), however common."""
+    tokenizer, terms = _tokenizer()
+    return [word for word in tokenizer.lcut(re.sub(r"\s", "", text or "")) if word in terms]
+
+
 def names_hold(question: str, labels: List[str]) -> bool:
-    """Some telling word of the question is held by the item's names (its name, aliases, the matched name)."""
+    """Some telling word or catalogue term of the question is held by the item's names (its name, aliases,
+    the matched name): the question names that item (送快递…想办个居住证 names 居住证申领)."""
     text = "\n".join(labels)
     text_pairs = pairs(text)
-    return any(held(word, text, text_pairs) for word in telling_words(question))
+    return any(held(word, text, text_pairs) for word in telling_words(question) + catalogue_terms(question))

@@ -393,25 +393,26 @@ def service_missing(found: Dict[str, Any], text: str, subject: Optional[str],
                     remembered: Optional[str]) -> Optional[str]:
     """What the citizen asks for when the catalogue does not have it, else None.
 
-    An unsure search (clarify) whose candidates' names hold none of the question's telling words offers
-    neighbours, not the service asked (居留许可 beside 施工许可, 公积金贷款 beside 公积金提取). A sure search is
-    taken at its word (its calibrated threshold); a question the item under discussion covers is a follow-up
-    about it, not a new service."""
+    The search ranks by every field, so a neighbour sharing a common word can lead (公积金贷款 → 公积金提取,
+    驾驶证换证 → 身份证换领). Read with the question's telling words (actions/coverage.py): an unsure search
+    (clarify) whose candidates' names hold none of them offers neighbours, not the service asked; an answer
+    whose guide holds none of them in any field, nor in its names, answers something else. A question the
+    item under discussion covers is a follow-up about it, not a new service."""
     matches = found.get("matches") or []
-    if not matches:
+    words = telling_words(text)
+    if not matches or not words:
         return None
     if remembered and not uncovered(text, record_of(remembered)):
         return None
-    if not found.get("ambiguous") or clear_lead(found):
-        return None
-    words = telling_words(text)
-    if not words:
-        return None
-    labels = [labels_of(m["code"]) for m in matches]
+    unsure = found.get("ambiguous") and not clear_lead(found)
+    candidates = matches if unsure else matches[:1]
+    labels = [labels_of(m["code"]) for m in candidates]
     if not all(labels):
         return None  # a candidate whose names cannot be read cannot be said not to be the one
-    if any(names_hold(text, own + [str(m.get("matched") or "")]) for own, m in zip(labels, matches)):
+    if any(names_hold(text, own + [str(m.get("matched") or "")]) for own, m in zip(labels, candidates)):
         return None
+    if not unsure and uncovered(text, record_of(matches[0]["code"])) != words:
+        return None  # the answer's guide speaks of what is asked somewhere (疫苗 in its materials)
     return subject or "、".join(words)
 
 
@@ -425,9 +426,9 @@ def unwritten_point(text: str, code: str, tracker: Tracker) -> str:
     if not asking:
         return ""
     record = record_of(code)
-    places = {str(e.get("value") or "") for e in tracker.latest_message.get("entities") or []
-              if e.get("entity") == "place"}
-    words = [w for w in uncovered(asking, record, things_only=True) if not any(w in p for p in places)]
+    said_elsewhere = {str(e.get("value") or "") for e in tracker.latest_message.get("entities") or []
+                      if e.get("entity") in ("place", "material")}  # a material is answered by its own note
+    words = [w for w in uncovered(asking, record, things_only=True) if not any(w in p for p in said_elsewhere)]
     if not words:
         return ""
     own = record.get("item") or record.get("bundle") or {}

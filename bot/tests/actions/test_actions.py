@@ -39,7 +39,7 @@ def test_a_clear_item_question_is_answered_from_the_catalogue_and_remembered(ser
     events = ActionAnswerItem().run(dispatcher, asked, DOMAIN)
     assert texts(dispatcher) == ["【普通护照签发】申请材料：居民身份证"]
     assert slots_set(events) == {"service_item": "普通护照签发", "item_code": "QS-GA-010", "topic": "item"}
-    assert service.calls("GET", "/api/catalogue/items/QS-GA-010")[0]["query"] == {"aspect": "all"}
+    assert {"aspect": "all"} in [call["query"] for call in service.calls("GET", "/api/catalogue/items/QS-GA-010")]
 
 
 def test_two_close_items_are_asked_back_as_buttons(service, dispatcher, tracker):

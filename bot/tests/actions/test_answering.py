@@ -86,7 +86,7 @@ def test_a_first_question_about_the_fee_gets_the_fee_not_the_whole_guide(service
     service.reply("GET", "/api/catalogue/items/QS-GA-010", PASSPORT_RECORD)
     answer(service, dispatcher, "办护照要多少钱啊", {}, "ask_fee",
            [{"entity": "service_item", "value": "护照", "confidence_entity": 0.9}])
-    assert aspects_fetched(service)[0] == "fee" and "all" not in aspects_fetched(service)
+    assert "fee" in aspects_fetched(service) and "all" not in aspects_fetched(service)
 
 
 def test_a_first_question_about_materials_still_gets_the_whole_guide(service, dispatcher):
@@ -95,7 +95,7 @@ def test_a_first_question_about_materials_still_gets_the_whole_guide(service, di
     service.reply("GET", "/api/catalogue/items/QS-GA-010", PASSPORT_RECORD)
     answer(service, dispatcher, "办护照要带什么", {}, "ask_materials",
            [{"entity": "service_item", "value": "护照", "confidence_entity": 0.9}])
-    assert aspects_fetched(service)[0] == "all" and not dispatcher.messages[0]["buttons"]
+    assert "all" in aspects_fetched(service) and not dispatcher.messages[0]["buttons"]
 
 
 def test_in_wechat_the_full_guide_is_offered_by_name_not_by_a_numbered_button(service, dispatcher):
@@ -603,7 +603,7 @@ def test_telling_a_circumstance_that_holds_an_aspect_word_still_gets_the_whole_g
     service.reply("GET", "/api/catalogue/items/QS-GA-010", PASSPORT_RECORD)
     answer(service, dispatcher, "在青山送快递大半年了 想办个护照", {}, "inform_item",
            [{"entity": "service_item", "value": "护照", "confidence_entity": 0.9}])
-    assert aspects_fetched(service)[0] == "all"
+    assert "all" in aspects_fetched(service)  # the records read before it come with any aspect
 
 
 def test_asking_what_to_do_about_a_lacking_material_is_answered_not_prechecked(service, dispatcher):

@@ -109,3 +109,24 @@ def test_on_wechat_the_near_items_are_named_in_the_text(service, dispatcher):
     ActionAnswerItem().run(dispatcher, tracker, DOMAIN)
     assert "“普通护照签发”、“居民身份证首次申领”" in texts(dispatcher)[0] and len(dispatcher.messages) == 1
 
+
+
+ID_RENEWAL = {"code": "QS-GA-003", "name": "居民身份证换领、补领", "kind": "item", "score": 0.5, "matched": "换证"}
+
+
+def test_a_sure_search_whose_guide_holds_nothing_of_the_service_named_says_not_in_the_catalogue(service, dispatcher):
+    service.reply("GET", "/api/catalogue/items", {"decision": "answer", "confidence": 0.45, "ambiguous": False,
+                                                  "matches": [ID_RENEWAL]})
+    service.reply("GET", "/api/catalogue/items/QS-GA-003", record("居民身份证换领、补领", "换身份证", "身份证补办"))
+    events = run(service, dispatcher, "摩托车驾驶证到期了要换", "inform_item", {})
+    assert "没有“驾驶证”这一项" in texts(dispatcher)[0]
+    assert dispatcher.messages[1]["buttons"][0]["title"] == "居民身份证换领、补领"
+    assert "item_code" not in slots_set(events)
+
+
+def test_a_sure_search_whose_names_hold_the_service_named_is_answered(service, dispatcher):
+    service.reply("GET", "/api/catalogue/items", {"decision": "answer", "confidence": 0.45, "ambiguous": False,
+                                                  "matches": [ID_RENEWAL]})
+    service.reply("GET", "/api/catalogue/items/QS-GA-003", record("居民身份证换领、补领", "换身份证", "身份证补办"))
+    events = run(service, dispatcher, "在外地打工身份证到期了要换", "inform_item", {})
+    assert slots_set(events)["item_code"] == "QS-GA-003"
