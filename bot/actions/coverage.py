@@ -44,7 +44,8 @@ FUNCTION_TAGS = set("rmdcpuyelntqfz")
 NAMING_TAGS = {"n", "nz", "nr", "nt", "nrt", "nrfg", "ng"}
 #: A word found in this many NLU examples or more is question wording, not what is asked (怎么办 25, 要交 17).
 MAX_QUESTION_EXAMPLES = 5
-#: A word is held by a guide when this share of its character pairs is in the guide's text (户口本 / 户口簿).
+#: A word is held by a guide when more than this share of its character pairs is in the guide's text (a
+#: two-character word whole; 照相馆 is not held by 现场照相).
 HELD_SHARE = 0.5
 CHINESE = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 #: An annotated entity span of an NLU example ([护照](service_item), [户口本]{"entity": "material"}).
@@ -135,23 +136,35 @@ def strings_in(value: Any) -> Iterable[str]:
 
 
 def held(word: str, text: str, text_pairs: Set[str]) -> bool:
-    """The text holds the word, or most of its character pairs (户口本 in 户口簿's text); a term of the
+    """The text holds the word, or most of its character pairs (居民户口 in 户口簿's 居民户口簿); a term of the
     catalogue's dictionary only whole (公积金贷款 is not held by 公积金提取)."""
     if word in text:
         return True
     if word in _tokenizer()[1]:
         return False
     own = pairs(word)
-    return bool(own) and len(own & text_pairs) / len(own) >= HELD_SHARE
+    return bool(own) and len(own & text_pairs) / len(own) > HELD_SHARE
 
 
-def uncovered(question: str, record: Dict[str, Any], things_only: bool = False) -> List[str]:
+#: The fields of an item record that answer each aspect of a question.
+ASPECT_FIELDS = {"fee": ("fee",), "time_limit": ("time_limit",), "place": ("place",), "online": ("online", "visits"),
+                 "materials": ("materials",), "conditions": ("conditions",)}
+
+
+def uncovered(question: str, record: Dict[str, Any], things_only: bool = False,
+              aspects: Iterable[str] = ()) -> List[str]:
     """The telling words of ``question`` that no field of the guide ``record`` (an item or bundle answer of
-    the catalogue API, with its ``text``) holds."""
+    the catalogue API, with its ``text``) holds. With ``aspects`` (fee, place, …) only the fields answering
+    them count, besides the item's names: 契税 named among the materials is not said by the fee field."""
     own = record.get("item") or record.get("bundle") or {}
     if not (own.get("materials") or own.get("conditions") or record.get("checklist")):
         return []  # not a whole guide (no materials, no conditions): nothing can be said to be missing from it
-    text = "\n".join(strings_in(record))
+    fields = [field for aspect in aspects for field in ASPECT_FIELDS.get(aspect, ())]
+    if fields and record.get("item") and len(fields) == sum(len(ASPECT_FIELDS.get(a, ())) for a in aspects):
+        scope = [own.get("name"), own.get("aliases"), *(own.get(field) for field in fields)]
+        text = "\n".join(strings_in(scope))
+    else:
+        text = "\n".join(strings_in(record))
     text_pairs = pairs(text)
     return [word for word in telling_words(question, things_only) if not held(word, text, text_pairs)]
 

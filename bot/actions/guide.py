@@ -419,16 +419,18 @@ def service_missing(found: Dict[str, Any], text: str, subject: Optional[str],
 UNWRITTEN = "您问到的“{words}”，【{name}】的办事指南里没有写，我没法确定，以免说错；{further}。"
 
 
-def unwritten_point(text: str, code: str, tracker: Tracker) -> str:
+def unwritten_point(text: str, code: str, tracker: Tracker, aspects: List[str]) -> str:
     """An honest line when the asking clauses of the question name something no field of the guide holds
-    (契税 of a 转移登记, 照相馆 of a photo): the guide's nearest field is not the answer to it."""
+    (照相馆 of a photo), or that the fields answering the aspect asked do not hold (契税 asked with 交多少:
+    the fee field has the registration fee only): the guide's nearest field is not the answer to it."""
     asking = "，".join(c for c in re.split(r"[，,。；;！!？?\s]+", text) if asks(c))
     if not asking:
         return ""
     record = record_of(code)
     said_elsewhere = {str(e.get("value") or "") for e in tracker.latest_message.get("entities") or []
                       if e.get("entity") in ("place", "material")}  # a material is answered by its own note
-    words = [w for w in uncovered(asking, record, things_only=True) if not any(w in p for p in said_elsewhere)]
+    words = [w for w in uncovered(asking, record, things_only=True, aspects=aspects)
+             if not any(w in p for p in said_elsewhere)]
     if not words:
         return ""
     own = record.get("item") or record.get("bundle") or {}
@@ -924,10 +926,10 @@ class ActionAnswerItem(Action):
             first = best["code"] != remembered or tracker.get_slot("topic") == "guess"
             notes = asked_materials(best["code"], tracker, best.get("name") or "", asking_only=first) \
                 if wording.looks_like_question(text) or asks(text) else ""
-            unwritten = unwritten_point(text, best["code"], tracker) \
+            unwritten = unwritten_point(text, best["code"], tracker, aspects) \
                 if not points and not LOOK_UP_FOR_ME.search(text) else ""
             if notes and not points and asks_only_material(text, best, remembered):
-                answer = notes  # 他还没身份证咋办 / 普通话证还没考 是不是就认定不了了: that material's answer
+                answer = "\n".join(filter(None, [unwritten, notes]))  # 他还没身份证咋办: that material's answer
                 aspects = ["materials"]
             elif unwritten and best["code"] == remembered and not aspects_named(text):
                 answer = "\n".join(filter(None, [unwritten, notes]))  # no field answers it: none is listed

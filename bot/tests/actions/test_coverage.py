@@ -15,7 +15,8 @@ from actions.guide import ActionAnswerItem
 
 TRANSFER_ITEM = {"code": "QS-BDC-009", "name": "不动产转移登记（赠与）", "aliases": ["房子过户", "赠与过户"],
                  "conditions": ["房屋已取得不动产权证书"], "fee": "住宅每件80元",
-                 "materials": [{"name": "不动产权证书", "aliases": ["房产证"]}, {"name": "赠与合同"}],
+                 "materials": [{"name": "不动产权证书", "aliases": ["房产证"]}, {"name": "赠与合同"},
+                               {"name": "完税凭证", "aliases": ["印花税票"]}],
                  "place": {"hall": "青山区不动产登记中心", "phone": "0710-5550000"}}
 TRANSFER = {"kind": "item", "text": "【不动产转移登记（赠与）】收费标准：住宅每件80元", "item": TRANSFER_ITEM}
 ON_TRANSFER = {"service_item": "不动产转移登记（赠与）", "item_code": "QS-BDC-009", "topic": "item"}
@@ -47,7 +48,12 @@ def test_a_word_the_guide_holds_in_another_form_is_covered():
 
 
 def test_a_word_no_field_of_the_guide_holds_is_uncovered():
-    assert uncovered("印花税要交多少", TRANSFER) == ["印花税"]
+    assert uncovered("契税要交多少", TRANSFER) == ["契税"]
+
+
+def test_a_word_held_only_outside_the_field_of_the_aspect_asked_is_uncovered_for_that_aspect():
+    assert uncovered("印花税要交多少", TRANSFER, aspects=["fee"]) == ["印花税"]
+    assert uncovered("印花税要交多少", TRANSFER) == []  # the materials name its receipt
 
 
 def test_a_record_without_its_fields_is_not_judged():
