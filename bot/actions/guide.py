@@ -374,7 +374,8 @@ def say_not_in_catalogue(dispatcher: CollectingDispatcher, tracker: Tracker, sub
     items (``near``) are offered as suggestions after that, never as the answer."""
     text = NOT_IN_CATALOGUE.format(what=subject) if subject else NOT_FOUND
     if near and channel_name(tracker) == "wechat":
-        text += "\n目录里相近的事项有：" + "、".join(f"“{m['name']}”" for m in near) + "，如果您问的是其中一项，请直接说名称。"
+        names = "、".join(f"“{m['name']}”" for m in near)
+        text += f"\n目录里相近的事项有：{names}，如果您问的是其中一项，请直接说名称。"
         near = None
     dispatcher.utter_message(text=text)
     if near:
@@ -409,7 +410,7 @@ def service_missing(found: Dict[str, Any], text: str, subject: Optional[str],
     labels = [labels_of(m["code"]) for m in candidates]
     if not all(labels):
         return None  # a candidate whose names cannot be read cannot be said not to be the one
-    if any(names_hold(text, own + [str(m.get("matched") or "")]) for own, m in zip(labels, candidates)):
+    if any(names_hold(text, own + [str(m.get("matched") or "")]) for own, m in zip(labels, candidates, strict=True)):
         return None
     if not unsure and uncovered(text, record_of(matches[0]["code"])) != words:
         return None  # the answer's guide speaks of what is asked somewhere (疫苗 in its materials)
@@ -883,7 +884,8 @@ class ActionAnswerItem(Action):
                 if subject and search_is_sure(found) and subject != text and covered_share(
                         subject, matches[0]["code"], matches[0].get("name"), matches[0].get("matched")) == 0 \
                         and not search_is_sure(client.search(text)):
-                    return say_not_in_catalogue(dispatcher, tracker, subject, matches)  # 驾照快到期了: 驾照 is only a material
+                    # 驾照快到期了: 驾照 is only a material
+                    return say_not_in_catalogue(dispatcher, tracker, subject, matches)
                 if not_in_catalogue(found, subject) and not (
                         remembered and aspects_named(text) and (not subject or covered_share(
                             subject, remembered, tracker.get_slot("service_item")) >= COVERED_SHARE)):

@@ -12,9 +12,6 @@ from test_conversation_repairs import in_form, left_the_form, run, slots_set, te
 from actions.complaint import ValidateComplaintForm
 
 
-# ---- a complaint taken back later in the form is not filed ----------------------------------------
-
-
 @pytest.mark.parametrize("said", ["唉，还是别帮我登记了，楼上楼下的不好弄", "不用给我报上去了，我去跟物业说",
                                   "先别提交，我跟家里人商量一下"])
 def test_taking_the_complaint_back_in_a_longer_sentence_at_the_phone_step_files_nothing(service, dispatcher, said):
