@@ -10,7 +10,8 @@ generated from the catalogue and the domain dictionary), or a word of the langua
 (its information, from jieba's dictionary frequencies) yet attested there often enough to be a word and not a
 chance compound (能取, 咋办); (b) of a word class that can name a thing or an act (jieba's part-of-speech
 tags: not a pronoun, numeral, adverb, idiom, place or time word); and (c) not part of the wording every
-question shares, i.e. found in few of the bot's own NLU training examples (怎么办, 要交 are in many).
+question shares, i.e. found in few of the bot's own NLU training examples (怎么办, 要交 are in many) and
+not itself a word that asks for a part of the guide (交钱, 在哪: bot/dialogue_cues.yml).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from typing import Any, Dict, Iterable, List, Set, Tuple
 import jieba
 import jieba.posseg
 import yaml
+
+from actions.cues import aspects_named
 
 BOT_DIR = Path(__file__).resolve().parent.parent
 USER_DICT = BOT_DIR / "jieba_dict" / "userdict.txt"
@@ -112,6 +115,8 @@ def telling_words(text: str, things_only: bool = False) -> List[str]:
         word = pair.word
         if not CHINESE.match(word) or word in found or counts[word] >= MAX_QUESTION_EXAMPLES:
             continue
+        if aspects_named(word):
+            continue  # 交钱, 网上: the words that ask for a part of the guide are how it is asked, not what
         kind_fits = pair.flag in NAMING_TAGS if things_only else names_something(pair.flag)
         if word in terms or information(word) >= MIN_INFORMATION and kind_fits:
             found.append(word)

@@ -406,6 +406,8 @@ def service_missing(found: Dict[str, Any], text: str, subject: Optional[str],
     if remembered and not uncovered(text, record_of(remembered)):
         return None
     unsure = found.get("ambiguous") and not clear_lead(found)
+    if unsure and not subject:
+        return None  # no service named (开个面馆要办哪些证): the candidates are asked about, as the search offers
     candidates = matches if unsure else matches[:1]
     labels = [labels_of(m["code"]) for m in candidates]
     if not all(labels):
@@ -414,7 +416,16 @@ def service_missing(found: Dict[str, Any], text: str, subject: Optional[str],
         return None
     if not unsure and uncovered(text, record_of(matches[0]["code"])) != words:
         return None  # the answer's guide speaks of what is asked somewhere (疫苗 in its materials)
-    return subject or "、".join(words)
+    if subject and any(word in subject for word in words):
+        return subject
+    return "、".join(service_phrase(word, text) for word in words)
+
+
+def service_phrase(word: str, text: str) -> str:
+    """The telling word with the service noun said right after it (居留 → 居留许可), as the citizen named it."""
+    after = text.partition(word)[2]
+    noun = re.match(r"[\u4e00-\u9fff]{0,2}?(" + SERVICE_NOUN.pattern + ")", after)
+    return word + noun.group(0) if noun else word
 
 
 UNWRITTEN = "您问到的“{words}”，【{name}】的办事指南里没有写，我没法确定，以免说错；{further}。"

@@ -22,6 +22,7 @@ TRANSFER = {"kind": "item", "text": "【不动产转移登记（赠与）】收�
 ON_TRANSFER = {"service_item": "不动产转移登记（赠与）", "item_code": "QS-BDC-009", "topic": "item"}
 NOT_FOUND = {"decision": "not_found", "confidence": 0.0, "ambiguous": False, "matches": []}
 PASSPORT = {"code": "QS-GA-010", "name": "普通护照签发", "kind": "item", "score": 0.4, "matched": "普通护照签发"}
+ID_RENEWAL = {"code": "QS-GA-003", "name": "居民身份证换领、补领", "kind": "item", "score": 0.5, "matched": "换证"}
 ID_CARD = {"code": "QS-GA-002", "name": "居民身份证首次申领", "kind": "item", "score": 0.3, "matched": "身份证"}
 
 
@@ -97,6 +98,24 @@ def test_an_unsure_search_whose_candidates_are_not_the_service_named_says_not_in
     assert "item_code" not in slots_set(events)
 
 
+def test_an_unsure_search_without_a_service_named_asks_between_its_candidates(service, dispatcher):
+    service.reply("GET", "/api/catalogue/items", {"decision": "clarify", "confidence": 0.2, "ambiguous": True,
+                                                  "matches": [PASSPORT, ID_CARD]})
+    service.reply("GET", "/api/catalogue/items/QS-GA-010", record("普通护照签发", "护照", "办护照"))
+    service.reply("GET", "/api/catalogue/items/QS-GA-002", record("居民身份证首次申领", "办身份证"))
+    run(service, dispatcher, "下个月要去澳门旅游，要办什么", "ask_materials", {})
+    assert texts(dispatcher)[0] == "您问的是下面哪一项？"
+
+
+def test_the_service_not_in_the_catalogue_is_named_with_its_service_noun(service, dispatcher):
+    service.reply("GET", "/api/catalogue/items", {"decision": "answer", "confidence": 0.45, "ambiguous": False,
+                                                  "matches": [ID_RENEWAL]})
+    service.reply("GET", "/api/catalogue/items/QS-GA-003", record("居民身份证换领、补领", "换身份证", "身份证补办"))
+    run(service, dispatcher, "我老公的居留许可快到期了", "inform_item", {},
+        [{"entity": "service_item", "value": "许可", "confidence_entity": 0.9}])
+    assert "没有“居留许可”这一项" in texts(dispatcher)[0]
+
+
 def test_an_unsure_search_whose_candidate_is_called_by_the_words_asks_between_them(service, dispatcher):
     service.reply("GET", "/api/catalogue/items", {"decision": "clarify", "confidence": 0.2, "ambiguous": True,
                                                   "matches": [PASSPORT, ID_CARD]})
@@ -111,13 +130,13 @@ def test_on_wechat_the_near_items_are_named_in_the_text(service, dispatcher):
                                                   "matches": [PASSPORT, ID_CARD]})
     service.reply("GET", "/api/catalogue/items/QS-GA-010", record("普通护照签发", "护照"))
     service.reply("GET", "/api/catalogue/items/QS-GA-002", record("居民身份证首次申领", "办身份证"))
-    tracker = guide_tracker("港澳通行证到期了在哪续签", "ask_place", [], {}, sender_id="wx:citizen-9")
+    tracker = guide_tracker("港澳通行证到期了在哪续签", "ask_place",
+                            [{"entity": "service_item", "value": "港澳通行证", "confidence_entity": 0.9}], {},
+                            sender_id="wx:citizen-9")
     ActionAnswerItem().run(dispatcher, tracker, DOMAIN)
     assert "“普通护照签发”、“居民身份证首次申领”" in texts(dispatcher)[0] and len(dispatcher.messages) == 1
 
 
-
-ID_RENEWAL = {"code": "QS-GA-003", "name": "居民身份证换领、补领", "kind": "item", "score": 0.5, "matched": "换证"}
 
 
 def test_a_sure_search_whose_guide_holds_nothing_of_the_service_named_says_not_in_the_catalogue(service, dispatcher):
