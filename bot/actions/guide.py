@@ -392,40 +392,42 @@ def record_of(code: str) -> Dict[str, Any]:
 
 def service_missing(found: Dict[str, Any], text: str, subject: Optional[str],
                     remembered: Optional[str]) -> Optional[str]:
-    """What the citizen asks for when the catalogue does not have it, else None.
+    """The service the citizen names when the catalogue does not have it, else None.
 
     The search ranks by every field, so a neighbour sharing a common word can lead (公积金贷款 → 公积金提取,
-    驾驶证换证 → 身份证换领). Read with the question's telling words (actions/coverage.py): an unsure search
-    (clarify) whose candidates' names hold none of them offers neighbours, not the service asked; an answer
-    whose guide holds none of them in any field, nor in its names, answers something else. A question the
-    item under discussion covers is a follow-up about it, not a new service."""
+    驾驶证换证 → 身份证换领). Only a service the citizen names (``subject``, from the NLU's entities) is
+    judged, by its telling words (actions/coverage.py; the words of a situation, 买了套房 / 腿脚不行, are not
+    the service asked): when the search hesitates, none of its candidates' names holds them; when it
+    answers, neither the names nor any field of its guide does. A question the item under discussion
+    covers is a follow-up about it."""
     matches = found.get("matches") or []
-    words = telling_words(text)
-    if not matches or not words:
+    named = service_named(text, subject)
+    if not matches or not named:
         return None
     if remembered and not uncovered(text, record_of(remembered)):
         return None
     unsure = found.get("ambiguous") and not clear_lead(found)
-    if unsure and not subject:
-        return None  # no service named (开个面馆要办哪些证): the candidates are asked about, as the search offers
     candidates = matches if unsure else matches[:1]
     labels = [labels_of(m["code"]) for m in candidates]
     if not all(labels):
         return None  # a candidate whose names cannot be read cannot be said not to be the one
-    if any(names_hold(text, own + [str(m.get("matched") or "")]) for own, m in zip(labels, candidates, strict=True)):
+    if any(names_hold(named, own + [str(m.get("matched") or "")]) for own, m in zip(labels, candidates, strict=True)):
         return None
-    if not unsure and uncovered(text, record_of(matches[0]["code"])) != words:
+    if not unsure and uncovered(named, record_of(matches[0]["code"])) != telling_words(named):
         return None  # the answer's guide speaks of what is asked somewhere (疫苗 in its materials)
-    if subject and any(word in subject for word in words):
-        return subject
-    return "、".join(service_phrase(word, text) for word in words)
+    return named
 
 
-def service_phrase(word: str, text: str) -> str:
-    """The telling word with the service noun said right after it (居留 → 居留许可), as the citizen named it."""
-    after = text.partition(word)[2]
-    noun = re.match(r"[\u4e00-\u9fff]{0,2}?(" + SERVICE_NOUN.pattern + ")", after)
-    return word + noun.group(0) if noun else word
+def service_named(text: str, subject: Optional[str]) -> Optional[str]:
+    """The service as the citizen names it: the subject with the telling word said right before it (居留 +
+    许可), when the phrase holds a telling word at all; None otherwise (补贴 alone, 户口 alone)."""
+    if not subject:
+        return None
+    before = text.partition(subject)[0]
+    for word in telling_words(text):
+        if before.endswith(word):
+            return word + subject
+    return subject if telling_words(subject) else None
 
 
 UNWRITTEN = "您问到的“{words}”，【{name}】的办事指南里没有写，我没法确定，以免说错；{further}。"

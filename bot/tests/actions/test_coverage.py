@@ -143,10 +143,20 @@ def test_a_sure_search_whose_guide_holds_nothing_of_the_service_named_says_not_i
     service.reply("GET", "/api/catalogue/items", {"decision": "answer", "confidence": 0.45, "ambiguous": False,
                                                   "matches": [ID_RENEWAL]})
     service.reply("GET", "/api/catalogue/items/QS-GA-003", record("居民身份证换领、补领", "换身份证", "身份证补办"))
-    events = run(service, dispatcher, "摩托车驾驶证到期了要换", "inform_item", {})
+    events = run(service, dispatcher, "摩托车驾驶证到期了要换", "inform_item", {},
+                 [{"entity": "service_item", "value": "驾驶证", "confidence_entity": 0.9}])
     assert "没有“驾驶证”这一项" in texts(dispatcher)[0]
     assert dispatcher.messages[1]["buttons"][0]["title"] == "居民身份证换领、补领"
     assert "item_code" not in slots_set(events)
+
+
+def test_the_words_of_a_situation_are_not_taken_for_a_service_the_catalogue_lacks(service, dispatcher):
+    service.reply("GET", "/api/catalogue/items", {"decision": "answer", "confidence": 0.7, "ambiguous": False,
+                                                  "matches": [ID_RENEWAL]})
+    service.reply("GET", "/api/catalogue/items/QS-GA-003", record("居民身份证换领、补领", "换身份证", "身份证补办"))
+    events = run(service, dispatcher, "我在工地搬砖把钱包弄丢了，身份证也在里面", "inform_item", {},
+                 [{"entity": "service_item", "value": "身份证", "confidence_entity": 0.9}])
+    assert slots_set(events)["item_code"] == "QS-GA-003"
 
 
 def test_a_sure_search_whose_names_hold_the_service_named_is_answered(service, dispatcher):
