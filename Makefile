@@ -78,15 +78,22 @@ $(CATALOGUE_VOCAB): service_guide/vocabulary.py service_guide/analysis.py servic
 # Guangdong export when it is beside the project), each trained on questions made from its own guides. No
 # evaluation question is read. The service loads the one of the catalogue it serves (models/catalogue/rankers/<file>).
 SERVED_CATALOGUE := service_guide/data/qingshan_catalogue.yml
+# Other catalogues' real services, taught to each ranker as "not ours" where clearly not its own (ranker.py):
+# for the served catalogue the Guangdong export and the 广安区 list, for the export the 广安区 list and the served one.
+OTHER_SERVICES := $(wildcard $(SHARED_DATA)/guangan_items_by_department.csv)
 RANKER_DIR := models/catalogue/rankers
 RANKER_CODE := service_guide/ranker.py service_guide/matcher.py service_guide/analysis.py service_guide/config/search.yml
 CATALOGUE_RANKERS := $(RANKER_DIR)/$(basename $(notdir $(SERVED_CATALOGUE))).joblib \
 	$(foreach guides,$(GUIDES),$(RANKER_DIR)/$(basename $(notdir $(guides))).joblib)
-$(RANKER_DIR)/$(basename $(notdir $(SERVED_CATALOGUE))).joblib: $(SERVED_CATALOGUE) $(RANKER_CODE) $(CATALOGUE_VOCAB) | setup
-	$(PY) -m service_guide.ranker build --catalogue $< --vocabulary $(CATALOGUE_VOCAB) --out $@
+$(RANKER_DIR)/$(basename $(notdir $(SERVED_CATALOGUE))).joblib: $(SERVED_CATALOGUE) $(RANKER_CODE) $(CATALOGUE_VOCAB) \
+		$(GUIDES) $(OTHER_SERVICES) | setup
+	$(PY) -m service_guide.ranker build --catalogue $< --vocabulary $(CATALOGUE_VOCAB) --out $@ \
+		$(addprefix --absent-from ,$(GUIDES) $(OTHER_SERVICES))
 ifneq ($(GUIDES),)
-$(RANKER_DIR)/$(basename $(notdir $(GUIDES))).joblib: $(GUIDES) $(RANKER_CODE) $(CATALOGUE_VOCAB) | setup
-	$(PY) -m service_guide.ranker build --catalogue $< --vocabulary $(CATALOGUE_VOCAB) --out $@
+$(RANKER_DIR)/$(basename $(notdir $(GUIDES))).joblib: $(GUIDES) $(RANKER_CODE) $(CATALOGUE_VOCAB) $(OTHER_SERVICES) \
+		$(SERVED_CATALOGUE) | setup
+	$(PY) -m service_guide.ranker build --catalogue $< --vocabulary $(CATALOGUE_VOCAB) --out $@ \
+		$(addprefix --absent-from ,$(OTHER_SERVICES) $(SERVED_CATALOGUE))
 endif
 
 train: models/classifier/CURRENT models/ticket_type/CURRENT models/departments/CURRENT $(CATALOGUE_VOCAB) $(CATALOGUE_RANKERS) ## train the models and the catalogue search's vocabulary and rankers (if stale)

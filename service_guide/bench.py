@@ -11,6 +11,9 @@ offered (the export lists the same service once per issuing office or sub-case);
 search declares not in the catalogue offers nothing, so it counts as a miss (``ranking_top1/3`` count
 the ranking alone, whatever the decision). For the questions
 the catalogue does not cover, precision and recall of the ``not_found`` decision are reported.
+
+``--absent-queries CSV`` reads questions written for another catalogue (the Guangdong dev sets, asked of the served
+青山区 one): those about a real service clearly not in this catalogue count as out of catalogue (:func:`as_absent`).
 """
 
 from __future__ import annotations
@@ -115,11 +118,28 @@ def read_queries(paths: list[Path]) -> list[dict[str, str]]:
     return rows
 
 
+def as_absent(rows: list[dict[str, str]], catalogue, different_below: float = 0.3) -> list[dict[str, str]]:
+    """Questions written for another catalogue, kept as questions this one does not cover (``expected_name`` emptied)
+    when the item they were written for is clearly not one of this catalogue's, by the rule the ranker's training
+    uses (:func:`service_guide.ranker.absent_questions`); the others are dropped."""
+    from service_guide.analysis import Analyzer
+    from service_guide.ranker import NameSimilarity
+
+    own = [n for e in (*catalogue.items.values(), *catalogue.bundles.values()) for n in (e.name, *e.aliases)]
+    similarity = NameSimilarity(Analyzer(), [*own, *(r["expected_name"] for r in rows)])
+    return [{**row, "expected_name": "", "kind": "other_catalogue"} for row in rows
+            if (row.get("expected_name") or "").strip()
+            and max((similarity(row["expected_name"], name) for name in own), default=0.0) < different_below]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--catalogue", type=Path, required=True, help="YAML catalogue or .jsonl export")
-    parser.add_argument("--queries", type=Path, action="append", required=True,
+    parser.add_argument("--queries", type=Path, action="append", default=[],
                         help="CSV with query,expected_name[,kind]; repeat to pool several files")
+    parser.add_argument("--absent-queries", type=Path, action="append", default=[],
+                        help="CSV of questions written for another catalogue: those about a service clearly not in "
+                             "this one count as out of catalogue, the others are dropped; repeat to pool")
     parser.add_argument("--vocabulary", type=Path, default=None,
                         help="learned vocabulary (default: models/catalogue/vocabulary.npz, built by `make run`)")
     parser.add_argument("--no-vocabulary", action="store_true", help="measure without the learned vocabulary")
@@ -131,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         catalogue = load_catalogue(args.catalogue)
-        rows = read_queries(args.queries)
+        rows = read_queries(args.queries) + (as_absent(read_queries(args.absent_queries), catalogue)
+                                             if args.absent_queries else [])
         start = time.perf_counter()
         search = build_search(catalogue, vocabulary=args.vocabulary, use_vocabulary=not args.no_vocabulary,
                               ranker=None if args.no_ranker else args.ranker or ranker_path(args.catalogue))

@@ -15,6 +15,11 @@ against the catalogue without the item's name (every item of that name masked: a
 catalogue does not have, like 社保卡挂失 beside 社保卡申领). So the not-found decision learns what a
 question looks like when its key words are covered by no candidate, not what the dev negatives look like.
 
+Other catalogues' real services teach "not ours" too (``--absent-from``: the Guangdong export for the served
+青山区 catalogue, the 广安区 list for both): questions made the same way from their items, kept only when the item
+is clearly not a service of this catalogue by :class:`NameSimilarity` (the ambiguous middle is left out), are
+asked of the whole catalogue as questions it does not cover (驾驶证换证 of a catalogue with 身份证换领 only).
+
 ``python -m service_guide.ranker build --catalogue FILE --vocabulary …`` (``make train``, once per catalogue) fits
 three models and stores them in one artefact per catalogue, :func:`ranker_path` (the service loads the one of the
 catalogue it serves: a ranker learns the names, siblings and wording of its own catalogue):
@@ -28,6 +33,7 @@ catalogue it serves: a ranker learns the names, siblings and wording of its own 
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
 import json
 import math
@@ -284,6 +290,90 @@ class QuestionMaker:
         return out
 
 
+# ------------------------------------------------------------------------ other catalogues' services
+@dataclass(frozen=True)
+class ReferenceService:
+    """A real service of another catalogue: its name and what questions about it can be made from."""
+
+    name: str
+    conditions: tuple[str, ...] = ()
+    materials: tuple[str, ...] = ()
+
+
+def reference_services(path: Path | str) -> list[ReferenceService]:
+    """The distinct services of another catalogue: a YAML catalogue or a .jsonl export (name, conditions,
+    materials), or a CSV list with an ``item_name`` column (name only, like the 广安区 list)."""
+    path = Path(path)
+    if path.suffix == ".csv":
+        with path.open(encoding="utf-8") as handle:
+            names = [(row.get("item_name") or "").strip() for row in csv.DictReader(handle)]
+        return [ReferenceService(n) for n in dict.fromkeys(n for n in names if n)]
+    from service_guide.loader import load_catalogue
+
+    out: dict[str, ReferenceService] = {}
+    for item in load_catalogue(path).items.values():
+        out.setdefault(item.name, ReferenceService(item.name, tuple(item.conditions),
+                                                   tuple(m.name for m in item.materials if m.name not in ("无", ""))))
+    return list(out.values())
+
+
+class NameSimilarity:
+    """How alike two service names are: IDF-weighted Dice overlap of their words and character bigrams, the IDF
+    counted over every name given (so 住房公积金, in many names, weighs less than 贷款 or 提取 that tell them apart).
+
+    1.0 for the same name; 居民身份证补领 against 居民身份证换领、补领 about 0.75, 机动车驾驶证换证 against it about
+    0.1. Names that share their subject but not their action (住房公积金贷款 / 住房公积金提取) fall in the middle."""
+
+    def __init__(self, analyzer: Analyzer, names: list[str]) -> None:
+        self.analyzer = analyzer
+        docs = [set(self._tokens(n)) for n in dict.fromkeys(names)]
+        df: dict[str, int] = {}
+        for doc in docs:
+            for t in doc:
+                df[t] = df.get(t, 0) + 1
+        self.idf = {t: math.log((len(docs) + 1) / (c + 1)) + 1 for t, c in df.items()}
+        self.unseen = math.log(len(docs) + 1) + 1
+
+    def _tokens(self, name: str) -> list[str]:
+        return self.analyzer.tokens(re.sub(r"[（(][^）)]*[）)]", "", name) or name)
+
+    def __call__(self, a: str, b: str) -> float:
+        ta, tb = set(self._tokens(a)), set(self._tokens(b))
+        weight = lambda tokens: sum(self.idf.get(t, self.unseen) for t in tokens)  # noqa: E731
+        total = weight(ta) + weight(tb)
+        return 2 * weight(ta & tb) / total if total > 0 else 0.0
+
+
+def absent_questions(maker: QuestionMaker, services: list[ReferenceService], own_names: list[str],
+                     count: int, different_below: float = 0.3, same_at: float = 0.6,
+                     kinds: tuple[str, ...] = KINDS) -> tuple[list[TrainingQuestion], dict[str, int]]:
+    """Up to ``count`` questions, one each, about other catalogues' services that this catalogue does not have.
+
+    A service is taken as not ours when its name's :class:`NameSimilarity` to every name (and alias) of ours is
+    under ``different_below``; at ``same_at`` or more it is the same service under another office's name (left out,
+    as it is ours); in between it may be either (left out too). Also returns how many services fell in each case."""
+    similarity = NameSimilarity(maker.analyzer, [*own_names, *(s.name for s in services)])
+    own = list(dict.fromkeys(own_names))
+    counts = {"different": 0, "same": 0, "ambiguous": 0}
+    different = []
+    for service in services:
+        best = max((similarity(service.name, name) for name in own), default=0.0)
+        verdict = "different" if best < different_below else "same" if best >= same_at else "ambiguous"
+        counts[verdict] += 1
+        if verdict == "different":
+            different.append(service)
+    maker.random.shuffle(different)
+    out: list[TrainingQuestion] = []
+    for service in different:
+        if len(out) >= count:
+            break
+        kind = maker.random.choice(kinds)
+        question = maker.make(kind, service.name, list(service.conditions), list(service.materials))
+        if question:
+            out.append(TrainingQuestion(question, "", "absent_" + kind))
+    return out, counts
+
+
 # ------------------------------------------------------------------------------------- fitting
 def candidate_rows(matcher: ItemMatcher, questions: list[TrainingQuestion], pool: int
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -340,16 +430,23 @@ def make_model(kind: str, seed: int = 0, balanced: bool = False):
 def train(matcher: ItemMatcher, catalogue: Catalogue, vocabulary: Vocabulary | None, pool: int = 15,
           model: str = "logistic", per_kind: int = 1, min_questions: int = 0, off_domain_share: float = 0.5,
           outside_features: tuple[str, ...] = DECISION_FEATURES, seed: int = 0, kinds: tuple[str, ...] = KINDS,
-          outside_balanced: bool = False) -> tuple[LearnedRanker, dict[str, object]]:
+          outside_balanced: bool = False, absent_services: list[ReferenceService] = (),
+          absent_share: float = 0.5, different_below: float = 0.3, same_at: float = 0.6
+          ) -> tuple[LearnedRanker, dict[str, object]]:
     """Fit the ranker on training questions made from the catalogue, then the decision models on others.
 
     ``outside_balanced``: weigh the not-found model's two classes alike (each question is asked once with its item
-    and once without, plus the off-domain ones, so "absent" outnumbers "present" in the rows)."""
+    and once without, plus the off-domain ones, so "absent" outnumbers "present" in the rows).
+    ``absent_services``: other catalogues' real services; up to ``absent_share`` × the decision questions are made
+    from those that are clearly not this catalogue's (:func:`absent_questions`) and taught as "not ours". Their
+    words are government language, so they are never used as the everyday words of paraphrase questions."""
     maker = QuestionMaker(matcher._analyzer, vocabulary, seed=seed)
     names = len({item.name for item in catalogue.items.values()})
     per_kind = max(per_kind, math.ceil(min_questions / (len(kinds) * max(names, 1))))  # a small catalogue: more each
     catalogue_words = {t[2:] for t in matcher._guide.vocabulary if t.startswith("w:")}
-    questions = maker.questions(catalogue, per_kind, kinds, catalogue_words)
+    service_words = {w for s in absent_services for text in (s.name, *s.conditions, *s.materials)
+                     for w in matcher._analyzer.words(text)}
+    questions = maker.questions(catalogue, per_kind, kinds, catalogue_words | service_words)
     random.Random(seed).shuffle(questions)
     half = len(questions) // 2
     ranking_part, decision_part = questions[:half], questions[half:]
@@ -358,8 +455,11 @@ def train(matcher: ItemMatcher, catalogue: Catalogue, vocabulary: Vocabulary | N
         raise ValueError("too few training questions found their item among the candidates")
     ranker = make_model(model, seed).fit(x, y)
     matcher.ranker = LearnedRanker(ranker, None, None, pool)
-    off_domain = maker.off_domain(catalogue_words, int(len(decision_part) * off_domain_share))
-    xd, right, outside = decision_rows(matcher, decision_part + off_domain)
+    off_domain = maker.off_domain(catalogue_words | service_words, int(len(decision_part) * off_domain_share))
+    own_names = [n for e in (*catalogue.items.values(), *catalogue.bundles.values()) for n in (e.name, *e.aliases)]
+    absent, verdicts = absent_questions(maker, list(absent_services), own_names,
+                                        int(len(decision_part) * absent_share), different_below, same_at, kinds)
+    xd, right, outside = decision_rows(matcher, decision_part + off_domain + absent)
     inside = outside == 0
     right_model = make_model("logistic").fit(xd[inside], right[inside])
     columns = [DECISION_FEATURES.index(f) for f in outside_features]
@@ -368,6 +468,7 @@ def train(matcher: ItemMatcher, catalogue: Catalogue, vocabulary: Vocabulary | N
     matcher.ranker = learned
     stats = {"questions": len(questions), "ranker_rows": int(len(y)), "ranker_questions": int(len(set(_.tolist()))),
              "decision_questions": len(decision_part), "off_domain_questions": len(off_domain),
+             "absent_questions": len(absent), "other_services": verdicts,
              "first_right_on_training_questions": round(float(right[inside].mean()), 4) if inside.any() else None,
              "kinds": {k: sum(q.kind == k for q in questions) for k in kinds}}
     return learned, stats
@@ -386,13 +487,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None,
                         help=f"the artefact (default: {RANKER_DIR}/<catalogue file name>.joblib)")
     parser.add_argument("--config", type=Path, default=CONFIG_FILE, help="the search's settings (its ranker section)")
+    parser.add_argument("--absent-from", type=Path, action="append", default=[],
+                        help="another catalogue (.yml, .jsonl, or a .csv with item_name): its services this catalogue "
+                             "does not have are taught as not ours; repeat for several")
     args = parser.parse_args(argv)
     out = args.out or ranker_path(args.catalogue)
     start = time.perf_counter()
-    settings = load_config(args.config).get("ranker") or {}
+    config = load_config(args.config)
+    own_settings = (config.get("catalogue_ranker") or {}).get(args.catalogue.stem) or {}
+    settings = {**(config.get("ranker") or {}), **own_settings}  # the catalogue's own settings win
     try:
         catalogue = load_catalogue(args.catalogue)
-    except UserFacingError as exc:
+        absent_services = [s for path in args.absent_from for s in reference_services(path)]
+    except (UserFacingError, OSError) as exc:
         print(exc, file=sys.stderr)
         return 2
     search = build_search(catalogue, vocabulary=args.vocabulary, use_vocabulary=args.vocabulary is not None,
@@ -404,10 +511,12 @@ def main(argv: list[str] | None = None) -> int:
                            off_domain_share=float(settings.get("off_domain_share", 0.5)),
                            outside_features=tuple(settings.get("outside_features") or DECISION_FEATURES),
                            kinds=tuple(settings.get("kinds") or KINDS),
-                           outside_balanced=bool(settings.get("outside_balanced", False)))
+                           outside_balanced=bool(settings.get("outside_balanced", False)),
+                           absent_services=absent_services, absent_share=float(settings.get("absent_share", 0.5)),
+                           different_below=float(settings.get("absent_different_below", 0.3)),
+                           same_at=float(settings.get("absent_same_at", 0.6)))
     learned.thresholds = {k: float(v) for k, v in
-                          ((load_config(args.config).get("catalogue_thresholds") or {}).get(args.catalogue.stem)
-                           or {}).items()}
+                          ((config.get("catalogue_thresholds") or {}).get(args.catalogue.stem) or {}).items()}
     learned.save(out)
     seconds = round(time.perf_counter() - start, 1)
     print(json.dumps({"out": str(out), "catalogue": args.catalogue.name, "build_s": seconds, **stats},

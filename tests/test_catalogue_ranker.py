@@ -12,11 +12,15 @@ from service_guide.ranker import (
     DECISION_FEATURES,
     FRAMES,
     LearnedRanker,
+    NameSimilarity,
     QuestionMaker,
+    ReferenceService,
     TrainingQuestion,
+    absent_questions,
     decision_rows,
     load_ranker,
     make_model,
+    reference_services,
     train,
 )
 from service_guide.search import CatalogueSearch, build_search
@@ -197,5 +201,63 @@ def test_a_catalogues_own_thresholds_travel_with_its_ranker(qingshan_search):
 
     config = load_config()
     own = config["catalogue_thresholds"]["qingshan_catalogue"]["not_found_at"]
-    assert own != config["learned_calibration"]["not_found_at"]
     assert qingshan_search.learned.thresholds["not_found_at"] == own == qingshan_search.calibration.not_found_at
+
+
+def test_a_catalogues_own_ranker_settings_win_over_the_shared_ones(qingshan_search):
+    from service_guide.search import load_config
+
+    config = load_config()
+    own = tuple(config["catalogue_ranker"]["qingshan_catalogue"]["outside_features"])
+    assert own != tuple(config["ranker"]["outside_features"])
+    assert qingshan_search.learned.outside_features == own
+
+
+# ---------------------------------------------------------------- other catalogues' services taught as "not ours"
+OTHER_SERVICES = [ReferenceService("机动车驾驶证换证", ("驾驶证有效期满需要换证",), ("机动车驾驶证",)),
+                  ReferenceService("居民身份证补领"), ReferenceService("外国人居留许可签发")]
+OURS = ["居民身份证换领、补领", "内地居民结婚登记"]
+
+
+def test_name_similarity_keeps_the_same_service_apart_from_another_one():
+    similarity = NameSimilarity(Analyzer(), [*OURS, *(s.name for s in OTHER_SERVICES)])
+    assert similarity("居民身份证补领", "居民身份证换领、补领") >= 0.6
+    assert similarity("机动车驾驶证换证", "居民身份证换领、补领") < 0.3
+
+
+def test_only_services_clearly_not_ours_become_absent_questions():
+    questions, verdicts = absent_questions(QuestionMaker(Analyzer(), None, seed=4), OTHER_SERVICES, OURS, count=10)
+    assert verdicts == {"different": 2, "same": 1, "ambiguous": 0}
+    assert len(questions) == 2 and all(q.name == "" for q in questions)
+    assert not any("身份证" in q.query for q in questions)
+
+
+def test_absent_questions_stop_at_the_count_asked_for():
+    questions, _ = absent_questions(QuestionMaker(Analyzer(), None, seed=4), OTHER_SERVICES, OURS, count=1)
+    assert len(questions) == 1
+
+
+def test_another_catalogues_service_list_is_read_from_its_item_names(tmp_path):
+    path = tmp_path / "items.csv"
+    path.write_text("department,item_name\n区公安分局,机动车驾驶证换证\n区交警大队,机动车驾驶证换证\n区民政局,收养登记\n",
+                    encoding="utf-8")
+    assert [s.name for s in reference_services(path)] == ["机动车驾驶证换证", "收养登记"]
+
+
+def test_a_ranker_trained_with_other_catalogues_services_counts_them_as_not_ours(catalogue):
+    other = [ReferenceService("机动车驾驶证换证", ("驾驶证有效期满",)), ReferenceService("外国人居留许可签发"),
+             ReferenceService("弩的购置审批")]
+    _, stats = train(blend(catalogue).matcher, catalogue, None, pool=5, per_kind=4, absent_services=other,
+                     absent_share=1.0)
+    assert stats["other_services"] == {"different": 2, "same": 1, "ambiguous": 0}
+    assert stats["absent_questions"] == 2
+
+
+def test_questions_written_for_another_catalogue_count_as_absent_only_when_their_service_is_clearly_not_ours():
+    from service_guide.bench import as_absent
+    from service_guide.loader import load_catalogue
+
+    rows = [{"query": "外国人的居留许可在哪办", "expected_name": "外国人居留许可签发", "kind": "everyday"},
+            {"query": "身份证丢了去哪补", "expected_name": "居民身份证补领", "kind": "everyday"}]
+    absent = as_absent(rows, load_catalogue(QINGSHAN))
+    assert absent == [{"query": "外国人的居留许可在哪办", "expected_name": "", "kind": "other_catalogue"}]
