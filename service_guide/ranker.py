@@ -474,6 +474,15 @@ def train(matcher: ItemMatcher, catalogue: Catalogue, vocabulary: Vocabulary | N
     return learned, stats
 
 
+def ranker_settings(config: dict, catalogue: str, with_other_services: bool) -> dict:
+    """The ranker section of the search's config, under the catalogue's own settings (``catalogue_ranker``, by file
+    name); those under its ``with_other_services`` key only when other catalogues' services are taught as absent
+    (columns that tell a service of theirs from ours only once the model has seen some)."""
+    own = dict((config.get("catalogue_ranker") or {}).get(catalogue) or {})
+    extra = own.pop("with_other_services", None) or {}
+    return {**(config.get("ranker") or {}), **own, **(extra if with_other_services else {})}
+
+
 def main(argv: list[str] | None = None) -> int:
     from core.errors import UserFacingError
     from service_guide.loader import load_catalogue
@@ -494,8 +503,7 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or ranker_path(args.catalogue)
     start = time.perf_counter()
     config = load_config(args.config)
-    own_settings = (config.get("catalogue_ranker") or {}).get(args.catalogue.stem) or {}
-    settings = {**(config.get("ranker") or {}), **own_settings}  # the catalogue's own settings win
+    settings = ranker_settings(config, args.catalogue.stem, with_other_services=bool(args.absent_from))
     try:
         catalogue = load_catalogue(args.catalogue)
         absent_services = [s for path in args.absent_from for s in reference_services(path)]

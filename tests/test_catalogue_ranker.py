@@ -20,6 +20,7 @@ from service_guide.ranker import (
     decision_rows,
     load_ranker,
     make_model,
+    ranker_settings,
     reference_services,
     train,
 )
@@ -204,13 +205,20 @@ def test_a_catalogues_own_thresholds_travel_with_its_ranker(qingshan_search):
     assert qingshan_search.learned.thresholds["not_found_at"] == own == qingshan_search.calibration.not_found_at
 
 
-def test_a_catalogues_own_ranker_settings_win_over_the_shared_ones(qingshan_search):
-    from service_guide.search import load_config
+def test_a_catalogues_own_ranker_settings_win_over_the_shared_ones():
+    config = {"ranker": {"pool": 15, "outside_features": ["uncovered"]},
+              "catalogue_ranker": {"qingshan_catalogue": {"pool": 10}}}
+    assert ranker_settings(config, "qingshan_catalogue", with_other_services=False) == \
+        {"pool": 10, "outside_features": ["uncovered"]}
+    assert ranker_settings(config, "guangdong_service_guides", with_other_services=False)["pool"] == 15
 
-    config = load_config()
-    own = tuple(config["catalogue_ranker"]["qingshan_catalogue"]["outside_features"])
-    assert own != tuple(config["ranker"]["outside_features"])
-    assert qingshan_search.learned.outside_features == own
+
+def test_settings_for_other_catalogues_services_apply_only_when_those_are_given():
+    config = {"ranker": {"outside_features": ["uncovered"]},
+              "catalogue_ranker": {"qingshan_catalogue": {"with_other_services": {"outside_features": ["blended"]}}}}
+    assert ranker_settings(config, "qingshan_catalogue", with_other_services=True)["outside_features"] == ["blended"]
+    assert ranker_settings(config, "qingshan_catalogue", with_other_services=False)["outside_features"] == \
+        ["uncovered"]
 
 
 # ---------------------------------------------------------------- other catalogues' services taught as "not ours"
