@@ -474,13 +474,14 @@ def train(matcher: ItemMatcher, catalogue: Catalogue, vocabulary: Vocabulary | N
     return learned, stats
 
 
-def ranker_settings(config: dict, catalogue: str, with_other_services: bool) -> dict:
-    """The ranker section of the search's config, under the catalogue's own settings (``catalogue_ranker``, by file
+def ranker_settings(config: dict, catalogue: str, with_other_services: bool, section: str = "ranker",
+                    own_section: str = "catalogue_ranker") -> dict:
+    """A section of the search's config (the ranker's settings) under the catalogue's own (``own_section``, by file
     name); those under its ``with_other_services`` key only when other catalogues' services are taught as absent
-    (columns that tell a service of theirs from ours only once the model has seen some)."""
-    own = dict((config.get("catalogue_ranker") or {}).get(catalogue) or {})
+    (columns and thresholds that suit a not-found model that has seen some)."""
+    own = dict((config.get(own_section) or {}).get(catalogue) or {})
     extra = own.pop("with_other_services", None) or {}
-    return {**(config.get("ranker") or {}), **own, **(extra if with_other_services else {})}
+    return {**(config.get(section) or {}), **own, **(extra if with_other_services else {})}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -524,7 +525,8 @@ def main(argv: list[str] | None = None) -> int:
                            different_below=float(settings.get("absent_different_below", 0.3)),
                            same_at=float(settings.get("absent_same_at", 0.6)))
     learned.thresholds = {k: float(v) for k, v in
-                          ((config.get("catalogue_thresholds") or {}).get(args.catalogue.stem) or {}).items()}
+                          ranker_settings(config, args.catalogue.stem, bool(args.absent_from), section="",
+                                          own_section="catalogue_thresholds").items()}
     learned.save(out)
     seconds = round(time.perf_counter() - start, 1)
     print(json.dumps({"out": str(out), "catalogue": args.catalogue.name, "build_s": seconds, **stats},

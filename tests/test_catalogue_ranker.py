@@ -202,6 +202,7 @@ def test_a_catalogues_own_thresholds_travel_with_its_ranker(qingshan_search):
 
     config = load_config()
     own = config["catalogue_thresholds"]["qingshan_catalogue"]["not_found_at"]
+    assert own != config["learned_calibration"]["not_found_at"]
     assert qingshan_search.learned.thresholds["not_found_at"] == own == qingshan_search.calibration.not_found_at
 
 
