@@ -36,6 +36,14 @@ def run(service, dispatcher, text: str, intent: str, slots: Dict[str, Any],
     return ActionAnswerItem().run(dispatcher, guide_tracker(text, intent, list(entities), slots), DOMAIN)
 
 
+def unsure_between_passport_and_id_card(service) -> None:
+    """The search hesitates between the passport and the first identity card (a 'clarify' answer)."""
+    service.reply("GET", "/api/catalogue/items", {"decision": "clarify", "confidence": 0.2, "ambiguous": True,
+                                                  "matches": [PASSPORT, ID_CARD]})
+    service.reply("GET", "/api/catalogue/items/QS-GA-010", record("普通护照签发", "护照", "办护照"))
+    service.reply("GET", "/api/catalogue/items/QS-GA-002", record("居民身份证首次申领", "办身份证"))
+
+
 def test_question_wording_is_not_what_is_asked():
     assert telling_words("周六上午能不能去办，要多久") == []
 
@@ -87,10 +95,7 @@ def test_a_question_the_guide_answers_gets_no_admission(service, dispatcher):
 
 
 def test_an_unsure_search_whose_candidates_are_not_the_service_named_says_not_in_the_catalogue(service, dispatcher):
-    service.reply("GET", "/api/catalogue/items", {"decision": "clarify", "confidence": 0.2, "ambiguous": True,
-                                                  "matches": [PASSPORT, ID_CARD]})
-    service.reply("GET", "/api/catalogue/items/QS-GA-010", record("普通护照签发", "护照", "办护照"))
-    service.reply("GET", "/api/catalogue/items/QS-GA-002", record("居民身份证首次申领", "办身份证"))
+    unsure_between_passport_and_id_card(service)
     events = run(service, dispatcher, "港澳通行证到期了在哪续签", "ask_place", {},
                  [{"entity": "service_item", "value": "港澳通行证", "confidence_entity": 0.9}])
     assert "没有“港澳通行证”这一项" in texts(dispatcher)[0] and "12345" in texts(dispatcher)[0]
@@ -99,10 +104,7 @@ def test_an_unsure_search_whose_candidates_are_not_the_service_named_says_not_in
 
 
 def test_an_unsure_search_without_a_service_named_asks_between_its_candidates(service, dispatcher):
-    service.reply("GET", "/api/catalogue/items", {"decision": "clarify", "confidence": 0.2, "ambiguous": True,
-                                                  "matches": [PASSPORT, ID_CARD]})
-    service.reply("GET", "/api/catalogue/items/QS-GA-010", record("普通护照签发", "护照", "办护照"))
-    service.reply("GET", "/api/catalogue/items/QS-GA-002", record("居民身份证首次申领", "办身份证"))
+    unsure_between_passport_and_id_card(service)
     run(service, dispatcher, "下个月要去澳门旅游，要办什么", "ask_materials", {})
     assert texts(dispatcher)[0] == "您问的是下面哪一项？"
 
@@ -117,19 +119,13 @@ def test_the_service_not_in_the_catalogue_is_named_with_its_service_noun(service
 
 
 def test_an_unsure_search_whose_candidate_is_called_by_the_words_asks_between_them(service, dispatcher):
-    service.reply("GET", "/api/catalogue/items", {"decision": "clarify", "confidence": 0.2, "ambiguous": True,
-                                                  "matches": [PASSPORT, ID_CARD]})
-    service.reply("GET", "/api/catalogue/items/QS-GA-010", record("普通护照签发", "护照", "办护照"))
-    service.reply("GET", "/api/catalogue/items/QS-GA-002", record("居民身份证首次申领", "办身份证"))
+    unsure_between_passport_and_id_card(service)
     run(service, dispatcher, "出国旅游用的护照在哪办", "ask_place", {})
     assert texts(dispatcher)[0] == "您问的是下面哪一项？"
 
 
 def test_on_wechat_the_near_items_are_named_in_the_text(service, dispatcher):
-    service.reply("GET", "/api/catalogue/items", {"decision": "clarify", "confidence": 0.2, "ambiguous": True,
-                                                  "matches": [PASSPORT, ID_CARD]})
-    service.reply("GET", "/api/catalogue/items/QS-GA-010", record("普通护照签发", "护照"))
-    service.reply("GET", "/api/catalogue/items/QS-GA-002", record("居民身份证首次申领", "办身份证"))
+    unsure_between_passport_and_id_card(service)
     tracker = guide_tracker("港澳通行证到期了在哪续签", "ask_place",
                             [{"entity": "service_item", "value": "港澳通行证", "confidence_entity": 0.9}], {},
                             sender_id="wx:citizen-9")
