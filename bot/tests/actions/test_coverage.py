@@ -44,6 +44,13 @@ def unsure_between_passport_and_id_card(service) -> None:
     service.reply("GET", "/api/catalogue/items/QS-GA-002", record("居民身份证首次申领", "办身份证"))
 
 
+def answers_with_id_renewal(service, confidence: float) -> None:
+    """The search answers with the identity card's renewal, at this confidence."""
+    service.reply("GET", "/api/catalogue/items", {"decision": "answer", "confidence": confidence, "ambiguous": False,
+                                                  "matches": [ID_RENEWAL]})
+    service.reply("GET", "/api/catalogue/items/QS-GA-003", record("居民身份证换领、补领", "换身份证", "身份证补办"))
+
+
 def test_question_wording_is_not_what_is_asked():
     assert telling_words("周六上午能不能去办，要多久") == []
 
@@ -110,9 +117,7 @@ def test_an_unsure_search_without_a_service_named_asks_between_its_candidates(se
 
 
 def test_the_service_not_in_the_catalogue_is_named_with_its_service_noun(service, dispatcher):
-    service.reply("GET", "/api/catalogue/items", {"decision": "answer", "confidence": 0.45, "ambiguous": False,
-                                                  "matches": [ID_RENEWAL]})
-    service.reply("GET", "/api/catalogue/items/QS-GA-003", record("居民身份证换领、补领", "换身份证", "身份证补办"))
+    answers_with_id_renewal(service, 0.45)
     run(service, dispatcher, "我老公的居留许可快到期了", "inform_item", {},
         [{"entity": "service_item", "value": "许可", "confidence_entity": 0.9}])
     assert "没有“居留许可”这一项" in texts(dispatcher)[0]
@@ -136,9 +141,7 @@ def test_on_wechat_the_near_items_are_named_in_the_text(service, dispatcher):
 
 
 def test_a_sure_search_whose_guide_holds_nothing_of_the_service_named_says_not_in_the_catalogue(service, dispatcher):
-    service.reply("GET", "/api/catalogue/items", {"decision": "answer", "confidence": 0.45, "ambiguous": False,
-                                                  "matches": [ID_RENEWAL]})
-    service.reply("GET", "/api/catalogue/items/QS-GA-003", record("居民身份证换领、补领", "换身份证", "身份证补办"))
+    answers_with_id_renewal(service, 0.45)
     events = run(service, dispatcher, "摩托车驾驶证到期了要换", "inform_item", {},
                  [{"entity": "service_item", "value": "驾驶证", "confidence_entity": 0.9}])
     assert "没有“驾驶证”这一项" in texts(dispatcher)[0]
@@ -147,17 +150,13 @@ def test_a_sure_search_whose_guide_holds_nothing_of_the_service_named_says_not_i
 
 
 def test_the_words_of_a_situation_are_not_taken_for_a_service_the_catalogue_lacks(service, dispatcher):
-    service.reply("GET", "/api/catalogue/items", {"decision": "answer", "confidence": 0.7, "ambiguous": False,
-                                                  "matches": [ID_RENEWAL]})
-    service.reply("GET", "/api/catalogue/items/QS-GA-003", record("居民身份证换领、补领", "换身份证", "身份证补办"))
+    answers_with_id_renewal(service, 0.7)
     events = run(service, dispatcher, "我在工地搬砖把钱包弄丢了，身份证也在里面", "inform_item", {},
                  [{"entity": "service_item", "value": "身份证", "confidence_entity": 0.9}])
     assert slots_set(events)["item_code"] == "QS-GA-003"
 
 
 def test_a_sure_search_whose_names_hold_the_service_named_is_answered(service, dispatcher):
-    service.reply("GET", "/api/catalogue/items", {"decision": "answer", "confidence": 0.45, "ambiguous": False,
-                                                  "matches": [ID_RENEWAL]})
-    service.reply("GET", "/api/catalogue/items/QS-GA-003", record("居民身份证换领、补领", "换身份证", "身份证补办"))
+    answers_with_id_renewal(service, 0.45)
     events = run(service, dispatcher, "在外地打工身份证到期了要换", "inform_item", {})
     assert slots_set(events)["item_code"] == "QS-GA-003"
