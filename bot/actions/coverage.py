@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Set, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Set, Tuple
 
 import jieba
 import jieba.posseg
@@ -72,15 +72,19 @@ def _tagger() -> jieba.posseg.POSTokenizer:
     return jieba.posseg.POSTokenizer(_tokenizer()[0])
 
 
+def nlu_blocks(folder: Path = NLU_DIR) -> Iterator[Dict[str, Any]]:
+    """The blocks of the bot's NLU data (intents, synonyms, regexes), generated lookup tables left out."""
+    for path in sorted(folder.glob("*.yml")):
+        if path.name not in NLU_SKIPPED:
+            yield from (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []
+
+
 def nlu_examples(folder: Path = NLU_DIR) -> List[str]:
     """The bot's training questions without their entity spans: the wording around what is named."""
     examples: List[str] = []
-    for path in sorted(folder.glob("*.yml")):
-        if path.name in NLU_SKIPPED:
-            continue
-        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
-            lines = str(block.get("examples") or "").splitlines()
-            examples += [ENTITY_SPAN.sub("，", line.strip()[2:]) for line in lines if line.strip().startswith("- ")]
+    for block in nlu_blocks(folder):
+        lines = str(block.get("examples") or "").splitlines()
+        examples += [ENTITY_SPAN.sub("，", line.strip()[2:]) for line in lines if line.strip().startswith("- ")]
     return examples
 
 

@@ -23,13 +23,14 @@ from typing import Dict, Iterable, List, Optional, Tuple
 
 import yaml
 
+from actions.coverage import nlu_blocks
+
 REPO = Path(__file__).parents[2]
 #: Where the real data lives (never committed): the worktree's ../shared/data unless configured.
 SHARED_DATA = Path(os.environ.get("BOT_SHARED_DATA", REPO.parent / "shared" / "data"))
 #: Hotline messages whose titles are problem reports (the frozen test split messages_test.csv is never read).
 MESSAGE_FILES = ("messages_train.csv", "hot_messages.csv", "replied_messages.csv")
 CATALOGUE = REPO / "service_guide" / "data" / "qingshan_catalogue.yml"
-NLU_FILES = sorted((REPO / "nlu_data").glob("*.yml"))
 #: NLU intents whose examples ask for a service; file_complaint's examples report problems.
 SERVICE_INTENTS = {"ask_materials", "ask_conditions", "ask_time_limit", "ask_fee", "ask_place", "ask_online",
                    "inform_item", "start_precheck"}
@@ -92,13 +93,12 @@ def catalogue_phrases(path: Path = CATALOGUE) -> List[str]:
 def nlu_examples() -> Dict[str, List[str]]:
     """The NLU examples by intent, entity markup removed."""
     examples: Dict[str, List[str]] = {}
-    for path in NLU_FILES:
-        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
-            if "intent" not in block:
-                continue
-            lines = [re.sub(r"^\s*-\s*", "", line) for line in str(block.get("examples") or "").splitlines()]
-            examples.setdefault(block["intent"], []).extend(
-                ENTITY_MARKUP.sub(lambda m: m.group(1) or m.group(2), line) for line in lines if line.strip())
+    for block in nlu_blocks():
+        if "intent" not in block:
+            continue
+        lines = [re.sub(r"^\s*-\s*", "", line) for line in str(block.get("examples") or "").splitlines()]
+        examples.setdefault(block["intent"], []).extend(
+            ENTITY_MARKUP.sub(lambda m: m.group(1) or m.group(2), line) for line in lines if line.strip())
     return examples
 
 
